@@ -1,0 +1,1 @@
+"""Maarid: an open platform to run social and solidarity economy fairs."""

@@ -1,0 +1,122 @@
+"""The audit trail: every create, change and delete of registered models by a user.
+
+Models opt in with ``audit.register(Model)``. The acting user comes from the request (set by
+``AuditMiddleware``) or from ``acting_as(user)`` in API handlers, tasks and commands; changes made
+with no acting user (migrations, the demo loader) are not recorded.
+"""
+
+import contextvars
+import datetime
+import decimal
+import uuid
+from contextlib import contextmanager
+
+from django.db.models.signals import post_delete, post_init, post_save
+
+_actor = contextvars.ContextVar("maarid_audit_actor", default=None)
+_registry: dict[type, tuple[str, ...]] = {}
+
+
+def current_actor():
+    return _actor.get()
+
+
+@contextmanager
+def acting_as(user):
+    token = _actor.set(user if user is not None and user.is_authenticated else None)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting_as(getattr(request, "user", None)):
+            return self.get_response(request)
+
+
+def _plain(value):
+    """A JSON-safe form of a field value."""
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
+        return value.name or None
+    return value
+
+
+def _snapshot(instance, skip=()) -> dict:
+    return {
+        name: _plain(getattr(instance, name, None))
+        for name in _registry[type(instance)]
+        if name not in skip
+    }
+
+
+def register(model, exclude: tuple[str, ...] = ()):
+    fields = tuple(
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.attname not in exclude and f.attname != "id"
+    )
+    _registry[model] = fields
+    uid = f"audit-{model._meta.label_lower}"
+    post_init.connect(_remember, sender=model, dispatch_uid=uid + "-init", weak=False)
+    post_save.connect(_saved, sender=model, dispatch_uid=uid + "-save", weak=False)
+    post_delete.connect(_deleted, sender=model, dispatch_uid=uid + "-delete", weak=False)
+    return model
+
+
+def record(action, instance, changes=None, user=None):
+    from .models import AuditEvent
+
+    actor = user or current_actor()
+    if actor is None:
+        return None
+    return AuditEvent.objects.create(
+        user=actor,
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=changes or {},
+    )
+
+
+def _remember(sender, instance, **kwargs):
+    # Deferred fields would cost a query each; they are left out of the snapshot.
+    skip = instance.get_deferred_fields()
+    instance._audit_before = _snapshot(instance, skip) if instance.pk else {}
+
+
+def _saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = _snapshot(instance)
+    before = getattr(instance, "_audit_before", {})
+    if created:
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
+        record("create", instance, changes)
+    else:
+        changes = {k: [before.get(k), v] for k, v in after.items()
+                   if k in before and before[k] != v}
+        if changes:
+            record("update", instance, changes)
+    instance._audit_before = after
+
+
+def _deleted(sender, instance, **kwargs):
+    record("delete", instance, {k: [v, None] for k, v in _snapshot(instance).items()})
+
+
+def history(instance):
+    from .models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        model=instance._meta.label_lower, object_id=str(instance.pk)
+    ).select_related("user")

@@ -1,0 +1,52 @@
+"""Numbers, dates and MAD amounts formatted for the reader's language with Babel."""
+
+import datetime
+
+from babel import dates, numbers
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .money import babel_locale, format_mad
+
+
+def _locale(language=None):
+    return babel_locale(language or get_language() or "fr")
+
+
+def number(value, language=None) -> str:
+    if value is None or value == "":
+        return ""
+    return numbers.format_decimal(value, locale=_locale(language))
+
+
+def money(value, language=None) -> str:
+    if value is None or value == "":
+        return ""
+    return format_mad(value, get_language() if language is None else language)
+
+
+def date(value, fmt="long", language=None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return dates.format_date(value, format=fmt, locale=_locale(language))
+
+
+def datetime_(value, fmt="medium", language=None) -> str:
+    if not value:
+        return ""
+    return dates.format_datetime(
+        timezone.localtime(value), format=fmt, locale=_locale(language),
+        tzinfo=timezone.get_current_timezone(),
+    )
+
+
+def time(value, language=None) -> str:
+    if value is None:
+        return ""
+    return dates.format_time(value, format="short", locale=_locale(language))
+
+
+def date_range(start, end, language=None) -> str:
+    return dates.format_interval(start, end, skeleton="yMMMd", locale=_locale(language))

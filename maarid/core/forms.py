@@ -1,0 +1,113 @@
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import auth
+from .models import User
+from .phones import looks_like_phone, normalise_phone
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("E-mail or mobile number"), max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("That e-mail or number and password do not match an account."),
+        "inactive": _("This account is not active."),
+        "throttled": _("Too many failed attempts. Wait a few minutes and try again."),
+    }
+
+    def clean(self):
+        identifier = self.cleaned_data.get("username", "")
+        password = self.cleaned_data.get("password")
+        address = auth.client_address(self.request)
+        if auth.login_blocked(identifier, address):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        if identifier and password:
+            self.user_cache = authenticate(self.request, username=identifier, password=password)
+            if self.user_cache is None:
+                auth.login_failed(identifier, address)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+            auth.login_succeeded(identifier, address)
+        return self.cleaned_data
+
+
+class SignupForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    contact = forms.CharField(
+        label=_("E-mail or Moroccan mobile number"), max_length=254,
+        help_text=_("You will sign in with it. A mobile number looks like 0612345678."),
+    )
+    language = forms.ChoiceField(label=_("Preferred language"), choices=User._meta.get_field(
+        "language").choices)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))
+    consent = forms.BooleanField(
+        label=_("I have read the personal data notice and agree to it (law 09-08)."),
+    )
+
+    def clean_contact(self):
+        value = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            forms.EmailField().clean(value)
+            if User.objects.filter(email__iexact=value).exists():
+                raise ValidationError(_("An account already uses this e-mail address."))
+            return {"email": value.lower()}
+        if looks_like_phone(value):
+            phone = normalise_phone(value, mobile_only=True)
+            if User.objects.filter(phone=phone).exists():
+                raise ValidationError(_("An account already uses this number."))
+            return {"phone": phone}
+        raise ValidationError(_("Enter an e-mail address or a Moroccan mobile number."))
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, User(
+                    first_name=data.get("first_name", ""), last_name=data.get("last_name", "")))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ResetRequestForm(forms.Form):
+    identifier = forms.CharField(label=_("E-mail or mobile number"), max_length=254)
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput)
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") != data.get("password2"):
+            raise ValidationError(_("The two passwords differ."))
+        if data.get("password1"):
+            password_validation.validate_password(data["password1"], self.user)
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "language", "show_contact_publicly"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name of the token or device"), max_length=100)
+    device = forms.BooleanField(label=_("This token is for a device"), required=False)

@@ -1,0 +1,145 @@
+"""The shared kernel's models: users, API tokens and the audit trail."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MaaridUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    """A person. Signs in with an e-mail address or a Moroccan mobile number.
+
+    The username is kept (Django's admin and the demo use it) but people never need to type it.
+    """
+
+    email = models.EmailField(_("e-mail address"), blank=True, null=True, unique=True)
+    phone = models.CharField(
+        _("mobile number"), max_length=16, blank=True, null=True, unique=True,
+        help_text=_("Moroccan mobile number, stored as +212…"),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="fr"
+    )
+    # Law 09-08: consent to the processing notice, and separately to public contact details.
+    consent_at = models.DateTimeField(_("accepted the data notice on"), null=True, blank=True)
+    show_contact_publicly = models.BooleanField(
+        _("show my contact details publicly"), default=False
+    )
+    erased_at = models.DateTimeField(_("personal data erased on"), null=True, blank=True)
+
+    objects = MaaridUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email or self.phone or self.username
+
+    @property
+    def display_name(self):
+        return str(self)
+
+
+class ApiToken(models.Model):
+    """A bearer token for a user or one of their devices. Only a hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    device = models.BooleanField(_("device token"), default=False)
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str, device: bool = False) -> tuple["ApiToken", str]:
+        """Creates a token and returns it with its secret, which is shown only once."""
+        raw = "mrd_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, device=device, prefix=raw[4:12], digest=cls.hash(raw)
+        )
+        return token, raw
+
+
+class AuditEvent(models.Model):
+    """One change by a user to shared data: who, when, what, before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        EXPORT = "export", _("exported")
+        ERASE = "erase", _("erased")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    model = models.CharField(max_length=100, db_index=True)  # "registry.organisation"
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict)  # {field: [before, after]}
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id", "-at"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+
+
+class OutboxMessage(models.Model):
+    """An e-mail or SMS on its way out. Sent by a background task; kept for the outbox view."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    language = models.CharField(max_length=5, default="fr")
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    series_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self):
+        return f"{self.channel} → {self.to}: {self.subject or self.body[:40]}"

@@ -1,0 +1,34 @@
+from django import template
+from django.urls import translate_url
+
+from maarid.core import formatting
+from maarid.core.phones import display_phone
+
+register = template.Library()
+
+register.filter("number", formatting.number)
+register.filter("money", formatting.money)
+register.filter("babel_time", formatting.time)
+register.filter("phone", display_phone)
+
+
+@register.filter
+def babel_date(value, fmt="long"):
+    return formatting.date(value, fmt)
+
+
+@register.filter
+def babel_datetime(value, fmt="medium"):
+    return formatting.datetime_(value, fmt)
+
+
+@register.simple_tag
+def date_range(start, end):
+    return formatting.date_range(start, end)
+
+
+@register.simple_tag(takes_context=True)
+def url_in(context, language):
+    """The current page in another language (for the language switcher)."""
+    request = context["request"]
+    return translate_url(request.get_full_path(), language)

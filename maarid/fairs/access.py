@@ -1,0 +1,36 @@
+"""Tells ``core.access`` who holds which role in which series, and which organisations
+each series' registry holds."""
+
+from collections import defaultdict
+
+from maarid.core.access import provide
+
+from .models import SeriesOrganisation, SeriesRole
+
+
+@provide("series_roles")
+def series_roles(user) -> dict:
+    roles = defaultdict(set)
+    for series_id, role in SeriesRole.objects.filter(user=user).values_list("series_id", "role"):
+        roles[role].add(series_id)
+    return roles
+
+
+@provide("managed_organisations")
+def managed_organisations(user, organiser_series) -> set:
+    if not organiser_series:
+        return set()
+    return set(
+        SeriesOrganisation.objects.filter(series_id__in=organiser_series).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+@provide("organisation_series")
+def organisation_series(organisation_id) -> set:
+    return set(
+        SeriesOrganisation.objects.filter(organisation_id=organisation_id).values_list(
+            "series_id", flat=True
+        )
+    )

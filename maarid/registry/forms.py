@@ -1,0 +1,82 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from maarid.core.phones import normalise_phone
+
+from .models import Commune, Kind, Organisation, Province, Sector
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind", "name_ar", "name_fr", "description_ar", "description_fr",
+            "registration_number", "ice", "founded_on", "province", "commune", "sector",
+            "members_women", "members_men", "women_led", "eco_friendly", "craft_at_risk",
+            "contact_name", "phone", "email", "website", "address", "contact_public",
+        ]
+        widgets = {
+            "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "description_ar": forms.Textarea(attrs={"dir": "rtl", "lang": "ar", "rows": 4}),
+            "description_fr": forms.Textarea(attrs={"lang": "fr", "rows": 4}),
+            "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "phone": forms.TextInput(attrs={"type": "tel", "dir": "ltr",
+                                            "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"dir": "ltr"}),
+            "website": forms.URLInput(attrs={"dir": "ltr"}),
+            "registration_number": forms.TextInput(attrs={"dir": "ltr"}),
+            "ice": forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.select_related("region")
+        self.fields["commune"].queryset = Commune.objects.all()
+        province = self.data.get(self.add_prefix("province")) or (
+            self.instance.province_id if self.instance.pk else None)
+        if province:
+            self.fields["commune"].queryset = Commune.objects.filter(province_id=province)
+        else:
+            self.fields["commune"].queryset = Commune.objects.none()
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        return normalise_phone(phone) if phone else ""
+
+
+class OrganisationFilter(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All kinds"))] + Kind.choices)
+    sector = forms.ChoiceField(label=_("Sector"), required=False,
+                               choices=[("", _("All sectors"))] + Sector.choices)
+    province = forms.ModelChoiceField(label=_("Province"), required=False,
+                                      queryset=Province.objects.all(),
+                                      empty_label=_("All provinces"))
+    women = forms.BooleanField(label=_("Women-led only"), required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel file"),
+                           help_text=_("Up to 10 MB. The first row gives the column names, in "
+                                       "Arabic, French or English."))
+
+
+class JoinForm(forms.Form):
+    q = forms.CharField(label=_("Name, registration number or ICE"), min_length=2)
+
+
+class InviteForm(forms.Form):
+    contact = forms.CharField(label=_("E-mail or Moroccan mobile number"), max_length=254)
+    admin = forms.BooleanField(label=_("Administrator of the organisation"), required=False)
+
+    def clean_contact(self):
+        value = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            forms.EmailField().clean(value)
+            return {"email": value.lower()}
+        try:
+            return {"phone": normalise_phone(value, mobile_only=True)}
+        except ValidationError:
+            raise ValidationError(_("Enter an e-mail address or a Moroccan mobile number."))

@@ -1,0 +1,130 @@
+"""Every write to the registry: organisations and memberships."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from maarid.core import access, messaging
+
+from .models import Membership, Organisation
+
+
+def save_organisation(actor, organisation: Organisation, series=None) -> Organisation:
+    """Validates and saves an organisation. A new one created by an organiser joins the
+    registry of ``series`` so that its organisers manage it."""
+    creating = organisation.pk is None
+    if not creating:
+        access.require_change(actor, organisation)
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+        if creating and series is not None:
+            access.require_organiser(actor, series.pk)
+            series.organisations.add(organisation)
+    access.forget(actor)
+    return organisation
+
+
+def request_membership(user, organisation: Organisation) -> Membership:
+    """A user asks to join an organisation; its administrators and organisers confirm."""
+    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation)
+    if not created and membership.status == Membership.Status.DECLINED:
+        membership.status = Membership.Status.PENDING
+        membership.requested_at = timezone.now()
+        membership.save(update_fields=["status", "requested_at"])
+    return membership
+
+
+@transaction.atomic
+def register_own_organisation(user, organisation: Organisation, series) -> Membership:
+    """Someone signing up for an organisation that is not in the registry yet: it is created,
+    added to the chosen fair's registry, and they become its administrator once an
+    organiser confirms."""
+    organisation.full_clean()
+    organisation.save()
+    series.organisations.add(organisation)
+    return Membership.objects.create(user=user, organisation=organisation, is_admin=True)
+
+
+def can_decide(actor, membership: Membership) -> bool:
+    f = access.facts(actor)
+    return f.superuser or membership.organisation_id in f.admin_of or bool(
+        membership.organisation.access_scope().series_ids & f.series.get(access.Role.ORGANISER,
+                                                                        frozenset())
+    )
+
+
+def decide_membership(actor, membership: Membership, accept: bool) -> Membership:
+    if not can_decide(actor, membership):
+        raise PermissionDenied
+    membership.status = Membership.Status.ACTIVE if accept else Membership.Status.DECLINED
+    membership.decided_at, membership.decided_by = timezone.now(), actor
+    membership.save(update_fields=["status", "decided_at", "decided_by"])
+    access.forget(membership.user)
+    _tell(membership.user,
+          gettext_noop("Your request to join %(org)s was accepted.") if accept
+          else gettext_noop("Your request to join %(org)s was declined."),
+          org=membership.organisation)
+    return membership
+
+
+def invite(actor, organisation: Organisation, contact: dict, base_url: str,
+           admin=False) -> Membership:
+    """An organiser or an administrator of the organisation invites someone by e-mail or
+    mobile number: an inactive account is made if needed, with a link to set a password."""
+    from maarid.core.models import User
+    from maarid.core.services import reset_link
+
+    probe = Membership(organisation=organisation)
+    if not can_decide(actor, probe):
+        raise PermissionDenied
+    lookup = {"email__iexact": contact["email"]} if contact.get("email") else {
+        "phone": contact["phone"]}
+    user = User.objects.filter(**lookup).first()
+    if user is None:
+        user = User(username=contact.get("email") or contact["phone"],
+                    email=contact.get("email"), phone=contact.get("phone"))
+        user.set_unusable_password()
+        user.save()
+    membership, _created = Membership.objects.update_or_create(
+        user=user, organisation=organisation,
+        defaults={"status": Membership.Status.ACTIVE, "is_admin": admin,
+                  "decided_at": timezone.now(), "decided_by": actor},
+    )
+    access.forget(user)
+    _tell(user, gettext_noop("You have been added to %(org)s on Maarid. Choose your password "
+                             "here: %(link)s"), org=organisation, link=reset_link(user, base_url))
+    return membership
+
+
+def _tell(user, msgid: str, **params):
+    """Sends a message in the recipient's language, by e-mail or else by SMS."""
+    with translation.override(user.language):
+        text = _(msgid) % {k: str(v) for k, v in params.items()}
+        if user.email:
+            messaging.email(user.email, _("Maarid"), text, language=user.language)
+        elif user.phone:
+            messaging.sms(user.phone, text, language=user.language)
+
+
+def pending_for(actor):
+    """Membership requests this user may decide on."""
+    f = access.facts(actor)
+    qs = Membership.objects.filter(status=Membership.Status.PENDING).select_related(
+        "user", "organisation")
+    if f.superuser:
+        return qs
+    return qs.filter(organisation_id__in=f.admin_of | f.managed_organisations)
+
+
+def check_not_duplicate(organisation: Organisation):
+    from .importing import find_duplicate
+
+    other = find_duplicate(organisation)
+    if other is not None:
+        raise ValidationError(
+            _("This organisation seems to be in the registry already: %(name)s.")
+            % {"name": other}
+        )

@@ -12,11 +12,22 @@ from maarid.core.access import Role, Scope
 from maarid.registry.models import Bilingual, Commune, Organisation, Region
 
 
+# Page addresses that an edition's series slug must not shadow (/<lang>/<series-slug>/…).
+RESERVED_SLUGS = {"accounts", "about", "privacy", "people", "outbox", "organisations", "admin",
+                  "jsi18n", "api", "static", "files", "i18n"}
+
+
+def validate_series_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This short name is reserved; choose another one."))
+
+
 class Series(Bilingual, models.Model):
     """A fair that comes back, e.g. the regional SSE fair of Tanger-Tétouan-Al Hoceima.
     Organiser rights are given per series."""
 
-    slug = models.SlugField(_("short name in addresses"), max_length=50, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=50, unique=True,
+                            validators=[validate_series_slug])
     name_ar = models.CharField(_("name in Arabic"), max_length=200)
     name_fr = models.CharField(_("name in French"), max_length=200)
     region = models.ForeignKey(

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -152,7 +153,10 @@ def membership_decide(request, pk):
     access.require_view(request.user, membership.organisation)
     services.decide_membership(request.user, membership, request.POST.get("accept") == "1")
     messages.success(request, _("Done."))
-    return redirect(request.POST.get("next") or membership.organisation.get_absolute_url())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = membership.organisation.get_absolute_url()
+    return redirect(next_url)
 
 
 @login_required

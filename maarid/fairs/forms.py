@@ -1,0 +1,42 @@
+from django import forms
+
+from maarid.registry.models import Commune, Organisation
+
+from .models import Edition, Partner
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["number", "name_ar", "name_fr", "city", "venue_ar", "venue_fr", "area_m2",
+                  "starts_on", "ends_on", "opens_at", "closes_at", "slogan_ar", "slogan_fr"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "venue_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "slogan_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+        }
+
+    def __init__(self, *args, series=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cities = Commune.objects.filter(is_urban=True)
+        if series is not None and series.region_id:
+            cities = cities.filter(province__region_id=series.region_id)
+        self.fields["city"].queryset = cities
+        if series is not None:
+            self.instance.series = series
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["organisation", "role"]
+
+    def __init__(self, *args, series=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if series is not None:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                series=series).order_by("name_fr")

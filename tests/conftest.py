@@ -14,7 +14,7 @@ PASSWORD = "fair-2024-Tetouan"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(request, settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MAARID_SMS_BACKEND = "maarid.core.messaging.LocmemSMSBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -24,9 +24,12 @@ def _test_settings(settings, tmp_path):
     from maarid.core.messaging import LocmemSMSBackend
 
     LocmemSMSBackend.outbox = []
-    from django.core.cache import cache
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        from django.core.cache import cache
 
-    cache.clear()
+        cache.clear()
 
 
 def make_user(username, **extra):

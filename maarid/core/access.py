@@ -36,6 +36,8 @@ class Scope:
     organisation_ids: frozenset = frozenset()
     series_ids: frozenset = frozenset()
     public: bool = False
+    # Reviewers and jurors of the series may read it (applications, entries), not change it.
+    assessed: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,9 @@ def can_view(user, obj) -> bool:
     scope = obj.access_scope()
     if scope.public or can_change(user, obj):
         return True
-    return bool(scope.series_ids & facts(user).series_for(Role.REVIEWER, Role.JUROR))
+    return scope.assessed and bool(
+        scope.series_ids & facts(user).series_for(Role.REVIEWER, Role.JUROR)
+    )
 
 
 def require_view(user, obj):

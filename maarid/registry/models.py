@@ -137,7 +137,7 @@ class Organisation(Bilingual, models.Model):
     name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     description_ar = models.TextField(_("description in Arabic"), blank=True)
     description_fr = models.TextField(_("description in French"), blank=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=False)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
     registration_number = models.CharField(
         _("cooperative registration number"), max_length=20, blank=True,
         validators=[cooperative_number_validator],

@@ -1,0 +1,241 @@
+"""Walks every page and API endpoint as each role and checks who gets in.
+
+The expectations are written per URL name; a page added without an entry here fails the walk,
+so nobody adds a view without deciding who may open it.
+"""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from maarid.core.models import ApiToken
+from maarid.fairs.models import Partner
+from maarid.registry.models import Membership
+from tests.conftest import client_for, make_organisation
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["public", "exhibitor", "buyer", "reviewer", "juror", "organiser", "other_organiser"]
+OPEN = {"core:logout", "fairs:home", "fairs:series", "fairs:edition", "core:login", "core:signup",
+        "core:reset", "core:about", "core:privacy", "javascript-catalog", "set_language"}
+LOGGED_IN = {"core:account", "registry:list", "registry:join", "registry:pending",
+             "registry:register-own"}
+# Any organiser (what they then see is limited to their own series).
+ORGANISERS = {"registry:create", "registry:import", "core:people", "core:outbox"}
+# The organisers of this edition's series only.
+ORGANISER_ONLY = {"fairs:dashboard", "fairs:edition-edit", "fairs:edition-create"}
+# Organisation pages: their own members and their series' organisers only.
+OWN_ORGANISATION = {"registry:detail", "registry:edit", "registry:history"}
+POST_ONLY = {"core:token-create", "core:token-revoke", "core:person-erase",
+             "registry:decide", "registry:join-request", "registry:invite",
+             "fairs:edition-status", "fairs:partner-add", "fairs:partner-remove"}
+SPECIAL = {"core:reset-confirm", "core:person-export", "registry:export"}
+
+
+def all_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from all_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+@pytest.fixture
+def world(series, edition, cooperative, other_cooperative, exhibitor, buyer, reviewer, juror,
+          organiser, other_organiser):
+    partner = Partner.objects.create(edition=edition, organisation=cooperative, role="sponsor")
+    return {
+        "users": {"public": None, "exhibitor": exhibitor, "buyer": buyer, "reviewer": reviewer,
+                  "juror": juror, "organiser": organiser, "other_organiser": other_organiser},
+        "kwargs": {
+            "fairs:series": {"series": series.slug},
+            "fairs:edition-create": {"series": series.slug},
+            "registry:export": {"fmt": "csv"},
+            "core:person-export": {"pk": exhibitor.pk},
+            "fairs:partner-remove": {"series": series.slug, "number": edition.number,
+                                     "pk": partner.pk},
+        },
+        "series": series, "edition": edition, "cooperative": cooperative,
+    }
+
+
+def kwargs_for(name, world):
+    if name in world["kwargs"]:
+        return world["kwargs"][name]
+    edition, cooperative = world["edition"], world["cooperative"]
+    guesses = [
+        {}, {"series": edition.series.slug, "number": edition.number},
+        {"slug": cooperative.slug}, {"pk": 1},
+    ]
+    for kwargs in guesses:
+        try:
+            reverse(name, kwargs=kwargs)
+            return kwargs
+        except Exception:  # noqa: S112  (try the next shape of arguments)
+            continue
+    raise AssertionError(f"no arguments known for {name}")
+
+
+def expected(name, role):
+    """The status codes a role may get on GET; anything else fails."""
+    if name == "core:logout":
+        return {405}  # logging out is a POST
+    if name in OPEN:
+        return {200, 302}
+    if name.startswith("admin:"):
+        return {200, 302} if role == "public" else {200, 302, 403, 404}
+    if role == "public":
+        return {302}  # to the login page
+    if name in LOGGED_IN:
+        return {200}
+    if name in ORGANISERS:
+        return {200} if role in {"organiser", "other_organiser"} else {403}
+    if name in ORGANISER_ONLY:
+        return {200} if role == "organiser" else {403}
+    if name in OWN_ORGANISATION:
+        return {200} if role in {"organiser", "exhibitor"} else {404}
+    if name in POST_ONLY:
+        return {405}
+    raise AssertionError(f"{name}: say who may open it")
+
+
+def test_every_page_answers_each_role_as_specified(world):
+    names = sorted(n for n in set(all_names()) if not n.startswith("api:"))
+    unknown = [n for n in names if not n.startswith("admin:") and n not in
+               OPEN | LOGGED_IN | ORGANISERS | ORGANISER_ONLY | OWN_ORGANISATION | POST_ONLY | SPECIAL]
+    assert not unknown, f"pages nobody decided about: {unknown}"
+    failures = []
+    for role in ROLES:
+        client = client_for(world["users"][role])
+        for name in names:
+            if name in SPECIAL or name.startswith("admin:"):
+                continue
+            with translation.override("fr"):
+                url = reverse(name, kwargs=kwargs_for(name, world))
+            status = client.get(url).status_code
+            if status not in expected(name, role):
+                failures.append(f"{role} GET {url} → {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_exports_only_hold_what_the_role_may_see(world, other_cooperative):
+    for role, sees_own, sees_other in [("exhibitor", True, False), ("organiser", True, False),
+                                       ("other_organiser", False, True), ("buyer", False, False)]:
+        client = client_for(world["users"][role])
+        body = client.get(reverse("registry:export", kwargs={"fmt": "csv"})).content.decode(
+            "utf-8-sig")
+        assert (world["cooperative"].name_fr in body) is sees_own, role
+        assert (other_cooperative.name_fr in body) is sees_other, role
+
+
+def test_an_exhibitor_cannot_post_to_another_organisation(world, other_cooperative):
+    exhibitor = world["users"]["exhibitor"]
+    client = client_for(exhibitor)
+    url = reverse("registry:edit", args=[other_cooperative.slug])
+    assert client.post(url, {"name_fr": "Pris"}).status_code == 404
+    other_cooperative.refresh_from_db()
+    assert other_cooperative.name_fr == "Coopérative Nour"
+    invite = reverse("registry:invite", args=[other_cooperative.slug])
+    assert client.post(invite, {"contact": "x@example.ma"}).status_code == 404
+
+
+def test_organisers_cannot_touch_another_regions_fair(world):
+    client = client_for(world["users"]["other_organiser"])
+    edition = world["edition"]
+    response = client.post(reverse("fairs:edition-status", args=[edition.series.slug,
+                                                                 edition.number]),
+                           {"status": "closed"})
+    assert response.status_code == 403
+    edition.refresh_from_db()
+    assert edition.status == "running"
+
+
+def test_membership_requests_are_decided_by_admins_and_organisers_only(world, buyer):
+    membership = Membership.objects.create(user=buyer, organisation=world["cooperative"])
+    url = reverse("registry:decide", args=[membership.pk])
+    assert client_for(world["users"]["other_organiser"]).post(url, {"accept": "1"}
+                                                              ).status_code == 404
+    assert client_for(world["users"]["exhibitor"]).post(url, {"accept": "1"}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ACTIVE
+
+
+# --- the API --------------------------------------------------------------------------------
+
+def api_client(user):
+    client = Client()
+    if user is None:
+        return client, {}
+    _token, raw = ApiToken.issue(user, "test")
+    return client, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def api_paths(world):
+    schema = Client().get("/api/openapi.json").json()
+    values = {"slug": world["cooperative"].slug, "series": world["series"].slug,
+              "number": str(world["edition"].number)}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            url = path
+            for key, value in values.items():
+                url = url.replace("{" + key + "}", value)
+            assert "{" not in url, f"no value for a parameter of {path}"
+            yield method.upper(), url, "requestBody" in operation
+
+
+def test_the_api_never_answers_500_and_refuses_strangers(world):
+    failures = []
+    for role in ROLES:
+        client, headers = api_client(world["users"][role])
+        for method, url, takes_body in api_paths(world):
+            response = client.generic(method, url, data=json.dumps({"bogus": True}),
+                                      content_type="application/json", **headers)
+            if response.status_code >= 500:
+                failures.append(f"{role} {method} {url} → {response.status_code}")
+            if takes_body and response.status_code < 300:
+                failures.append(f"{role} {method} {url} accepted a bogus body")
+    assert not failures, "\n".join(failures)
+
+
+def test_api_organisation_read_and_write_follow_the_roles(world, other_cooperative):
+    own = f"/api/v1/registry/organisations/{world['cooperative'].slug}"
+    other = f"/api/v1/registry/organisations/{other_cooperative.slug}"
+    client, headers = api_client(world["users"]["exhibitor"])
+    assert client.get(own, **headers).status_code == 200
+    assert client.get(other, **headers).status_code == 404
+    listed = client.get("/api/v1/registry/organisations", **headers).json()
+    assert [o["slug"] for o in listed["items"]] == [world["cooperative"].slug]
+    client, headers = api_client(None)
+    assert client.get(own).status_code == 401
+
+
+def test_api_an_organiser_creates_an_organisation_in_their_series_only(world):
+    body = {"kind": "cooperative", "name_fr": "Coopérative Tilila", "province": "01.571",
+            "sector": "terroir", "series": world["series"].slug, "phone": "0661234567"}
+    client, headers = api_client(world["users"]["organiser"])
+    response = client.post("/api/v1/registry/organisations", json.dumps(body),
+                           content_type="application/json", **headers)
+    assert response.status_code == 201, response.content
+    assert response.json()["province"] == "01.571"
+    client, headers = api_client(world["users"]["other_organiser"])
+    response = client.post("/api/v1/registry/organisations",
+                           json.dumps({**body, "name_fr": "Autre"}),
+                           content_type="application/json", **headers)
+    assert response.status_code == 403
+
+
+def test_api_validation_errors_are_422_with_field_messages(world):
+    client, headers = api_client(world["users"]["organiser"])
+    body = {"kind": "company", "name_fr": "Sans ICE", "province": "01.571",
+            "sector": "services", "series": world["series"].slug, "phone": "12"}
+    response = client.post("/api/v1/registry/organisations", json.dumps(body),
+                           content_type="application/json", **headers)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "phone" in detail and "ice" in detail
+    assert make_organisation  # the fixture helpers stay importable for other tests

@@ -3,7 +3,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from maarid.api.api import AUTH, OPTIONAL_AUTH
+from maarid.api.api import AUTH, OPTIONAL_AUTH, InputSchema
 from maarid.core import access
 from maarid.core.audit import acting_as
 
@@ -46,7 +46,7 @@ class EditionOut(Schema):
     partners: list[PartnerOut] = Field(alias="partner_list")
 
 
-class EditionPatch(Schema):
+class EditionPatch(InputSchema):
     name_ar: str | None = None
     name_fr: str | None = None
     venue_ar: str | None = None
@@ -60,7 +60,7 @@ class EditionPatch(Schema):
     slogan_fr: str | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     status: Edition.Status
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from maarid.api.api import AUTH
+from maarid.api.api import AUTH, InputSchema
 from maarid.core import access
 from maarid.core.audit import acting_as
 
@@ -37,7 +37,7 @@ class OrganisationOut(Schema):
     craft_at_risk: bool
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     kind: Kind
     name_ar: str = ""
     name_fr: str = ""

@@ -15,7 +15,9 @@ PASSWORD = "fair-2024-Tetouan"
 
 @pytest.fixture(autouse=True)
 def _test_settings(request, settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    if not request.node.get_closest_marker("redis"):  # the Redis tests use the real queue
+        settings.TASKS = {"default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MAARID_SMS_BACKEND = "maarid.core.messaging.LocmemSMSBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "uploads"
@@ -39,7 +41,17 @@ def make_user(username, **extra):
     return user
 
 
+def ensure_places():
+    """Places come from a data migration, but transactional tests flush them: reload."""
+    from maarid.registry.models import Region
+    from maarid.registry.places import load_places
+
+    if not Region.objects.exists():
+        load_places()
+
+
 def make_organisation(**fields):
+    ensure_places()
     defaults = {
         "kind": Kind.COOPERATIVE, "name_fr": "Coopérative Al Amal", "name_ar": "تعاونية الأمل",
         "province_id": "01.571", "sector": Sector.TERROIR,
@@ -53,6 +65,7 @@ def make_organisation(**fields):
 
 @pytest.fixture
 def series(db):
+    ensure_places()
     return Series.objects.create(slug="ess-tta", name_fr="Salon régional de l'ESS TTA",
                                  name_ar="المعرض الجهوي للاقتصاد الاجتماعي والتضامني",
                                  region_id="01")
@@ -60,6 +73,7 @@ def series(db):
 
 @pytest.fixture
 def other_series(db):
+    ensure_places()
     return Series.objects.create(slug="ess-oriental", name_fr="Salon de l'ESS de l'Oriental",
                                  name_ar="معرض الشرق", region_id="02")
 

@@ -19,7 +19,7 @@ from tests.conftest import client_for, make_organisation
 pytestmark = pytest.mark.django_db
 
 ROLES = ["public", "exhibitor", "buyer", "reviewer", "juror", "organiser", "other_organiser"]
-OPEN = {"core:logout", "fairs:home", "fairs:series", "fairs:edition", "core:login", "core:signup",
+OPEN = {"core:logout", "registry:communes", "fairs:home", "fairs:series", "fairs:edition", "core:login", "core:signup",
         "core:reset", "core:about", "core:privacy", "javascript-catalog", "set_language"}
 LOGGED_IN = {"core:account", "registry:list", "registry:join", "registry:pending",
              "registry:register-own"}

@@ -59,10 +59,11 @@ def _snapshot(instance, skip=()) -> dict:
 
 
 def register(model, exclude: tuple[str, ...] = ()):
+    # Timestamps that change on every save (auto_now) would make every save look like a change.
     fields = tuple(
         f.attname
         for f in model._meta.concrete_fields
-        if f.attname not in exclude and f.attname != "id"
+        if f.attname not in exclude and not f.primary_key and not getattr(f, "auto_now", False)
     )
     _registry[model] = fields
     uid = f"audit-{model._meta.label_lower}"

@@ -49,4 +49,11 @@ def time(value, language=None) -> str:
 
 
 def date_range(start, end, language=None) -> str:
-    return dates.format_interval(start, end, skeleton="yMMMd", locale=_locale(language))
+    """'31 mai – 9 juin 2024'. Full month names: CLDR's abbreviations make juin and juillet
+    both 'jui.' in French."""
+    locale = _locale(language)
+    if start.year != end.year:
+        return f"{date(start, language=language)} – {date(end, language=language)}"
+    days = dates.format_interval(start, end, skeleton="MMMMd", locale=locale)
+    year = numbers.format_decimal(start.year, format="#", locale=locale)
+    return f"{days} {year}"

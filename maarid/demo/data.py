@@ -6,6 +6,10 @@ changed without touching the loader. Pairs are always (French, Arabic).
 """
 
 import datetime
+from typing import NamedTuple
+
+# The tables below are kept one row per line, as tables read best: no automatic formatting.
+# fmt: off
 
 # --- The demo accounts -----------------------------------------------------------------------
 # One per role. The passwords are public on purpose: they are printed by `maarid demo` and
@@ -96,37 +100,37 @@ SPECIAL_HOURS = [
 ]
 
 # --- Institutions and the partners of the editions -------------------------------------------
-# key, French name, Arabic name, province, commune, short description (fr, ar)
+# key, French name, Arabic name, commune (its province follows), short description (fr, ar)
 INSTITUTIONS = [
     ("region", "Conseil de la Région Tanger-Tétouan-Al Hoceima", "مجلس جهة طنجة تطوان الحسيمة",
-     "01.511", "01.511.01.0", "Organisateur du salon.", "الجهة المنظمة للمعرض."),
+     "01.511.01.0", "Organisateur du salon.", "الجهة المنظمة للمعرض."),
     ("ministry",
      "Ministère du Tourisme, de l'Artisanat et de l'Économie sociale et solidaire",
      "وزارة السياحة والصناعة التقليدية والاقتصاد الاجتماعي والتضامني",
-     "04.421", "04.421.01.0", "Co-organisateur du salon.", "الجهة المنظمة بشراكة."),
+     "04.421.01.0", "Co-organisateur du salon.", "الجهة المنظمة بشراكة."),
     ("ads", "Agence de Développement Social (ADS)", "وكالة التنمية الاجتماعية",
-     "01.571", "01.571.01.11", "Accompagne les coopératives et les associations.",
+     "01.571.01.11", "Accompagne les coopératives et les associations.",
      "تواكب التعاونيات والجمعيات."),
-    ("entraide", "Entraide Nationale", "التعاون الوطني", "01.571", "01.571.01.11",
+    ("entraide", "Entraide Nationale", "التعاون الوطني", "01.571.01.11",
      "Centres de formation et d'éducation.", "مراكز التكوين والتربية."),
     ("cri", "Centre Régional d'Investissement Tanger-Tétouan-Al Hoceima (CRI)",
-     "المركز الجهوي للاستثمار لجهة طنجة تطوان الحسيمة", "01.511", "01.511.01.0",
+     "المركز الجهوي للاستثمار لجهة طنجة تطوان الحسيمة", "01.511.01.0",
      "Aide à la création d'entreprises et à l'investissement.",
      "يساعد على إحداث المقاولات والاستثمار."),
     ("cnss", "Caisse Nationale de Sécurité Sociale (CNSS)", "الصندوق الوطني للضمان الاجتماعي",
-     "01.571", "01.571.01.11", "Protection sociale des coopérateurs et des artisans.",
+     "01.571.01.11", "Protection sociale des coopérateurs et des artisans.",
      "الحماية الاجتماعية للتعاونيين والصناع التقليديين."),
     ("dra", "Direction Régionale de l'Agriculture de Tanger-Tétouan-Al Hoceima",
-     "المديرية الجهوية للفلاحة لجهة طنجة تطوان الحسيمة", "01.511", "01.511.01.0",
+     "المديرية الجهوية للفلاحة لجهة طنجة تطوان الحسيمة", "01.511.01.0",
      "Appui aux filières agricoles et aux produits du terroir.",
      "دعم السلاسل الفلاحية والمنتوجات المجالية."),
     ("onca", "Office National du Conseil Agricole (ONCA)", "المكتب الوطني للاستشارة الفلاحية",
-     "01.571", "01.571.01.11", "Conseil agricole aux coopératives.",
+     "01.571.01.11", "Conseil agricole aux coopératives.",
      "الاستشارة الفلاحية لفائدة التعاونيات."),
     ("odco", "Office du Développement de la Coopération (ODCO)", "مكتب تنمية التعاون",
-     "01.571", "01.571.01.11", "Formation et encadrement des coopératives.",
+     "01.571.01.11", "Formation et encadrement des coopératives.",
      "تكوين وتأطير التعاونيات."),
-    ("dar-al-moukawil", "Dar Al Moukawil", "دار المقاول", "01.571", "01.571.01.11",
+    ("dar-al-moukawil", "Dar Al Moukawil", "دار المقاول", "01.571.01.11",
      "Accompagnement des porteurs de projets et des très petites entreprises.",
      "مواكبة حاملي المشاريع والمقاولات الصغيرة جدا."),
 ]
@@ -153,6 +157,7 @@ SPECIAL_ORGANISATIONS = [
         "name_ar": "تعاونية نساء الجبل لزيت الزيتون",
         "commune_id": "01.151.05.01",  # Bab Taza
         "founded_on": datetime.date(2012, 4, 18), "members": (31, 0),
+        "contact_name": "Fatima Zahra El Bakkali",
     },
     {
         "key": "oldest-cooperative",
@@ -182,9 +187,10 @@ SPECIAL_ORGANISATIONS = [
     {
         "key": "oldest-artisan",
         "kind": "artisan", "craft": "dinanderie",
-        "name_fr": "Abdeslam El Ouazzani (dinanderie)", "name_ar": "عبد السلام الوزاني (النقش على النحاس)",
+        "name_fr": "Abdeslam El Ouazzani (dinanderie)",
+        "name_ar": "عبد السلام الوزاني (النقش على النحاس)",
         "commune_id": "01.571.01.11",  # Tétouan
-        "founded_on": datetime.date(1958, 1, 1), "members": (0, 1),
+        "founded_on": datetime.date(1958, 1, 1), "members": (0, 1), "women_led": False,
     },
     {
         "key": "jellaba-bziouiya",
@@ -196,7 +202,7 @@ SPECIAL_ORGANISATIONS = [
     },
     {
         "key": "buyer-company",
-        "kind": "company", "activity": "distribution",
+        "kind": "company",
         "name_fr": "Tingis Distribution SARL", "name_ar": "شركة طنجيس للتوزيع ش.م.م",
         "commune_id": "01.511.01.0",  # Tanger
         "founded_on": datetime.date(2009, 6, 1),
@@ -226,79 +232,90 @@ OTHER_REGIONS = [
 ]
 
 # --- Activities of exhibitors -----------------------------------------------------------------
-# key: (sector, name complement fr, name complement ar, "promotion of" fr, noun ar,
-#       products fr, products ar, share of women-led organisations, weight among exhibitors)
-ACTIVITIES = {
+class Activity(NamedTuple):
+    sector: str
+    coop_fr: str  # "Coopérative X <coop_fr>"
+    coop_ar: str  # "تعاونية X <coop_ar>"
+    promo_fr: str  # "Association X pour la promotion <promo_fr>"
+    noun_ar: str  # "جمعية X للنهوض ب<noun_ar>"
+    products_fr: str
+    products_ar: str
+    women_share: float  # how often an organisation of this activity is led by women
+    weight: int  # how often the activity is drawn (0: only for hand-written organisations)
+
+
+_ACTIVITIES = {
     "olive_oil": ("terroir", "pour l'huile d'olive", "لزيت الزيتون", "de l'huile d'olive",
                   "زيت الزيتون", "huile d'olive vierge extra pressée à froid, olives de table",
-                  "زيت الزيتون البكر الممتاز المعصور على البارد وزيتون المائدة", 0.25, 14),
+                  "زيت الزيتون البكر الممتاز المعصور على البارد وزيتون المائدة", 0.15, 14),
     "honey": ("terroir", "pour l'apiculture", "لتربية النحل", "du miel", "العسل",
               "miel de thym, d'eucalyptus et de montagne, pollen",
-              "عسل الزعتر والكاليبتوس والجبل وحبوب اللقاح", 0.15, 10),
+              "عسل الزعتر والكاليبتوس والجبل وحبوب اللقاح", 0.1, 10),
     "goat_cheese": ("terroir", "pour le lait et le fromage de chèvre", "لحليب وجبن الماعز",
                     "du fromage de chèvre", "جبن الماعز",
                     "fromage de chèvre frais et affiné, jben",
-                    "جبن الماعز الطري والمعتق والجبن البلدي", 0.45, 6),
+                    "جبن الماعز الطري والمعتق والجبن البلدي", 0.3, 6),
     "couscous": ("terroir", "pour le couscous et les pâtes traditionnelles",
                  "للكسكس والعجائن التقليدية", "du couscous", "الكسكس",
                  "couscous d'orge et de blé, berkoukech, vermicelles roulés à la main",
-                 "كسكس الشعير والقمح والبركوكش والشعرية المفتولة باليد", 0.8, 9),
+                 "كسكس الشعير والقمح والبركوكش والشعرية المفتولة باليد", 0.6, 9),
     "aromatic": ("terroir", "pour les plantes aromatiques et médicinales",
                  "للنباتات العطرية والطبية", "des plantes aromatiques et médicinales",
                  "النباتات العطرية والطبية",
                  "thym, origan, romarin, verveine et huiles essentielles",
-                 "الزعتر والزعيترة وإكليل الجبل واللويزة والزيوت الأساسية", 0.5, 7),
+                 "الزعتر والزعيترة وإكليل الجبل واللويزة والزيوت الأساسية", 0.3, 7),
     "figs": ("terroir", "pour les figues et les fruits secs", "للتين والفواكه الجافة",
              "des figues", "التين", "figues séchées, confitures de figue et de figue de Barbarie",
-             "التين المجفف ومربى التين والهندية", 0.4, 4),
+             "التين المجفف ومربى التين والهندية", 0.25, 4),
     "red_fruits": ("terroir", "pour la valorisation des fruits rouges", "لتثمين الفواكه الحمراء",
                    "des fruits rouges", "الفواكه الحمراء",
                    "confitures de fraise et de framboise, fruits séchés",
-                   "مربى الفراولة والتوت والفواكه المجففة", 0.6, 2),
+                   "مربى الفراولة والتوت والفواكه المجففة", 0.4, 2),
     "pastries": ("terroir", "pour la pâtisserie traditionnelle", "للحلويات التقليدية",
                  "de la pâtisserie traditionnelle", "الحلويات التقليدية",
                  "cornes de gazelle, ghriba, chebakia et pain beldi",
-                 "كعب الغزال والغريبة والشباكية والخبز البلدي", 0.85, 5),
+                 "كعب الغزال والغريبة والشباكية والخبز البلدي", 0.65, 5),
     "cosmetics": ("cosmetics", "pour les cosmétiques naturels", "لمواد التجميل الطبيعية",
                   "des cosmétiques naturels", "مواد التجميل الطبيعية",
                   "savon beldi, ghassoul, eau de rose et huiles de soin",
-                  "الصابون البلدي والغاسول وماء الورد وزيوت العناية", 0.7, 4),
+                  "الصابون البلدي والغاسول وماء الورد وزيوت العناية", 0.5, 4),
     "fishing": ("fisheries", "de pêche artisanale", "للصيد التقليدي", "de la pêche artisanale",
                 "الصيد التقليدي", "anchois et sardines salés, poisson séché",
                 "الأنشوبة والسردين المملح والسمك المجفف", 0.0, 3),
     "goats": ("agriculture", "pour l'élevage caprin", "لتربية الماعز", "de l'élevage caprin",
               "تربية الماعز", "chevreaux de race Beni Arouss, fumier composté",
-              "جديان سلالة بني عروس والسماد العضوي", 0.1, 3),
+              "جديان سلالة بني عروس والسماد العضوي", 0.05, 3),
     "tourism": ("tourism", "pour le tourisme rural solidaire", "للسياحة القروية التضامنية",
-                "du tourisme rural", "السياحة القروية", "gîte rural, randonnées et repas du terroir",
-                "مأوى قروي وجولات ومأكولات محلية", 0.3, 2),
+                "du tourisme rural", "السياحة القروية",
+                "gîte rural, randonnées et repas du terroir",
+                "مأوى قروي وجولات ومأكولات محلية", 0.2, 2),
     "pottery": ("handicrafts", "de poterie", "للفخار", "de la poterie", "الفخار",
                 "jarres, tajines et vaisselle en terre cuite",
-                "الجرار والطواجن والأواني الفخارية", 0.4, 6),
+                "الجرار والطواجن والأواني الفخارية", 0.25, 6),
     "weaving": ("textiles", "de tissage", "للنسيج", "du tissage", "النسيج",
                 "mendils, couvertures et tapis tissés à la main",
-                "المناديل والأغطية والزرابي المنسوجة يدويا", 0.75, 7),
+                "المناديل والأغطية والزرابي المنسوجة يدويا", 0.5, 7),
     "embroidery": ("handicrafts", "de broderie", "للطرز", "de la broderie", "الطرز",
                    "nappes, coussins et caftans brodés au fil d'or et de soie",
-                   "المفارش والوسائد والقفاطين المطرزة بخيوط الذهب والحرير", 0.85, 7),
+                   "المفارش والوسائد والقفاطين المطرزة بخيوط الذهب والحرير", 0.65, 7),
     "leather": ("handicrafts", "du cuir", "للصناعة الجلدية", "du cuir", "الصناعة الجلدية",
                 "babouches, sacs et ceintures en cuir", "البلاغي والحقائب والأحزمة الجلدية",
-                0.15, 4),
+                0.05, 4),
     "wood": ("handicrafts", "de menuiserie et de sculpture sur bois", "للنجارة والنقش على الخشب",
              "du travail du bois", "النقش على الخشب",
              "coffrets, tables basses et miroirs en bois sculpté et peint",
-             "الصناديق والموائد والمرايا من الخشب المنقوش والمزوق", 0.05, 4),
+             "الصناديق والموائد والمرايا من الخشب المنقوش والمزوق", 0.02, 4),
     "basketry": ("handicrafts", "de vannerie et de doum", "للصناعات الدومية", "de la vannerie",
                  "الصناعات الدومية", "paniers, chapeaux et nattes en doum",
-                 "السلال والقبعات والحصائر من الدوم", 0.6, 4),
+                 "السلال والقبعات والحصائر من الدوم", 0.4, 4),
     "recycled": ("recycling", "de recyclage et d'artisanat", "لإعادة التدوير والصناعة التقليدية",
                  "du recyclage", "إعادة التدوير",
                  "sacs et objets de décoration en matériaux recyclés",
-                 "حقائب وتحف من مواد معاد تدويرها", 0.5, 2),
+                 "حقائب وتحف من مواد معاد تدويرها", 0.3, 2),
     "sewing": ("textiles", "de couture et de confection", "للخياطة والتفصيل",
                "de la couture traditionnelle", "الخياطة التقليدية",
                "jellabas, caftans et tenues traditionnelles",
-               "الجلابيب والقفاطين والملابس التقليدية", 0.7, 5),
+               "الجلابيب والقفاطين والملابس التقليدية", 0.5, 5),
     # Only used by the hand-written organisations (weight 0: never drawn at random).
     "coral": ("fisheries", "du corail", "للمرجان", "du corail rouge", "المرجان الأحمر",
               "bijoux et objets en corail rouge de Méditerranée",
@@ -318,14 +335,23 @@ ACTIVITIES = {
     "zellige": ("handicrafts", "du zellige", "للزليج", "du zellige", "الزليج",
                 "zellige émaillé taillé à la main, tables en mosaïque",
                 "الزليج المطلي المنحوت يدويا وموائد الفسيفساء", 0.0, 0),
-    "distribution": ("distribution", "", "", "", "", "", "", 0.0, 0),
 }
+ACTIVITIES = {key: Activity(*row) for key, row in _ACTIVITIES.items()}
 
-# Crafts of individual artisans: key: (French, Arabic, sector, at risk of disappearing,
-# usually practised by women). The ones at risk are those the ministry lists as endangered.
-CRAFTS = {
+class Craft(NamedTuple):
+    name_fr: str
+    name_ar: str
+    sector: str
+    at_risk: bool  # at risk of disappearing (the awards have a prize for its oldest artisan)
+    by_women: bool  # usually practised by women
+    drawn: bool = True  # False: a craft of another region, only for hand-written artisans
+
+
+# The crafts of individual artisans; most of those at risk are in the region's own traditions.
+_CRAFTS = {
     "dinanderie": ("dinanderie", "النقش على النحاس", "handicrafts", True, False),
-    "bziouiya": ("tissage de jellaba bziouiya", "نسج الجلابة البزيوية", "textiles", True, True),
+    "bziouiya": ("tissage de jellaba bziouiya", "نسج الجلابة البزيوية", "textiles", True, True,
+                 False),  # from Bzou, in the Béni Mellal-Khénifra region
     "tarz": ("broderie tétouanaise", "الطرز التطواني", "handicrafts", True, True),
     "sellerie": ("sellerie traditionnelle", "السراجة", "handicrafts", True, False),
     "mendil": ("tissage du mendil", "نسج المنديل", "textiles", True, True),
@@ -342,6 +368,7 @@ CRAFTS = {
     "caftan": ("couture de caftan", "خياطة القفطان", "textiles", False, True),
     "ceramics": ("céramique", "الخزف", "handicrafts", False, False),
 }
+CRAFTS = {key: Craft(*row) for key, row in _CRAFTS.items()}
 
 # --- Word lists for names ---------------------------------------------------------------------
 # Names of cooperatives and associations: a virtue, a place or a plant; half the time the
@@ -425,3 +452,4 @@ DOUARS = [
     "Tazrout", "Aïn Lahcen", "Beni Ahmed", "Dar Akoubaa", "Taghzout", "Laâdadla", "Azla",
     "Beni Salah", "Khizana", "Tanaqob", "Ouslaf", "Ain Rami",
 ]
+# fmt: on

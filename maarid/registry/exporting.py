@@ -25,7 +25,7 @@ def neutralise(value):
 
 def headers() -> list[str]:
     """The field labels in the current language: the import recognises them in any language."""
-    return [capfirst(Organisation._meta.get_field(name).verbose_name) for name in FIELDS]
+    return [str(capfirst(Organisation._meta.get_field(name).verbose_name)) for name in FIELDS]
 
 
 def rows(queryset):
@@ -33,8 +33,10 @@ def rows(queryset):
     for organisation in queryset.iterator(chunk_size=1000):
         values = {name: getattr(organisation, name) for name in FIELDS}
         values.update(
-            kind=organisation.get_kind_display(), sector=organisation.get_sector_display(),
-            province=organisation.province_id, commune=organisation.commune_id or "",
+            kind=organisation.get_kind_display(),
+            sector=organisation.get_sector_display(),
+            province=organisation.province_id,
+            commune=organisation.commune_id or "",
             **{name: yes if values[name] else no for name in BOOLEANS},
         )
         yield [neutralise(values[name]) for name in FIELDS]

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maarid.core.phones import normalise_phone
@@ -32,6 +33,11 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = Province.objects.select_related("region")
+        # Choosing a province reloads the communes in place (htmx), without JavaScript of ours.
+        self.fields["province"].widget.attrs.update({
+            "hx-get": reverse_lazy("registry:communes"), "hx-target": "#id_commune",
+            "hx-trigger": "change", "hx-swap": "innerHTML",
+        })
         self.fields["commune"].queryset = Commune.objects.all()
         province = self.data.get(self.add_prefix("province")) or (
             self.instance.province_id if self.instance.pk else None)

@@ -31,6 +31,7 @@ from maarid.core.text import normalise
 
 from .models import Commune, Kind, Organisation, Province, Sector
 
+# fmt: off
 # The columns of an import and of an export, in this order.
 FIELDS = (
     "kind", "name_ar", "name_fr", "description_ar", "description_fr", "registration_number",
@@ -106,6 +107,7 @@ SECTOR_WORDS = {
 }
 YES = {"yes", "oui", "نعم", "1", "true", "vrai", "x", "y", "o"}
 NO = {"no", "non", "لا", "0", "false", "faux", "n", ""}
+# fmt: on
 # An export prefixes these with a quote against formula injection; the import removes it.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
@@ -170,9 +172,16 @@ def commit(actor, uploaded_file, series) -> ImportReport:
             series.organisations.add(*report.organisations)
     except IntegrityError:  # someone registered the same organisation meanwhile
         report.organisations = []
-        report.problems.append(Problem(None, "", _(
-            "The registry changed while importing and nothing was saved: check the file "
-            "again.")))
+        report.problems.append(
+            Problem(
+                None,
+                "",
+                _(
+                    "The registry changed while importing and nothing was saved: check the file "
+                    "again."
+                ),
+            )
+        )
         return report
     access.forget(actor)
     report.created = len(report.organisations)
@@ -198,8 +207,11 @@ def find_duplicate(organisation: Organisation) -> Organisation | None:
 def _keys(organisation) -> list[tuple[str, tuple]]:
     """What makes two organisations the same, with the field each key comes from. Names only
     count within a province: many cooperatives across Morocco are called Al Amal."""
-    keys = [(name, (name, getattr(organisation, name)))
-            for name in ("registration_number", "ice") if getattr(organisation, name)]
+    keys = [
+        (name, (name, getattr(organisation, name)))
+        for name in ("registration_number", "ice")
+        if getattr(organisation, name)
+    ]
     for name in ("name_fr", "name_ar"):
         if text := normalise(getattr(organisation, name)):
             keys.append((name, ("name", organisation.province_id, text)))
@@ -231,8 +243,9 @@ def read_table(uploaded_file) -> tuple[int, list[str], list[tuple[int, list]]]:
 
 
 def _too_big(limit):
-    return ImportFileError(_("The file is too large: the limit is %(size)d MB.")
-                           % {"size": limit // (1024 * 1024)})
+    return ImportFileError(
+        _("The file is too large: the limit is %(size)d MB.") % {"size": limit // (1024 * 1024)}
+    )
 
 
 def _blank(value):
@@ -271,8 +284,9 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(_("Old Excel files (.xls) cannot be read: save the file as .xlsx "
-                                "or as CSV."))
+        raise ImportFileError(
+            _("Old Excel files (.xls) cannot be read: save the file as .xlsx or as CSV.")
+        )
     sample = data[:8192]
     controls = sum(b < 32 and b not in b"\t\n\r\f\v\x1a" for b in sample)
     if b"\x00" in sample or controls > len(sample) // 100:
@@ -283,8 +297,9 @@ def _decode(data: bytes) -> str:
         pass
     best = from_bytes(data, cp_isolation=["cp1256", "latin_1"]).best()
     if best is None:
-        raise ImportFileError(_("The text encoding of this file was not recognised: save it "
-                                "as CSV UTF-8."))
+        raise ImportFileError(
+            _("The text encoding of this file was not recognised: save it as CSV UTF-8.")
+        )
     return str(best)
 
 
@@ -292,8 +307,9 @@ def _read_csv(text: str):
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     try:
-        return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                              start=1))
+        return list(
+            enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+        )
     except csv.Error:
         raise ImportFileError(_("This CSV file is malformed and cannot be read."))
 
@@ -306,8 +322,7 @@ class _Checker:
 
     def __init__(self, series):
         self.series_members = (
-            None if series is None
-            else set(series.organisations.values_list("pk", flat=True))
+            None if series is None else set(series.organisations.values_list("pk", flat=True))
         )
         self.kinds = _choices(Kind, KIND_WORDS)
         self.sectors = _choices(Sector, SECTOR_WORDS)
@@ -342,19 +357,26 @@ class _Checker:
         report = ImportReport()
         columns = {}  # field -> position in the row
         for position, header in enumerate(headers):
-            name = self.headers.get(normalise(header))
             if not header:
                 continue
+            name = self.headers.get(normalise(header))
             if name is None:
-                report.problems.append(Problem(header_row, header, _(
-                    "Unknown column: it is ignored."), error=False))
+                report.problems.append(
+                    Problem(header_row, header, _("Unknown column: it is ignored."), error=False)
+                )
             elif name in columns:
-                report.problems.append(Problem(header_row, header, _(
-                    "This column repeats the column “%(column)s”: it is ignored.")
-                    % {"column": headers[columns[name]]}, error=False))
+                report.problems.append(
+                    Problem(
+                        header_row,
+                        header,
+                        _("This column repeats the column “%(column)s”: it is ignored.")
+                        % {"column": headers[columns[name]]},
+                        error=False,
+                    )
+                )
             else:
                 columns[name] = position
-        self.titles = {name: headers[position] for name, position in columns.items()}
+        self.titles = {name: headers[i] for name, i in columns.items()}  # as written
         if missing := self._missing(columns):
             report.problems += [Problem(header_row, "", message) for message in missing]
             return report
@@ -365,8 +387,9 @@ class _Checker:
             cells = {name: row[i] if i < len(row) else None for name, i in ordered}
             organisation, errors = self._build(cells)
             errors += self._duplicate(organisation, number, seen, {n for n, _m in errors})
-            report.problems += [Problem(number, self._title(name), message)
-                                for name, message in errors]
+            report.problems += [
+                Problem(number, self._title(name), message) for name, message in errors
+            ]
             if not errors:
                 report.organisations.append(organisation)
         return report
@@ -375,18 +398,24 @@ class _Checker:
         missing = [
             _("The file has no “%(column)s” column.")
             % {"column": Organisation._meta.get_field(name).verbose_name}
-            for name in ("kind", "province", "sector") if name not in columns
+            for name in ("kind", "province", "sector")
+            if name not in columns
         ]
         if not columns.keys() & {"name", "name_ar", "name_fr"}:
-            missing.append(_("The file has no name column: give the name in Arabic, in French "
-                             "or both."))
+            missing.append(
+                _("The file has no name column: give the name in Arabic, in French or both.")
+            )
         return missing
 
     def _title(self, name) -> str:
         """The header, as written, of the column a field's value came from (the model puts
         a missing name on name_fr; errors of the whole row have no column)."""
-        fallbacks = {"name_fr": ("name", "name_ar"), "name_ar": ("name",),
-                     "description_fr": ("description",), "description_ar": ("description",)}
+        fallbacks = {
+            "name_fr": ("name", "name_ar"),
+            "name_ar": ("name",),
+            "description_fr": ("description",),
+            "description_ar": ("description",),
+        }
         for candidate in (name, *fallbacks.get(name, ())):
             if candidate in self.titles:
                 return self.titles[candidate]
@@ -403,8 +432,12 @@ class _Checker:
         try:
             organisation.full_clean(exclude=["slug", *failed], validate_constraints=False)
         except ValidationError as error:
-            errors += [(name, message) for name, messages in error.message_dict.items()
-                       if name not in failed for message in messages]
+            errors += [
+                (name, message)
+                for name, messages in error.message_dict.items()
+                if name not in failed
+                for message in messages
+            ]
         return organisation, errors
 
     def _set(self, organisation, name, value):
@@ -444,8 +477,10 @@ class _Checker:
             raise ValidationError(_("This cell must be filled in."))
         if (code := choices.get(normalise(text))) is None:
             enum = Kind if name == "kind" else Sector
-            raise ValidationError(_("Unknown value “%(value)s”: use one of %(choices)s.") % {
-                "value": text, "choices": ", ".join(str(label) for label in enum.labels)})
+            raise ValidationError(
+                _("Unknown value “%(value)s”: use one of %(choices)s.")
+                % {"value": text, "choices": ", ".join(str(label) for label in enum.labels)}
+            )
         return code
 
     def _province(self, value) -> Province:
@@ -453,8 +488,13 @@ class _Checker:
         if not text:
             raise ValidationError(_("This cell must be filled in."))
         if (province := self.provinces.get(normalise(text))) is None:
-            raise ValidationError(_("Unknown province or prefecture “%(value)s”: give its name "
-                                    "or its code, such as 01.571 for Tétouan.") % {"value": text})
+            raise ValidationError(
+                _(
+                    "Unknown province or prefecture “%(value)s”: give its name "
+                    "or its code, such as 01.571 for Tétouan."
+                )
+                % {"value": text}
+            )
         return province
 
     def _commune(self, province_id, value) -> Commune | None:
@@ -464,8 +504,9 @@ class _Checker:
         key = normalise(text)
         commune = self.communes.get(key) or self.communes.get((province_id, key))
         if commune is None:
-            raise ValidationError(_("Unknown commune “%(value)s” in this province.")
-                                  % {"value": text})
+            raise ValidationError(
+                _("Unknown commune “%(value)s” in this province.") % {"value": text}
+            )
         return commune
 
     def _boolean(self, value) -> bool:
@@ -488,8 +529,9 @@ class _Checker:
             other, first = self.registry.get(key), seen.setdefault(key, number)
             if found:
                 continue
-            if other is not None and (self.series_members is None
-                                      or other.pk in self.series_members):
+            if other is not None and (
+                self.series_members is None or other.pk in self.series_members
+            ):
                 found.append((name, _("Already in the registry as %(name)s.") % {"name": other}))
             elif other is not None:
                 found.append((name, _("Already in the registry of another fair.")))

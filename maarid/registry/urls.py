@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("new/", views.organisation_create, name="create"),
     path("join/", views.join, name="join"),
+    path("communes/", views.communes, name="communes"),
     path("join/register/", views.register_own, name="register-own"),
     path("memberships/", views.memberships_pending, name="pending"),
     path("memberships/<int:pk>/decide/", views.membership_decide, name="decide"),

@@ -12,7 +12,7 @@ from maarid.core.text import normalise
 
 from . import services
 from .forms import InviteForm, JoinForm, OrganisationFilter, OrganisationForm
-from .models import Membership, Organisation
+from .models import Commune, Membership, Organisation
 
 
 def filtered_organisations(user, params):
@@ -93,6 +93,13 @@ def organisation_edit(request, slug):
         messages.success(request, _("The changes have been saved."))
         return redirect(organisation)
     return render(request, "registry/form.html", {"form": form, "organisation": organisation})
+
+
+def communes(request):
+    """The <option>s of a province's communes, for the organisation form."""
+    province = request.GET.get("province", "")
+    options = Commune.objects.filter(province_id=province) if province else []
+    return render(request, "registry/communes.html", {"communes": options})
 
 
 @login_required

@@ -22,8 +22,10 @@ TEMPLATE = "registry/import.html"
 # Files checked by a preview, waiting for their commit: token -> {path, series, name}.
 SESSION_KEY = "maarid_imports"
 EXPORTS = {
-    "xlsx": (exporting.export_xlsx,
-             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": (
+        exporting.export_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "csv": (exporting.export_csv, "text/csv; charset=utf-8"),
 }
 
@@ -47,8 +49,9 @@ def _preview(request, context):
     form = context["form"] = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, TEMPLATE, context, status=400)
-    series = next((s for s in context["series_choices"]
-                   if str(s.pk) == request.POST.get("series")), None)
+    series = next(
+        (s for s in context["series_choices"] if str(s.pk) == request.POST.get("series")), None
+    )
     if series is None:
         raise PermissionDenied
     upload = form.cleaned_data["file"]
@@ -72,8 +75,9 @@ def _commit(request, context):
     request.session[SESSION_KEY] = pending
     path = Path(entry["path"]) if entry else None
     if path is None or not path.exists():
-        raise importing.ImportFileError(_("This import is no longer waiting: upload the file "
-                                          "again."))
+        raise importing.ImportFileError(
+            _("This import is no longer waiting: upload the file again.")
+        )
     series = Series.objects.filter(pk=entry["series"]).first()
     if series is None:
         raise Http404
@@ -85,10 +89,15 @@ def _commit(request, context):
     if not report.ok:
         context.update(report=report, series=series)
         return render(request, TEMPLATE, context, status=400)
-    messages.success(request, ngettext(
-        "%(count)d organisation has been added to the registry of %(series)s.",
-        "%(count)d organisations have been added to the registry of %(series)s.",
-        report.created) % {"count": report.created, "series": series})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d organisation has been added to the registry of %(series)s.",
+            "%(count)d organisations have been added to the registry of %(series)s.",
+            report.created,
+        )
+        % {"count": report.created, "series": series},
+    )
     return redirect("registry:list")
 
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         dump = io.StringIO()
         # A natural-key JSON dump works on SQLite and PostgreSQL alike, and between them.
         call_command("dumpdata", natural_foreign=True, exclude=[
-            "contenttypes", "auth.permission", "sessions", "django_tasks_db"], stdout=dump)
+            "contenttypes", "auth.permission", "sessions", "django_tasks_database"], stdout=dump)
         data = dump.getvalue().encode()
         meta = json.dumps({"version": settings.MAARID_VERSION, "created": stamp}).encode()
         with tarfile.open(target, "w:gz") as archive:

@@ -1,0 +1,66 @@
+"""Production settings, `maarid check --deploy`, backup and restore."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from maarid.registry.models import Organisation
+from tests.conftest import make_organisation
+
+
+def maarid(*args, env=None, tmp_path=None):
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY",
+                                                           "REDIS_URL", "MAARID_ENV"}}
+    base["MAARID_DATA_DIR"] = str(tmp_path)
+    base.update(env or {})
+    return subprocess.run([sys.executable, "-m", "maarid.cli", *args], env=base,
+                          capture_output=True, text=True, timeout=120)
+
+
+PRODUCTION = {"MAARID_ENV": "production", "SECRET_KEY": "k" * 20 + "-Z9x!q" * 10,
+              "ALLOWED_HOSTS": "salon.example.ma"}
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = maarid("check", env={"MAARID_ENV": "production"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("redirect", ["1", "0"])
+def test_check_deploy_is_clean_in_production(tmp_path, redirect):
+    env = {**PRODUCTION, "MAARID_HTTPS_REDIRECT": redirect, "MAARID_BEHIND_PROXY": "1"}
+    result = maarid("check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_demo_keeps_its_generated_secret_key(tmp_path):
+    maarid("check", tmp_path=tmp_path)
+    key = (tmp_path / "secret_key").read_text()
+    maarid("check", tmp_path=tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key and len(key) > 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_bring_back_the_data_and_the_files(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    (tmp_path / "uploads").mkdir()
+    (tmp_path / "uploads" / "statuts.pdf").write_bytes(b"%PDF-1.4 test")
+    make_organisation(name_fr="Coopérative sauvegardée")
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+    Organisation.objects.all().delete()
+    (tmp_path / "uploads" / "statuts.pdf").unlink()
+    call_command("restore", str(archive), "--yes")
+    assert Organisation.objects.filter(name_fr="Coopérative sauvegardée").exists()
+    assert (tmp_path / "uploads" / "statuts.pdf").read_bytes() == b"%PDF-1.4 test"
+
+
+def test_the_maarid_command_accepts_dashes(tmp_path):
+    result = maarid("help", "check", tmp_path=tmp_path)
+    assert result.returncode == 0
+    result = maarid("show-urls", tmp_path=tmp_path)  # unknown: Django's own message
+    assert "Unknown command: 'show_urls'" in result.stderr

@@ -1,0 +1,258 @@
+"""The demo: the reference fair of DESIGN.md, loaded by `maarid demo`.
+
+The demo is loaded once for the module, inside a transaction that is rolled back at the end, so
+that the other test modules still start from an empty registry.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.utils.text import slugify
+
+from maarid.core import access
+from maarid.core.models import User
+from maarid.core.phones import normalise_phone
+from maarid.core.text import normalise
+from maarid.demo import data
+from maarid.demo.loader import load_demo
+from maarid.fairs.models import Edition, OpeningHours, Partner, SeriesOrganisation, SeriesRole
+from maarid.registry.models import Kind, Membership, Organisation, Province
+
+TTA_PROVINCES = {
+    "01.511": "Tanger-Assilah",
+    "01.573": "M'diq-Fnideq",
+    "01.571": "Tétouan",
+    "01.227": "Fahs-Anjra",
+    "01.331": "Larache",
+    "01.051": "Al Hoceima",
+    "01.151": "Chefchaouen",
+    "01.405": "Ouezzane",
+}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def registry(demo, db):
+    return demo.series.organisations.all()
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Organisation,
+            SeriesOrganisation,
+            Edition,
+            Partner,
+            OpeningHours,
+            User,
+            Membership,
+            SeriesRole,
+        )
+    }
+
+
+def test_the_series_registry_holds_300_organisations_named_in_both_languages(registry):
+    assert registry.count() >= 300
+    assert not registry.filter(name_fr="").exists()
+    assert not registry.filter(name_ar="").exists()
+    assert not registry.filter(description_fr="").exists()
+    assert not registry.filter(description_ar="").exists()
+
+
+def test_exhibitors_buyers_and_institutions_are_in_the_expected_proportions(registry):
+    exhibitors = registry.filter(
+        kind__in=[Kind.COOPERATIVE, Kind.ASSOCIATION, Kind.GIE, Kind.ARTISAN]
+    )
+    assert 220 <= exhibitors.count() <= 270
+    assert 35 <= registry.filter(kind__in=[Kind.COMPANY, Kind.PLATFORM]).count() <= 45
+    assert registry.filter(kind=Kind.INSTITUTION).count() == 10
+    assert registry.filter(kind=Kind.ASSOCIATION).exists()
+    assert registry.filter(kind=Kind.GIE).exists()
+    assert registry.filter(kind=Kind.ARTISAN).count() >= 15
+
+
+def test_a_quarter_to_a_third_of_cooperatives_are_womens_cooperatives(registry):
+    cooperatives = registry.filter(kind=Kind.COOPERATIVE)
+    womens = cooperatives.filter(women_led=True)
+    assert 0.25 <= womens.count() / cooperatives.count() <= 0.36
+    for cooperative in womens:
+        assert cooperative.members_women > cooperative.members_men
+
+
+def test_organisations_are_spread_over_the_eight_provinces_of_the_region(registry):
+    assert set(Province.objects.filter(region_id="01").values_list("code", flat=True)) == set(
+        TTA_PROVINCES
+    )
+    in_region = registry.filter(province__region_id="01")
+    for code in TTA_PROVINCES:
+        assert in_region.filter(province_id=code).exists(), code
+    # Weighted by population: Tanger-Assilah, the most populous, has the most.
+    tanger = in_region.filter(province_id="01.511").count()
+    assert all(
+        in_region.filter(province_id=code).count() < tanger
+        for code in TTA_PROVINCES
+        if code != "01.511"
+    )
+    outside = registry.exclude(province__region_id="01")
+    assert 5 <= outside.count() <= 15
+    for organisation in registry.select_related("commune"):
+        assert organisation.commune.province_id == organisation.province_id
+
+
+def test_every_organisation_passes_the_models_validation(registry):
+    for organisation in registry:
+        organisation.full_clean()
+        parts = [
+            organisation.name_ar,
+            organisation.name_fr,
+            organisation.registration_number,
+            organisation.ice,
+        ]
+        assert organisation.search_text == normalise(" ".join(filter(None, parts)))
+        assert organisation.slug.startswith(slugify(organisation.name_fr)[:60])
+        assert normalise_phone(organisation.phone, mobile_only=True) == organisation.phone
+
+
+def test_cooperatives_have_registration_numbers_and_companies_an_ice(registry):
+    assert not registry.filter(kind=Kind.COOPERATIVE, registration_number="").exists()
+    assert not registry.filter(kind=Kind.COMPANY, ice="").exists()
+    assert all(len(ice) == 15 for ice in registry.exclude(ice="").values_list("ice", flat=True))
+
+
+def test_the_award_winners_of_the_reference_fair_are_there(registry):
+    oldest = registry.filter(kind=Kind.COOPERATIVE).order_by("founded_on").first()
+    assert oldest.founded_on.year == 1955
+    assert oldest.commune.name_fr == "Tanger"
+    assert registry.filter(kind=Kind.COOPERATIVE, founded_on__year=1955).count() == 1
+
+    eco = registry.get(eco_friendly=True, province__name_fr="Nador")
+    assert eco.kind == Kind.COOPERATIVE and eco.province.region_id == "02"
+
+    assert registry.filter(name_fr="Association nationale des plongeurs corailleurs").exists()
+    at_risk = registry.filter(kind=Kind.ARTISAN, craft_at_risk=True)
+    assert at_risk.count() >= 5
+    assert at_risk.filter(name_fr__contains="jellaba bziouiya").exists()
+    assert at_risk.order_by("founded_on").first().name_fr.startswith("Abdeslam El Ouazzani")
+    years = registry.exclude(founded_on=None).values_list("founded_on__year", flat=True)
+    assert min(years) == 1955
+    assert max(years) <= 2023
+
+
+def test_the_third_edition_is_the_reference_fair(demo, db):
+    edition = demo.series.editions.get(number=3)
+    assert edition == demo.reference_edition
+    assert demo.series.slug == "ess-tta"
+    assert demo.series.region_id == "01"
+    assert demo.series.name_ar.startswith("المعرض الجهوي للاقتصاد الاجتماعي والتضامني")
+    assert edition.city_id == "01.571.01.11"
+    assert edition.venue_fr == "Place de la Wilaya"
+    assert edition.venue_ar == "ساحة الولاية"
+    assert edition.area_m2 == 5000
+    assert (edition.starts_on, edition.ends_on) == (
+        datetime.date(2024, 5, 31),
+        datetime.date(2024, 6, 9),
+    )
+    assert edition.days == 10
+    assert edition.ends_on.weekday() == 6  # a Sunday
+    assert edition.status == Edition.Status.CLOSED
+    assert "digitalisation" in edition.slogan_fr
+    assert "الرقمنة" in edition.slogan_ar
+    assert edition.hours_on(datetime.date(2024, 6, 1)) == (datetime.time(10), datetime.time(22))
+    assert edition.hours_on(edition.starts_on)[0] == datetime.time(16)
+
+
+def test_the_region_and_the_ministry_organise_it_with_eight_partners(demo, db):
+    partners = demo.reference_edition.partners.select_related("organisation")
+    roles = {p.organisation.name_fr: p.role for p in partners}
+    assert roles["Conseil de la Région Tanger-Tétouan-Al Hoceima"] == Partner.Role.ORGANISER
+    assert (
+        roles["Ministère du Tourisme, de l'Artisanat et de l'Économie sociale et solidaire"]
+        == Partner.Role.CO_ORGANISER
+    )
+    institutional = {
+        p.organisation.name_ar for p in partners if p.role == Partner.Role.INSTITUTIONAL
+    }
+    assert institutional == {
+        "وكالة التنمية الاجتماعية",
+        "التعاون الوطني",
+        "المركز الجهوي للاستثمار لجهة طنجة تطوان الحسيمة",
+        "الصندوق الوطني للضمان الاجتماعي",
+        "المديرية الجهوية للفلاحة لجهة طنجة تطوان الحسيمة",
+        "المكتب الوطني للاستشارة الفلاحية",
+        "مكتب تنمية التعاون",
+        "دار المقاول",
+    }
+    assert all(p.organisation.kind == Kind.INSTITUTION for p in partners)
+
+
+def test_the_first_two_editions_are_earlier_and_smaller(demo, db):
+    first, second, third = demo.series.editions.order_by("number")
+    assert first.ends_on < second.starts_on < third.starts_on
+    assert first.area_m2 < second.area_m2 < third.area_m2
+    assert first.status == second.status == Edition.Status.CLOSED
+
+
+@pytest.mark.parametrize(("username", "password", "role"), [row[:3] for row in data.DEMO_ACCOUNTS])
+def test_every_demo_login_works_with_its_printed_password(demo, db, username, password, role):
+    user = authenticate(username=username, password=password)
+    assert user is not None
+    assert user.consent_at is not None
+    if role == "admin":
+        assert user.is_superuser and user.is_staff
+    else:
+        assert role in access.roles(user)
+        assert not user.is_superuser
+
+
+def test_the_exhibitor_administers_a_womens_cooperative_and_the_buyer_belongs_to_a_company(
+    demo, db
+):
+    exhibitor = authenticate(username=data.EXHIBITOR_PHONE, password="demo-exhibitor-2024")
+    membership = exhibitor.memberships.get()
+    assert membership.is_admin and membership.status == Membership.Status.ACTIVE
+    assert membership.organisation.is_womens_cooperative
+    buyer = User.objects.get(username="buyer")
+    assert buyer.memberships.get().organisation.kind == Kind.COMPANY
+    organiser = User.objects.get(username="organiser")
+    assert access.is_organiser(organiser, demo.series.pk)
+
+
+def test_the_command_loads_again_without_duplicates_and_prints_the_logins(demo, db):
+    before = counts()
+    names = set(Organisation.objects.values_list("slug", "name_fr", "phone"))
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert counts() == before
+    # Deterministic: the second load drew exactly the same organisations.
+    assert set(Organisation.objects.values_list("slug", "name_fr", "phone")) == names
+    printed = out.getvalue()
+    assert "http://127.0.0.1:8000/" in printed
+    for username, password, *_ in data.DEMO_ACCOUNTS:
+        assert username in printed and password in printed
+        assert authenticate(username=username, password=password) is not None
+
+
+def test_the_command_serves_on_the_given_port_unless_told_not_to(demo, db, monkeypatch):
+    calls = []
+
+    def fake_call_command(name, *args, **options):
+        calls.append((name, options))
+
+    monkeypatch.setattr("maarid.demo.management.commands.demo.call_command", fake_call_command)
+    monkeypatch.setattr("maarid.demo.management.commands.demo.load_demo", lambda: demo)
+    out = io.StringIO()
+    call_command("demo", "--port", "8123", "--workers", "3", stdout=out)
+    assert calls[0][0] == "migrate"
+    assert calls[-1] == ("serve", {"port": 8123, "workers": 3})
+    assert "http://127.0.0.1:8123/" in out.getvalue()

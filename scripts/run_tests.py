@@ -36,8 +36,9 @@ def main():
         print("Tests on SQLite (PostgreSQL-only tests left out)", flush=True)
     started = time.monotonic()
     code = run([*PYTEST, "-m", markers, *sys.argv[1:]], env)
-    redis_env = dict(env, REDIS_URL=os.environ.get("MAARID_TEST_REDIS_URL",
-                                                   "redis://127.0.0.1:6379/15"))
+    redis_env = dict(
+        env, REDIS_URL=os.environ.get("MAARID_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    )
     code_redis = run([*PYTEST, "-m", "redis", *sys.argv[1:]], redis_env)
     print(f"Test run took {time.monotonic() - started:.0f} s", flush=True)
     sys.exit(code or code_redis)

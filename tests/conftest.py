@@ -16,13 +16,16 @@ PASSWORD = "fair-2024-Tetouan"
 @pytest.fixture(autouse=True)
 def _test_settings(request, settings, tmp_path):
     if not request.node.get_closest_marker("redis"):  # the Redis tests use the real queue
-        settings.TASKS = {"default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
     settings.MAARID_SMS_BACKEND = "maarid.core.messaging.LocmemSMSBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     from maarid.core.messaging import LocmemSMSBackend
 
     LocmemSMSBackend.outbox = []
@@ -53,8 +56,11 @@ def ensure_places():
 def make_organisation(**fields):
     ensure_places()
     defaults = {
-        "kind": Kind.COOPERATIVE, "name_fr": "Coopérative Al Amal", "name_ar": "تعاونية الأمل",
-        "province_id": "01.571", "sector": Sector.TERROIR,
+        "kind": Kind.COOPERATIVE,
+        "name_fr": "Coopérative Al Amal",
+        "name_ar": "تعاونية الأمل",
+        "province_id": "01.571",
+        "sector": Sector.TERROIR,
     }
     defaults.update(fields)
     organisation = Organisation(**defaults)
@@ -66,24 +72,37 @@ def make_organisation(**fields):
 @pytest.fixture
 def series(db):
     ensure_places()
-    return Series.objects.create(slug="ess-tta", name_fr="Salon régional de l'ESS TTA",
-                                 name_ar="المعرض الجهوي للاقتصاد الاجتماعي والتضامني",
-                                 region_id="01")
+    return Series.objects.create(
+        slug="ess-tta",
+        name_fr="Salon régional de l'ESS TTA",
+        name_ar="المعرض الجهوي للاقتصاد الاجتماعي والتضامني",
+        region_id="01",
+    )
 
 
 @pytest.fixture
 def other_series(db):
     ensure_places()
-    return Series.objects.create(slug="ess-oriental", name_fr="Salon de l'ESS de l'Oriental",
-                                 name_ar="معرض الشرق", region_id="02")
+    return Series.objects.create(
+        slug="ess-oriental",
+        name_fr="Salon de l'ESS de l'Oriental",
+        name_ar="معرض الشرق",
+        region_id="02",
+    )
 
 
 @pytest.fixture
 def edition(series):
     return Edition.objects.create(
-        series=series, number=3, name_fr="3e Salon régional de l'ESS",
-        name_ar="المعرض الجهوي الثالث", city_id=_tetouan_code(), venue_fr="Place de la Wilaya",
-        area_m2=5000, starts_on=datetime.date(2024, 5, 31), ends_on=datetime.date(2024, 6, 9),
+        series=series,
+        number=3,
+        name_fr="3e Salon régional de l'ESS",
+        name_ar="المعرض الجهوي الثالث",
+        city_id=_tetouan_code(),
+        venue_fr="Place de la Wilaya",
+        area_m2=5000,
+        starts_on=datetime.date(2024, 5, 31),
+        ends_on=datetime.date(2024, 6, 9),
         status=Edition.Status.RUNNING,
     )
 
@@ -103,8 +122,9 @@ def cooperative(series):
 
 @pytest.fixture
 def other_cooperative(other_series):
-    organisation = make_organisation(name_fr="Coopérative Nour", name_ar="تعاونية النور",
-                                     province_id="02.411")
+    organisation = make_organisation(
+        name_fr="Coopérative Nour", name_ar="تعاونية النور", province_id="02.411"
+    )
     other_series.organisations.add(organisation)
     return organisation
 
@@ -137,17 +157,22 @@ def juror(series):
 @pytest.fixture
 def exhibitor(cooperative):
     user = make_user("exhibitor")
-    Membership.objects.create(user=user, organisation=cooperative, is_admin=True,
-                              status=Membership.Status.ACTIVE)
+    Membership.objects.create(
+        user=user, organisation=cooperative, is_admin=True, status=Membership.Status.ACTIVE
+    )
     return user
 
 
 @pytest.fixture
 def buyer(series):
     user = make_user("buyer")
-    company = make_organisation(kind=Kind.COMPANY, name_fr="Distribution Nord SARL",
-                                name_ar="شركة التوزيع", ice="001234567000089",
-                                sector=Sector.DISTRIBUTION)
+    company = make_organisation(
+        kind=Kind.COMPANY,
+        name_fr="Distribution Nord SARL",
+        name_ar="شركة التوزيع",
+        ice="001234567000089",
+        sector=Sector.DISTRIBUTION,
+    )
     Membership.objects.create(user=user, organisation=company, status=Membership.Status.ACTIVE)
     return user
 

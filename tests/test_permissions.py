@@ -19,19 +19,44 @@ from tests.conftest import client_for, make_organisation
 pytestmark = pytest.mark.django_db
 
 ROLES = ["public", "exhibitor", "buyer", "reviewer", "juror", "organiser", "other_organiser"]
-OPEN = {"core:logout", "registry:communes", "fairs:home", "fairs:series", "fairs:edition", "core:login", "core:signup",
-        "core:reset", "core:about", "core:privacy", "javascript-catalog", "set_language"}
-LOGGED_IN = {"core:account", "registry:list", "registry:join", "registry:pending",
-             "registry:register-own"}
+OPEN = {
+    "core:logout",
+    "registry:communes",
+    "fairs:home",
+    "fairs:series",
+    "fairs:edition",
+    "core:login",
+    "core:signup",
+    "core:reset",
+    "core:about",
+    "core:privacy",
+    "javascript-catalog",
+    "set_language",
+}
+LOGGED_IN = {
+    "core:account",
+    "registry:list",
+    "registry:join",
+    "registry:pending",
+    "registry:register-own",
+}
 # Any organiser (what they then see is limited to their own series).
 ORGANISERS = {"registry:create", "registry:import", "core:people", "core:outbox"}
 # The organisers of this edition's series only.
 ORGANISER_ONLY = {"fairs:dashboard", "fairs:edition-edit", "fairs:edition-create"}
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {"registry:detail", "registry:edit", "registry:history"}
-POST_ONLY = {"core:token-create", "core:token-revoke", "core:person-erase",
-             "registry:decide", "registry:join-request", "registry:invite",
-             "fairs:edition-status", "fairs:partner-add", "fairs:partner-remove"}
+POST_ONLY = {
+    "core:token-create",
+    "core:token-revoke",
+    "core:person-erase",
+    "registry:decide",
+    "registry:join-request",
+    "registry:invite",
+    "fairs:edition-status",
+    "fairs:partner-add",
+    "fairs:partner-remove",
+}
 SPECIAL = {"core:reset-confirm", "core:person-export", "registry:export"}
 
 
@@ -46,21 +71,43 @@ def all_names(resolver=None, prefix=""):
 
 
 @pytest.fixture
-def world(series, edition, cooperative, other_cooperative, exhibitor, buyer, reviewer, juror,
-          organiser, other_organiser):
+def world(
+    series,
+    edition,
+    cooperative,
+    other_cooperative,
+    exhibitor,
+    buyer,
+    reviewer,
+    juror,
+    organiser,
+    other_organiser,
+):
     partner = Partner.objects.create(edition=edition, organisation=cooperative, role="sponsor")
     return {
-        "users": {"public": None, "exhibitor": exhibitor, "buyer": buyer, "reviewer": reviewer,
-                  "juror": juror, "organiser": organiser, "other_organiser": other_organiser},
+        "users": {
+            "public": None,
+            "exhibitor": exhibitor,
+            "buyer": buyer,
+            "reviewer": reviewer,
+            "juror": juror,
+            "organiser": organiser,
+            "other_organiser": other_organiser,
+        },
         "kwargs": {
             "fairs:series": {"series": series.slug},
             "fairs:edition-create": {"series": series.slug},
             "registry:export": {"fmt": "csv"},
             "core:person-export": {"pk": exhibitor.pk},
-            "fairs:partner-remove": {"series": series.slug, "number": edition.number,
-                                     "pk": partner.pk},
+            "fairs:partner-remove": {
+                "series": series.slug,
+                "number": edition.number,
+                "pk": partner.pk,
+            },
         },
-        "series": series, "edition": edition, "cooperative": cooperative,
+        "series": series,
+        "edition": edition,
+        "cooperative": cooperative,
     }
 
 
@@ -69,8 +116,10 @@ def kwargs_for(name, world):
         return world["kwargs"][name]
     edition, cooperative = world["edition"], world["cooperative"]
     guesses = [
-        {}, {"series": edition.series.slug, "number": edition.number},
-        {"slug": cooperative.slug}, {"pk": 1},
+        {},
+        {"series": edition.series.slug, "number": edition.number},
+        {"slug": cooperative.slug},
+        {"pk": 1},
     ]
     for kwargs in guesses:
         try:
@@ -106,8 +155,10 @@ def expected(name, role):
 
 def test_every_page_answers_each_role_as_specified(world):
     names = sorted(n for n in set(all_names()) if not n.startswith("api:"))
-    unknown = [n for n in names if not n.startswith("admin:") and n not in
-               OPEN | LOGGED_IN | ORGANISERS | ORGANISER_ONLY | OWN_ORGANISATION | POST_ONLY | SPECIAL]
+    decided = (
+        OPEN | LOGGED_IN | ORGANISERS | ORGANISER_ONLY | OWN_ORGANISATION | POST_ONLY | SPECIAL
+    )
+    unknown = [n for n in names if not n.startswith("admin:") and n not in decided]
     assert not unknown, f"pages nobody decided about: {unknown}"
     failures = []
     for role in ROLES:
@@ -124,11 +175,16 @@ def test_every_page_answers_each_role_as_specified(world):
 
 
 def test_exports_only_hold_what_the_role_may_see(world, other_cooperative):
-    for role, sees_own, sees_other in [("exhibitor", True, False), ("organiser", True, False),
-                                       ("other_organiser", False, True), ("buyer", False, False)]:
+    for role, sees_own, sees_other in [
+        ("exhibitor", True, False),
+        ("organiser", True, False),
+        ("other_organiser", False, True),
+        ("buyer", False, False),
+    ]:
         client = client_for(world["users"][role])
         body = client.get(reverse("registry:export", kwargs={"fmt": "csv"})).content.decode(
-            "utf-8-sig")
+            "utf-8-sig"
+        )
         assert (world["cooperative"].name_fr in body) is sees_own, role
         assert (other_cooperative.name_fr in body) is sees_other, role
 
@@ -147,9 +203,10 @@ def test_an_exhibitor_cannot_post_to_another_organisation(world, other_cooperati
 def test_organisers_cannot_touch_another_regions_fair(world):
     client = client_for(world["users"]["other_organiser"])
     edition = world["edition"]
-    response = client.post(reverse("fairs:edition-status", args=[edition.series.slug,
-                                                                 edition.number]),
-                           {"status": "closed"})
+    response = client.post(
+        reverse("fairs:edition-status", args=[edition.series.slug, edition.number]),
+        {"status": "closed"},
+    )
     assert response.status_code == 403
     edition.refresh_from_db()
     assert edition.status == "running"
@@ -158,14 +215,16 @@ def test_organisers_cannot_touch_another_regions_fair(world):
 def test_membership_requests_are_decided_by_admins_and_organisers_only(world, buyer):
     membership = Membership.objects.create(user=buyer, organisation=world["cooperative"])
     url = reverse("registry:decide", args=[membership.pk])
-    assert client_for(world["users"]["other_organiser"]).post(url, {"accept": "1"}
-                                                              ).status_code == 404
+    assert (
+        client_for(world["users"]["other_organiser"]).post(url, {"accept": "1"}).status_code == 404
+    )
     assert client_for(world["users"]["exhibitor"]).post(url, {"accept": "1"}).status_code == 302
     membership.refresh_from_db()
     assert membership.status == Membership.Status.ACTIVE
 
 
 # --- the API --------------------------------------------------------------------------------
+
 
 def api_client(user):
     client = Client()
@@ -177,8 +236,11 @@ def api_client(user):
 
 def api_paths(world):
     schema = Client().get("/api/openapi.json").json()
-    values = {"slug": world["cooperative"].slug, "series": world["series"].slug,
-              "number": str(world["edition"].number)}
+    values = {
+        "slug": world["cooperative"].slug,
+        "series": world["series"].slug,
+        "number": str(world["edition"].number),
+    }
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             url = path
@@ -193,8 +255,13 @@ def test_the_api_never_answers_500_and_refuses_strangers(world):
     for role in ROLES:
         client, headers = api_client(world["users"][role])
         for method, url, takes_body in api_paths(world):
-            response = client.generic(method, url, data=json.dumps({"bogus": True}),
-                                      content_type="application/json", **headers)
+            response = client.generic(
+                method,
+                url,
+                data=json.dumps({"bogus": True}),
+                content_type="application/json",
+                **headers,
+            )
             if response.status_code >= 500:
                 failures.append(f"{role} {method} {url} → {response.status_code}")
             if takes_body and response.status_code < 300:
@@ -215,26 +282,49 @@ def test_api_organisation_read_and_write_follow_the_roles(world, other_cooperati
 
 
 def test_api_an_organiser_creates_an_organisation_in_their_series_only(world):
-    body = {"kind": "cooperative", "name_fr": "Coopérative Tilila", "province": "01.571",
-            "sector": "terroir", "series": world["series"].slug, "phone": "0661234567"}
+    body = {
+        "kind": "cooperative",
+        "name_fr": "Coopérative Tilila",
+        "province": "01.571",
+        "sector": "terroir",
+        "series": world["series"].slug,
+        "phone": "0661234567",
+    }
     client, headers = api_client(world["users"]["organiser"])
-    response = client.post("/api/v1/registry/organisations", json.dumps(body),
-                           content_type="application/json", **headers)
+    response = client.post(
+        "/api/v1/registry/organisations",
+        json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 201, response.content
     assert response.json()["province"] == "01.571"
     client, headers = api_client(world["users"]["other_organiser"])
-    response = client.post("/api/v1/registry/organisations",
-                           json.dumps({**body, "name_fr": "Autre"}),
-                           content_type="application/json", **headers)
+    response = client.post(
+        "/api/v1/registry/organisations",
+        json.dumps({**body, "name_fr": "Autre"}),
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 403
 
 
 def test_api_validation_errors_are_422_with_field_messages(world):
     client, headers = api_client(world["users"]["organiser"])
-    body = {"kind": "company", "name_fr": "Sans ICE", "province": "01.571",
-            "sector": "services", "series": world["series"].slug, "phone": "12"}
-    response = client.post("/api/v1/registry/organisations", json.dumps(body),
-                           content_type="application/json", **headers)
+    body = {
+        "kind": "company",
+        "name_fr": "Sans ICE",
+        "province": "01.571",
+        "sector": "services",
+        "series": world["series"].slug,
+        "phone": "12",
+    }
+    response = client.post(
+        "/api/v1/registry/organisations",
+        json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert "phone" in detail and "ice" in detail

@@ -4,9 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from pydantic import ConfigDict
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
+from pydantic import ConfigDict
 
 from maarid.core.auth import user_for_token
 
@@ -26,6 +26,7 @@ class InputSchema(Schema):
     """Request bodies refuse fields they do not know: a typo must not pass silently."""
 
     model_config = ConfigDict(extra="forbid")
+
 
 api = NinjaAPI(
     title="Maarid API",

@@ -97,8 +97,7 @@ def facts(user) -> Facts:
         buyer_organisations=frozenset(k for k, m in memberships.items() if m["buyer"]),
         series={role: frozenset(ids) for role, ids in series.items()},
         managed_organisations=frozenset(
-            ask("managed_organisations", user, series.get(Role.ORGANISER, ()), default=())
-            or ()
+            ask("managed_organisations", user, series.get(Role.ORGANISER, ()), default=()) or ()
         ),
         superuser=user.is_superuser,
     )

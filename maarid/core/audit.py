@@ -104,8 +104,9 @@ def _saved(sender, instance, created, raw=False, **kwargs):
         changes = {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
         record("create", instance, changes)
     else:
-        changes = {k: [before.get(k), v] for k, v in after.items()
-                   if k in before and before[k] != v}
+        changes = {
+            k: [before.get(k), v] for k, v in after.items() if k in before and before[k] != v
+        }
         if changes:
             record("update", instance, changes)
     instance._audit_before = after

@@ -1,5 +1,7 @@
 """Signing in with an e-mail, a Moroccan mobile number or a username; throttling; tokens."""
 
+import contextlib
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -19,10 +21,8 @@ def find_user(identifier: str):
     if "@" in identifier:
         query |= Q(email__iexact=identifier)
     elif looks_like_phone(identifier):
-        try:
+        with contextlib.suppress(ValidationError):
             query |= Q(phone=normalise_phone(identifier))
-        except ValidationError:
-            pass
     return User.objects.filter(query).order_by("id").first()
 
 

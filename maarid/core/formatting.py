@@ -37,7 +37,9 @@ def datetime_(value, fmt="medium", language=None) -> str:
     if not value:
         return ""
     return dates.format_datetime(
-        timezone.localtime(value), format=fmt, locale=_locale(language),
+        timezone.localtime(value),
+        format=fmt,
+        locale=_locale(language),
         tzinfo=timezone.get_current_timezone(),
     )
 

@@ -11,7 +11,8 @@ from .phones import looks_like_phone, normalise_phone
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("E-mail or mobile number"), max_length=254,
+        label=_("E-mail or mobile number"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     error_messages = {
@@ -40,15 +41,20 @@ class SignupForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     contact = forms.CharField(
-        label=_("E-mail or Moroccan mobile number"), max_length=254,
+        label=_("E-mail or Moroccan mobile number"),
+        max_length=254,
         help_text=_("You will sign in with it. A mobile number looks like 0612345678."),
     )
-    language = forms.ChoiceField(label=_("Preferred language"), choices=User._meta.get_field(
-        "language").choices)
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=User._meta.get_field("language").choices
+    )
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     consent = forms.BooleanField(
         label=_("I have read the personal data notice and agree to it (law 09-08)."),
     )
@@ -74,8 +80,12 @@ class SignupForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif p1:
             try:
-                password_validation.validate_password(p1, User(
-                    first_name=data.get("first_name", ""), last_name=data.get("last_name", "")))
+                password_validation.validate_password(
+                    p1,
+                    User(
+                        first_name=data.get("first_name", ""), last_name=data.get("last_name", "")
+                    ),
+                )
             except ValidationError as error:
                 self.add_error("password1", error)
         return data

@@ -23,7 +23,11 @@ class User(AbstractUser):
 
     email = models.EmailField(_("e-mail address"), blank=True, null=True, unique=True)
     phone = models.CharField(
-        _("mobile number"), max_length=16, blank=True, null=True, unique=True,
+        _("mobile number"),
+        max_length=16,
+        blank=True,
+        null=True,
+        unique=True,
         help_text=_("Moroccan mobile number, stored as +212…"),
     )
     language = models.CharField(

@@ -20,8 +20,12 @@ def sign_up(*, first_name, last_name, contact: dict, password, language="fr") ->
     """Creates an account from an e-mail or a mobile number (``contact`` has one of them)."""
     username = contact.get("email") or contact.get("phone")
     user = User(
-        username=username, first_name=first_name, last_name=last_name,
-        email=contact.get("email"), phone=contact.get("phone"), language=language,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=contact.get("email"),
+        phone=contact.get("phone"),
+        language=language,
         consent_at=timezone.now(),
     )
     user.set_password(password)
@@ -61,27 +65,27 @@ def people_in_scope(actor):
         return User.objects.all()
     if not f.series.get(access.Role.ORGANISER):
         return User.objects.none()
-    return User.objects.filter(
-        memberships__organisation_id__in=f.managed_organisations
-    ).distinct()
+    return User.objects.filter(memberships__organisation_id__in=f.managed_organisations).distinct()
 
 
 def export_personal_data(actor, person: User) -> str:
     """Everything Maarid holds about one person, as JSON; the export itself is audited."""
     data = {
         "account": {
-            "username": person.username, "first_name": person.first_name,
-            "last_name": person.last_name, "email": person.email, "phone": person.phone,
-            "language": person.language, "date_joined": person.date_joined.isoformat(),
+            "username": person.username,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+            "language": person.language,
+            "date_joined": person.date_joined.isoformat(),
             "last_login": person.last_login.isoformat() if person.last_login else None,
             "consent_at": person.consent_at.isoformat() if person.consent_at else None,
             "show_contact_publicly": person.show_contact_publicly,
         },
-        "api_tokens": list(person.api_tokens.values("name", "device", "created_at",
-                                                    "revoked_at")),
+        "api_tokens": list(person.api_tokens.values("name", "device", "created_at", "revoked_at")),
         "changes_made": list(
-            AuditEvent.objects.filter(user=person).values("at", "action", "model",
-                                                          "object_repr")
+            AuditEvent.objects.filter(user=person).values("at", "action", "model", "object_repr")
         ),
     }
     for parts in access.ask_all("personal_data", person):

@@ -7,13 +7,29 @@ import unicodedata
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
     {
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",  # alef forms
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",  # alef forms
         "ة": "ه",  # taa marbuta
         "ى": "ي",  # alef maqsura
-        "ؤ": "و", "ئ": "ي", "ء": "",  # hamza on carriers
-        "ک": "ك", "ی": "ي", "گ": "ك", "ڭ": "ك",  # Persian and Moroccan letter forms
-        "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
-        "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ء": "",  # hamza on carriers
+        "ک": "ك",
+        "ی": "ي",
+        "گ": "ك",
+        "ڭ": "ك",  # Persian and Moroccan letter forms
+        "٠": "0",
+        "١": "1",
+        "٢": "2",
+        "٣": "3",
+        "٤": "4",
+        "٥": "5",
+        "٦": "6",
+        "٧": "7",
+        "٨": "8",
+        "٩": "9",
     }
 )
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)

@@ -28,8 +28,11 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.sign_up(
-            first_name=data["first_name"], last_name=data["last_name"],
-            contact=data["contact"], password=data["password1"], language=data["language"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            contact=data["contact"],
+            password=data["password1"],
+            language=data["language"],
         )
         login(request, user, backend="maarid.core.auth.EmailOrPhoneBackend")
         messages.success(request, _("Welcome! Now find your organisation and ask to join it."))
@@ -72,11 +75,17 @@ def account(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("core:account")
     tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
-    return render(request, "core/account.html", {
-        "profile": profile, "tokens": tokens, "token_form": TokenForm(),
-        "new_token": request.session.pop("new_token", None),
-        "roles": [access.Role(r).label for r in sorted(access.roles(request.user))],
-    })
+    return render(
+        request,
+        "core/account.html",
+        {
+            "profile": profile,
+            "tokens": tokens,
+            "token_form": TokenForm(),
+            "new_token": request.session.pop("new_token", None),
+            "roles": [access.Role(r).label for r in sorted(access.roles(request.user))],
+        },
+    )
 
 
 @login_required
@@ -120,9 +129,13 @@ def people(request):
     if query:
         found = (
             services.people_in_scope(request.user)
-            .filter(Q(username__icontains=query) | Q(email__icontains=query)
-                    | Q(phone__icontains=query) | Q(first_name__icontains=query)
-                    | Q(last_name__icontains=query))
+            .filter(
+                Q(username__icontains=query)
+                | Q(email__icontains=query)
+                | Q(phone__icontains=query)
+                | Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+            )
             .distinct()[:50]
         )
     return render(request, "core/people.html", {"query": query, "found": found})

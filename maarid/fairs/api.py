@@ -74,8 +74,9 @@ def _with_partners(edition):
 
 
 def _edition(request, series, number):
-    edition = get_object_or_404(Edition.objects.select_related("series"), series__slug=series,
-                                number=number)
+    edition = get_object_or_404(
+        Edition.objects.select_related("series"), series__slug=series, number=number
+    )
     return access.require_view(request.user, edition)
 
 
@@ -89,14 +90,18 @@ def list_editions(request):
     return [_with_partners(e) for e in Edition.objects.public().select_related("series")]
 
 
-@router.get("/editions/{series}/{number}", response={200: EditionOut, 404: Error},
-            auth=OPTIONAL_AUTH)
+@router.get(
+    "/editions/{series}/{number}", response={200: EditionOut, 404: Error}, auth=OPTIONAL_AUTH
+)
 def get_edition(request, series: str, number: int):
     return _with_partners(_edition(request, series, number))
 
 
-@router.patch("/editions/{series}/{number}", response={200: EditionOut, 403: Error,
-                                                       404: Error, 422: Error}, auth=AUTH)
+@router.patch(
+    "/editions/{series}/{number}",
+    response={200: EditionOut, 403: Error, 404: Error, 422: Error},
+    auth=AUTH,
+)
 def update_edition(request, series: str, number: int, payload: EditionPatch):
     edition = _edition(request, series, number)
     for field, value in payload.dict(exclude_unset=True).items():
@@ -106,8 +111,11 @@ def update_edition(request, series: str, number: int, payload: EditionPatch):
     return _with_partners(edition)
 
 
-@router.post("/editions/{series}/{number}/status", response={200: EditionOut, 403: Error,
-                                                             404: Error, 422: Error}, auth=AUTH)
+@router.post(
+    "/editions/{series}/{number}/status",
+    response={200: EditionOut, 403: Error, 404: Error, 422: Error},
+    auth=AUTH,
+)
 def move_edition(request, series: str, number: int, payload: StatusIn):
     edition = _edition(request, series, number)
     with acting_as(request.user):

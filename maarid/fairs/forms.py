@@ -8,8 +8,21 @@ from .models import Edition, Partner
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["number", "name_ar", "name_fr", "city", "venue_ar", "venue_fr", "area_m2",
-                  "starts_on", "ends_on", "opens_at", "closes_at", "slogan_ar", "slogan_fr"]
+        fields = [
+            "number",
+            "name_ar",
+            "name_fr",
+            "city",
+            "venue_ar",
+            "venue_fr",
+            "area_m2",
+            "starts_on",
+            "ends_on",
+            "opens_at",
+            "closes_at",
+            "slogan_ar",
+            "slogan_fr",
+        ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -39,4 +52,5 @@ class PartnerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if series is not None:
             self.fields["organisation"].queryset = Organisation.objects.filter(
-                series=series).order_by("name_fr")
+                series=series
+            ).order_by("name_fr")

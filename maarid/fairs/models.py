@@ -11,10 +11,21 @@ from django.utils.translation import gettext_lazy as _
 from maarid.core.access import Role, Scope
 from maarid.registry.models import Bilingual, Commune, Organisation, Region
 
-
 # Page addresses that an edition's series slug must not shadow (/<lang>/<series-slug>/…).
-RESERVED_SLUGS = {"accounts", "about", "privacy", "people", "outbox", "organisations", "admin",
-                  "jsi18n", "api", "static", "files", "i18n"}
+RESERVED_SLUGS = {
+    "accounts",
+    "about",
+    "privacy",
+    "people",
+    "outbox",
+    "organisations",
+    "admin",
+    "jsi18n",
+    "api",
+    "static",
+    "files",
+    "i18n",
+}
 
 
 def validate_series_slug(value):
@@ -26,8 +37,9 @@ class Series(Bilingual, models.Model):
     """A fair that comes back, e.g. the regional SSE fair of Tanger-Tétouan-Al Hoceima.
     Organiser rights are given per series."""
 
-    slug = models.SlugField(_("short name in addresses"), max_length=50, unique=True,
-                            validators=[validate_series_slug])
+    slug = models.SlugField(
+        _("short name in addresses"), max_length=50, unique=True, validators=[validate_series_slug]
+    )
     name_ar = models.CharField(_("name in Arabic"), max_length=200)
     name_fr = models.CharField(_("name in French"), max_length=200)
     region = models.ForeignKey(
@@ -59,6 +71,9 @@ class SeriesOrganisation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "organisation"], name="unique_series_org")
         ]
+
+    def __str__(self):
+        return f"{self.organisation} ∈ {self.series}"
 
 
 class SeriesRole(models.Model):
@@ -135,6 +150,9 @@ class Edition(Bilingual, models.Model):
     def __str__(self):
         return self.name or f"{self.series} #{self.number}"
 
+    def get_absolute_url(self):
+        return reverse("fairs:edition", args=[self.series.slug, self.number])
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The last day comes before the first day.")})
@@ -152,9 +170,6 @@ class Edition(Bilingual, models.Model):
     @property
     def days(self):
         return (self.ends_on - self.starts_on).days + 1
-
-    def get_absolute_url(self):
-        return reverse("fairs:edition", args=[self.series.slug, self.number])
 
     def access_scope(self):
         return Scope(
@@ -202,7 +217,9 @@ class Partner(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="partners")
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="partnerships",
     )
     role = models.CharField(_("role"), max_length=14, choices=Role.choices)

@@ -32,8 +32,9 @@ def move_edition(actor, edition: Edition, status: str) -> Edition:
 @transaction.atomic
 def add_partner(actor, edition: Edition, organisation, role: str) -> Partner:
     access.require_organiser(actor, edition.series_id)
-    partner = Partner(edition=edition, organisation=organisation, role=role,
-                      order=edition.partners.count())
+    partner = Partner(
+        edition=edition, organisation=organisation, role=role, order=edition.partners.count()
+    )
     partner.full_clean()
     partner.save()
     edition.series.organisations.add(organisation)
@@ -47,5 +48,8 @@ def remove_partner(actor, partner: Partner) -> None:
 
 def series_for_organiser(actor):
     f = access.facts(actor)
-    return Series.objects.all() if f.superuser else Series.objects.filter(
-        pk__in=f.series_for(access.Role.ORGANISER))
+    return (
+        Series.objects.all()
+        if f.superuser
+        else Series.objects.filter(pk__in=f.series_for(access.Role.ORGANISER))
+    )

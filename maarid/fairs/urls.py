@@ -12,6 +12,9 @@ urlpatterns = [
     path("<slug:series>/<int:number>/edit/", views.edition_edit, name="edition-edit"),
     path("<slug:series>/<int:number>/status/", views.edition_status, name="edition-status"),
     path("<slug:series>/<int:number>/partners/", views.partner_add, name="partner-add"),
-    path("<slug:series>/<int:number>/partners/<int:pk>/remove/", views.partner_remove,
-         name="partner-remove"),
+    path(
+        "<slug:series>/<int:number>/partners/<int:pk>/remove/",
+        views.partner_remove,
+        name="partner-remove",
+    ),
 ]

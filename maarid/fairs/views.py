@@ -17,10 +17,12 @@ from .models import Edition, Partner, Series
 
 
 def home(request):
-    editions = Edition.objects.public().select_related("series", "city").order_by(
-        "-starts_on")
-    managed = services.series_for_organiser(request.user) if request.user.is_authenticated \
+    editions = Edition.objects.public().select_related("series", "city").order_by("-starts_on")
+    managed = (
+        services.series_for_organiser(request.user)
+        if request.user.is_authenticated
         else Series.objects.none()
+    )
     return render(request, "fairs/home.html", {"editions": editions, "managed": managed})
 
 
@@ -30,13 +32,17 @@ def series_detail(request, series):
     can_manage = access.is_organiser(request.user, series.pk)
     if not can_manage:
         editions = editions.public()
-    return render(request, "fairs/series.html", {
-        "series": series, "editions": editions, "can_manage": can_manage})
+    return render(
+        request,
+        "fairs/series.html",
+        {"series": series, "editions": editions, "can_manage": can_manage},
+    )
 
 
 def _edition(request, series, number):
     edition = get_object_or_404(
-        Edition.objects.select_related("series", "city"), series__slug=series, number=number)
+        Edition.objects.select_related("series", "city"), series__slug=series, number=number
+    )
     access.require_view(request.user, edition)
     return edition
 
@@ -44,11 +50,16 @@ def _edition(request, series, number):
 def edition_detail(request, series, number):
     edition = _edition(request, series, number)
     partners = edition.partners.select_related("organisation")
-    return render(request, "fairs/edition.html", {
-        "edition": edition, "partners": partners,
-        "days": [(d, *edition.hours_on(d)) for d in _days(edition)],
-        "can_manage": access.is_organiser(request.user, edition.series_id),
-    })
+    return render(
+        request,
+        "fairs/edition.html",
+        {
+            "edition": edition,
+            "partners": partners,
+            "days": [(d, *edition.hours_on(d)) for d in _days(edition)],
+            "can_manage": access.is_organiser(request.user, edition.series_id),
+        },
+    )
 
 
 def _days(edition):
@@ -67,13 +78,18 @@ def dashboard(request, series, number):
     )
     flow = [str(s) for s in Edition.FLOW]
     i = flow.index(edition.status)
-    return render(request, "fairs/dashboard.html", {
-        "edition": edition, "registry": registry,
-        "partners": edition.partners.select_related("organisation"),
-        "next_status": Edition.Status(flow[i + 1]) if i + 1 < len(flow) else None,
-        "previous_status": Edition.Status(flow[i - 1]) if i > 0 else None,
-        "partner_form": PartnerForm(series=edition.series),
-    })
+    return render(
+        request,
+        "fairs/dashboard.html",
+        {
+            "edition": edition,
+            "registry": registry,
+            "partners": edition.partners.select_related("organisation"),
+            "next_status": Edition.Status(flow[i + 1]) if i + 1 < len(flow) else None,
+            "previous_status": Edition.Status(flow[i - 1]) if i > 0 else None,
+            "partner_form": PartnerForm(series=edition.series),
+        },
+    )
 
 
 @login_required
@@ -92,9 +108,16 @@ def edition_edit(request, series, number):
 def edition_create(request, series):
     series = get_object_or_404(Series, slug=series)
     access.require_organiser(request.user, series.pk)
-    form = EditionForm(request.POST or None, series=series, initial={
-        "number": (series.editions.order_by("-number").values_list("number", flat=True)
-                   .first() or 0) + 1})
+    form = EditionForm(
+        request.POST or None,
+        series=series,
+        initial={
+            "number": (
+                series.editions.order_by("-number").values_list("number", flat=True).first() or 0
+            )
+            + 1
+        },
+    )
     if request.method == "POST" and form.is_valid():
         edition = services.save_edition(request.user, form.instance)
         messages.success(request, _("The edition has been created."))
@@ -121,8 +144,9 @@ def partner_add(request, series, number):
     form = PartnerForm(request.POST, series=edition.series)
     if form.is_valid():
         try:
-            services.add_partner(request.user, edition, form.cleaned_data["organisation"],
-                                 form.cleaned_data["role"])
+            services.add_partner(
+                request.user, edition, form.cleaned_data["organisation"], form.cleaned_data["role"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:

@@ -7,9 +7,9 @@ from .models import BUYER_KINDS, Membership
 
 @provide("memberships")
 def memberships(user) -> dict:
-    rows = Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE
-    ).values_list("organisation_id", "is_admin", "organisation__kind")
+    rows = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
+        "organisation_id", "is_admin", "organisation__kind"
+    )
     return {org: {"admin": admin, "buyer": kind in BUYER_KINDS} for org, admin, kind in rows}
 
 
@@ -17,8 +17,12 @@ def memberships(user) -> dict:
 def personal_data(user) -> dict:
     return {
         "memberships": [
-            {"organisation": str(m.organisation), "admin": m.is_admin, "status": m.status,
-             "requested_at": m.requested_at.isoformat()}
+            {
+                "organisation": str(m.organisation),
+                "admin": m.is_admin,
+                "status": m.status,
+                "requested_at": m.requested_at.isoformat(),
+            }
             for m in Membership.objects.filter(user=user).select_related("organisation")
         ]
     }

@@ -80,8 +80,9 @@ class Error(Schema):
 
 def _validated(data: dict, instance=None) -> Organisation:
     """Runs the same form as the pages, so the API and the pages accept the same input."""
-    form = OrganisationForm(data={k: ("" if v is None else v) for k, v in data.items()},
-                            instance=instance)
+    form = OrganisationForm(
+        data={k: ("" if v is None else v) for k, v in data.items()}, instance=instance
+    )
     if not form.is_valid():
         from django.core.exceptions import ValidationError
 
@@ -116,11 +117,11 @@ def create_organisation(request, payload: OrganisationCreate):
     return 201, organisation
 
 
-@router.put("/organisations/{slug}", response={200: OrganisationOut, 403: Error, 404: Error,
-                                               422: Error})
+@router.put(
+    "/organisations/{slug}", response={200: OrganisationOut, 403: Error, 404: Error, 422: Error}
+)
 def update_organisation(request, slug: str, payload: OrganisationIn):
-    organisation = access.require_change(request.user,
-                                         get_object_or_404(Organisation, slug=slug))
+    organisation = access.require_change(request.user, get_object_or_404(Organisation, slug=slug))
     organisation = _validated(payload.dict(), instance=organisation)
     with acting_as(request.user):
         services.save_organisation(request.user, organisation)

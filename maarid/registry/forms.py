@@ -12,18 +12,35 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "kind", "name_ar", "name_fr", "description_ar", "description_fr",
-            "registration_number", "ice", "founded_on", "province", "commune", "sector",
-            "members_women", "members_men", "women_led", "eco_friendly", "craft_at_risk",
-            "contact_name", "phone", "email", "website", "address", "contact_public",
+            "kind",
+            "name_ar",
+            "name_fr",
+            "description_ar",
+            "description_fr",
+            "registration_number",
+            "ice",
+            "founded_on",
+            "province",
+            "commune",
+            "sector",
+            "members_women",
+            "members_men",
+            "women_led",
+            "eco_friendly",
+            "craft_at_risk",
+            "contact_name",
+            "phone",
+            "email",
+            "website",
+            "address",
+            "contact_public",
         ]
         widgets = {
             "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "description_ar": forms.Textarea(attrs={"dir": "rtl", "lang": "ar", "rows": 4}),
             "description_fr": forms.Textarea(attrs={"lang": "fr", "rows": 4}),
             "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "phone": forms.TextInput(attrs={"type": "tel", "dir": "ltr",
-                                            "autocomplete": "tel"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "dir": "ltr", "autocomplete": "tel"}),
             "email": forms.EmailInput(attrs={"dir": "ltr"}),
             "website": forms.URLInput(attrs={"dir": "ltr"}),
             "registration_number": forms.TextInput(attrs={"dir": "ltr"}),
@@ -34,13 +51,18 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = Province.objects.select_related("region")
         # Choosing a province reloads the communes in place (htmx), without JavaScript of ours.
-        self.fields["province"].widget.attrs.update({
-            "hx-get": reverse_lazy("registry:communes"), "hx-target": "#id_commune",
-            "hx-trigger": "change", "hx-swap": "innerHTML",
-        })
+        self.fields["province"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("registry:communes"),
+                "hx-target": "#id_commune",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
         self.fields["commune"].queryset = Commune.objects.all()
         province = self.data.get(self.add_prefix("province")) or (
-            self.instance.province_id if self.instance.pk else None)
+            self.instance.province_id if self.instance.pk else None
+        )
         if province:
             self.fields["commune"].queryset = Commune.objects.filter(province_id=province)
         else:
@@ -53,20 +75,28 @@ class OrganisationForm(forms.ModelForm):
 
 class OrganisationFilter(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All kinds"))] + Kind.choices)
-    sector = forms.ChoiceField(label=_("Sector"), required=False,
-                               choices=[("", _("All sectors"))] + Sector.choices)
-    province = forms.ModelChoiceField(label=_("Province"), required=False,
-                                      queryset=Province.objects.all(),
-                                      empty_label=_("All provinces"))
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Kind.choices
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("All sectors"))] + Sector.choices
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        required=False,
+        queryset=Province.objects.all(),
+        empty_label=_("All provinces"),
+    )
     women = forms.BooleanField(label=_("Women-led only"), required=False)
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file"),
-                           help_text=_("Up to 10 MB. The first row gives the column names, in "
-                                       "Arabic, French or English."))
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "Up to 10 MB. The first row gives the column names, in Arabic, French or English."
+        ),
+    )
 
 
 class JoinForm(forms.Form):

@@ -109,8 +109,10 @@ class Sector(models.TextChoices):
 
 cooperative_number_validator = RegexValidator(
     r"^\d{1,8}(/[0-9A-Z]{1,6})?$",
-    _("A cooperative registration number is up to 8 digits, optionally followed by / and a "
-      "year or a city code, for example 12345 or 2345/2019."),
+    _(
+        "A cooperative registration number is up to 8 digits, optionally followed by / and a "
+        "year or a city code, for example 12345 or 2345/2019."
+    ),
 )
 ice_validator = RegexValidator(
     r"^\d{15}$", _("An ICE (common company identifier) is exactly 15 digits.")
@@ -126,8 +128,7 @@ class OrganisationQuerySet(models.QuerySet):
         if f.superuser:
             return self
         return self.filter(
-            models.Q(pk__in=f.organisations)
-            | models.Q(pk__in=f.managed_organisations)
+            models.Q(pk__in=f.organisations) | models.Q(pk__in=f.managed_organisations)
         )
 
 
@@ -139,17 +140,25 @@ class Organisation(Bilingual, models.Model):
     description_fr = models.TextField(_("description in French"), blank=True)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     registration_number = models.CharField(
-        _("cooperative registration number"), max_length=20, blank=True,
+        _("cooperative registration number"),
+        max_length=20,
+        blank=True,
         validators=[cooperative_number_validator],
     )
     ice = models.CharField(_("ICE"), max_length=15, blank=True, validators=[ice_validator])
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     province = models.ForeignKey(
-        Province, verbose_name=_("province or prefecture"), on_delete=models.PROTECT,
+        Province,
+        verbose_name=_("province or prefecture"),
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True,
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="organisations",
     )
     sector = models.CharField(_("sector"), max_length=14, choices=Sector.choices)
@@ -178,7 +187,8 @@ class Organisation(Bilingual, models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                fields=["registration_number"], condition=~models.Q(registration_number=""),
+                fields=["registration_number"],
+                condition=~models.Q(registration_number=""),
                 name="organisation_unique_registration_number",
             ),
             models.UniqueConstraint(
@@ -188,6 +198,17 @@ class Organisation(Bilingual, models.Model):
 
     def __str__(self):
         return self.name or self.slug
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalise(
+            " ".join(filter(None, [self.name_ar, self.name_fr, self.registration_number, self.ice]))
+        )
+        if not self.slug:
+            self.slug = unique_slug(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:detail", args=[self.slug])
 
     def clean(self):
         errors = {}
@@ -201,15 +222,6 @@ class Organisation(Bilingual, models.Model):
             errors["founded_on"] = _("The founding date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.search_text = normalise(
-            " ".join(filter(None, [self.name_ar, self.name_fr, self.registration_number,
-                                   self.ice]))
-        )
-        if not self.slug:
-            self.slug = unique_slug(self)
-        super().save(*args, **kwargs)
 
     @property
     def description(self):
@@ -226,9 +238,6 @@ class Organisation(Bilingual, models.Model):
     @property
     def is_womens_cooperative(self):
         return self.kind == Kind.COOPERATIVE and self.women_led
-
-    def get_absolute_url(self):
-        return reverse("registry:detail", args=[self.slug])
 
     def access_scope(self):
         series = ask("organisation_series", self.pk, default=()) or ()
@@ -266,7 +275,10 @@ class Membership(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

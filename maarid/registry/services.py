@@ -50,9 +50,13 @@ def register_own_organisation(user, organisation: Organisation, series) -> Membe
 
 def can_decide(actor, membership: Membership) -> bool:
     f = access.facts(actor)
-    return f.superuser or membership.organisation_id in f.admin_of or bool(
-        membership.organisation.access_scope().series_ids & f.series.get(access.Role.ORGANISER,
-                                                                        frozenset())
+    return (
+        f.superuser
+        or membership.organisation_id in f.admin_of
+        or bool(
+            membership.organisation.access_scope().series_ids
+            & f.series.get(access.Role.ORGANISER, frozenset())
+        )
     )
 
 
@@ -63,15 +67,19 @@ def decide_membership(actor, membership: Membership, accept: bool) -> Membership
     membership.decided_at, membership.decided_by = timezone.now(), actor
     membership.save(update_fields=["status", "decided_at", "decided_by"])
     access.forget(membership.user)
-    _tell(membership.user,
-          gettext_noop("Your request to join %(org)s was accepted.") if accept
-          else gettext_noop("Your request to join %(org)s was declined."),
-          org=membership.organisation)
+    _tell(
+        membership.user,
+        gettext_noop("Your request to join %(org)s was accepted.")
+        if accept
+        else gettext_noop("Your request to join %(org)s was declined."),
+        org=membership.organisation,
+    )
     return membership
 
 
-def invite(actor, organisation: Organisation, contact: dict, base_url: str,
-           admin=False) -> Membership:
+def invite(
+    actor, organisation: Organisation, contact: dict, base_url: str, admin=False
+) -> Membership:
     """An organiser or an administrator of the organisation invites someone by e-mail or
     mobile number: an inactive account is made if needed, with a link to set a password."""
     from maarid.core.models import User
@@ -80,22 +88,37 @@ def invite(actor, organisation: Organisation, contact: dict, base_url: str,
     probe = Membership(organisation=organisation)
     if not can_decide(actor, probe):
         raise PermissionDenied
-    lookup = {"email__iexact": contact["email"]} if contact.get("email") else {
-        "phone": contact["phone"]}
+    lookup = (
+        {"email__iexact": contact["email"]} if contact.get("email") else {"phone": contact["phone"]}
+    )
     user = User.objects.filter(**lookup).first()
     if user is None:
-        user = User(username=contact.get("email") or contact["phone"],
-                    email=contact.get("email"), phone=contact.get("phone"))
+        user = User(
+            username=contact.get("email") or contact["phone"],
+            email=contact.get("email"),
+            phone=contact.get("phone"),
+        )
         user.set_unusable_password()
         user.save()
     membership, _created = Membership.objects.update_or_create(
-        user=user, organisation=organisation,
-        defaults={"status": Membership.Status.ACTIVE, "is_admin": admin,
-                  "decided_at": timezone.now(), "decided_by": actor},
+        user=user,
+        organisation=organisation,
+        defaults={
+            "status": Membership.Status.ACTIVE,
+            "is_admin": admin,
+            "decided_at": timezone.now(),
+            "decided_by": actor,
+        },
     )
     access.forget(user)
-    _tell(user, gettext_noop("You have been added to %(org)s on Maarid. Choose your password "
-                             "here: %(link)s"), org=organisation, link=reset_link(user, base_url))
+    _tell(
+        user,
+        gettext_noop(
+            "You have been added to %(org)s on Maarid. Choose your password here: %(link)s"
+        ),
+        org=organisation,
+        link=reset_link(user, base_url),
+    )
     return membership
 
 
@@ -113,7 +136,8 @@ def pending_for(actor):
     """Membership requests this user may decide on."""
     f = access.facts(actor)
     qs = Membership.objects.filter(status=Membership.Status.PENDING).select_related(
-        "user", "organisation")
+        "user", "organisation"
+    )
     if f.superuser:
         return qs
     return qs.filter(organisation_id__in=f.admin_of | f.managed_organisations)
@@ -125,6 +149,5 @@ def check_not_duplicate(organisation: Organisation):
     other = find_duplicate(organisation)
     if other is not None:
         raise ValidationError(
-            _("This organisation seems to be in the registry already: %(name)s.")
-            % {"name": other}
+            _("This organisation seems to be in the registry already: %(name)s.") % {"name": other}
         )

@@ -39,10 +39,16 @@ def organisation_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "registry/list.html", {
-        "filter": form, "page": page, "query": query.urlencode(),
-        "can_create": access.is_organiser(request.user),
-    })
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "filter": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": access.is_organiser(request.user),
+        },
+    )
 
 
 def _organiser_series(user):
@@ -59,8 +65,10 @@ def organisation_create(request):
     series_choices = list(_organiser_series(request.user))
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        series = next((s for s in series_choices if str(s.pk) == request.POST.get("series")),
-                      series_choices[0] if series_choices else None)
+        series = next(
+            (s for s in series_choices if str(s.pk) == request.POST.get("series")),
+            series_choices[0] if series_choices else None,
+        )
         organisation = services.save_organisation(request.user, form.instance, series=series)
         messages.success(request, _("The organisation has been created."))
         return redirect(organisation)
@@ -69,18 +77,23 @@ def organisation_create(request):
 
 @login_required
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.select_related("province", "commune"),
-                                     slug=slug)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("province", "commune"), slug=slug
+    )
     access.require_view(request.user, organisation)
     probe = Membership(organisation=organisation)
     can_manage = services.can_decide(request.user, probe)
-    return render(request, "registry/detail.html", {
-        "organisation": organisation,
-        "can_change": access.can_change(request.user, organisation),
-        "can_manage": can_manage,
-        "members": organisation.memberships.select_related("user") if can_manage else [],
-        "invite_form": InviteForm(),
-    })
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "organisation": organisation,
+            "can_change": access.can_change(request.user, organisation),
+            "can_manage": can_manage,
+            "members": organisation.memberships.select_related("user") if can_manage else [],
+            "invite_form": InviteForm(),
+        },
+    )
 
 
 @login_required
@@ -108,9 +121,15 @@ def organisation_history(request, slug):
     access.require_change(request.user, organisation)
     events = audit.history(organisation)
     fields = {f.attname: f.verbose_name for f in Organisation._meta.concrete_fields}
-    return render(request, "registry/history.html", {
-        "organisation": organisation, "events": events, "fields": fields,
-    })
+    return render(
+        request,
+        "registry/history.html",
+        {
+            "organisation": organisation,
+            "events": events,
+            "fields": fields,
+        },
+    )
 
 
 @login_required
@@ -132,8 +151,9 @@ def join(request):
 def join_request(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     services.request_membership(request.user, organisation)
-    messages.success(request, _("Your request has been sent. You will get a message when it "
-                                "is confirmed."))
+    messages.success(
+        request, _("Your request has been sent. You will get a message when it is confirmed.")
+    )
     return redirect("core:account")
 
 
@@ -146,11 +166,14 @@ def register_own(request):
     if request.method == "POST" and form.is_valid():
         series = get_object_or_404(Series, pk=request.POST.get("series") or 0)
         services.register_own_organisation(request.user, form.instance, series)
-        messages.success(request, _("Your organisation has been registered. The organisers "
-                                    "will confirm your account."))
+        messages.success(
+            request,
+            _("Your organisation has been registered. The organisers will confirm your account."),
+        )
         return redirect("core:account")
-    return render(request, "registry/form.html", {
-        "form": form, "series_choices": series_list, "own": True})
+    return render(
+        request, "registry/form.html", {"form": form, "series_choices": series_list, "own": True}
+    )
 
 
 @login_required
@@ -168,8 +191,7 @@ def membership_decide(request, pk):
 
 @login_required
 def memberships_pending(request):
-    return render(request, "registry/pending.html", {
-        "pending": services.pending_for(request.user)})
+    return render(request, "registry/pending.html", {"pending": services.pending_for(request.user)})
 
 
 @login_required
@@ -179,9 +201,13 @@ def membership_invite(request, slug):
     access.require_view(request.user, organisation)
     form = InviteForm(request.POST)
     if form.is_valid():
-        services.invite(request.user, organisation, form.cleaned_data["contact"],
-                        base_url=request.build_absolute_uri("/"),
-                        admin=form.cleaned_data["admin"])
+        services.invite(
+            request.user,
+            organisation,
+            form.cleaned_data["contact"],
+            base_url=request.build_absolute_uri("/"),
+            admin=form.cleaned_data["admin"],
+        )
         messages.success(request, _("The invitation has been sent."))
     else:
         messages.error(request, " ".join(form.errors.get("contact", [])))

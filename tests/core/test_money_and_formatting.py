@@ -28,7 +28,7 @@ def test_garbage_is_not_an_amount(bad):
         to_money(bad)
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, places=4))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=4))
 def test_rounding_is_stable(value):
     once = to_money(value)
     assert to_money(once) == once

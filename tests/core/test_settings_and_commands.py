@@ -12,16 +12,34 @@ from tests.conftest import make_organisation
 
 
 def maarid(*args, env=None, tmp_path=None):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY",
-                                                           "REDIS_URL", "MAARID_ENV"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "REDIS_URL",
+            "MAARID_ENV",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     base["MAARID_DATA_DIR"] = str(tmp_path)
     base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "maarid.cli", *args], env=base,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "maarid.cli", *args],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-PRODUCTION = {"MAARID_ENV": "production", "SECRET_KEY": "k" * 20 + "-Z9x!q" * 10,
-              "ALLOWED_HOSTS": "salon.example.ma"}
+PRODUCTION = {
+    "MAARID_ENV": "production",
+    "SECRET_KEY": "k" * 20 + "-Z9x!q" * 10,
+    "ALLOWED_HOSTS": "salon.example.ma",
+}
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_edition_page_shows_its_days_and_hours_in_each_language(client, edition):
-    OpeningHours.objects.create(edition=edition, day=datetime.date(2024, 5, 31),
-                                opens_at=datetime.time(16), closes_at=datetime.time(22))
+    OpeningHours.objects.create(
+        edition=edition,
+        day=datetime.date(2024, 5, 31),
+        opens_at=datetime.time(16),
+        closes_at=datetime.time(22),
+    )
     with translation.override("fr"):
         page = client.get(edition.get_absolute_url()).content.decode()
     assert "31 mai – 9 juin 2024" in page or "31 mai\u2009–\u20099 juin 2024" in page
@@ -53,31 +57,44 @@ def test_an_organiser_creates_the_next_edition(organiser, series, edition):
     client = client_for(organiser)
     response = client.get(reverse("fairs:edition-create", args=[series.slug]))
     assert response.context["form"].initial["number"] == 4
-    response = client.post(reverse("fairs:edition-create", args=[series.slug]), {
-        "number": 4, "name_fr": "4e Salon", "city": edition.city_id,
-        "starts_on": "2025-06-01", "ends_on": "2025-06-10", "opens_at": "10:00",
-        "closes_at": "22:00",
-    })
+    response = client.post(
+        reverse("fairs:edition-create", args=[series.slug]),
+        {
+            "number": 4,
+            "name_fr": "4e Salon",
+            "city": edition.city_id,
+            "starts_on": "2025-06-01",
+            "ends_on": "2025-06-10",
+            "opens_at": "10:00",
+            "closes_at": "22:00",
+        },
+    )
     assert response.status_code == 302
     assert series.editions.filter(number=4, status="draft").exists()
 
 
 def test_partners_join_the_series_registry(organiser, edition):
-    ads = make_organisation(kind="institution", name_fr="Agence de Développement Social",
-                            sector="public")
+    ads = make_organisation(
+        kind="institution", name_fr="Agence de Développement Social", sector="public"
+    )
     client = client_for(organiser)
-    client.post(reverse("fairs:partner-add", args=[edition.series.slug, edition.number]),
-                {"organisation": ads.pk, "role": "institutional"})
+    client.post(
+        reverse("fairs:partner-add", args=[edition.series.slug, edition.number]),
+        {"organisation": ads.pk, "role": "institutional"},
+    )
     assert not edition.partners.exists()  # only organisations of the series' registry
     edition.series.organisations.add(ads)
-    client.post(reverse("fairs:partner-add", args=[edition.series.slug, edition.number]),
-                {"organisation": ads.pk, "role": "institutional"})
+    client.post(
+        reverse("fairs:partner-add", args=[edition.series.slug, edition.number]),
+        {"organisation": ads.pk, "role": "institutional"},
+    )
     assert edition.partners.get().organisation == ads
 
 
 def test_the_dashboard_counts_the_registry(organiser, edition, cooperative):
-    response = client_for(organiser).get(reverse("fairs:dashboard",
-                                                 args=[edition.series.slug, edition.number]))
+    response = client_for(organiser).get(
+        reverse("fairs:dashboard", args=[edition.series.slug, edition.number])
+    )
     assert response.context["registry"]["total"] == 1
     assert response.context["registry"]["cooperatives"] == 1
 
@@ -92,11 +109,19 @@ def test_the_api_lists_public_editions_and_lets_organisers_edit(client, edition,
     assert listed[0]["number"] == 3 and listed[0]["status"] == "running"
     _token, raw = ApiToken.issue(organiser, "script")
     url = f"/api/v1/fairs/editions/{edition.series.slug}/{edition.number}"
-    response = client.patch(url, json.dumps({"area_m2": 5200}), content_type="application/json",
-                            HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.patch(
+        url,
+        json.dumps({"area_m2": 5200}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
     assert response.status_code == 200 and response.json()["area_m2"] == 5200
-    bad = client.patch(url, json.dumps({"ends_on": "2024-01-01"}),
-                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    bad = client.patch(
+        url,
+        json.dumps({"ends_on": "2024-01-01"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
     assert bad.status_code == 422
     edition.refresh_from_db()
     assert edition.ends_on == datetime.date(2024, 6, 9)

@@ -96,8 +96,10 @@ def test_a_stranger_cannot_confirm_a_membership(cooperative, buyer):
 
 def test_an_organiser_invites_by_mobile_number(organiser, cooperative):
     client = client_for(organiser)
-    response = client.post(reverse("registry:invite", args=[cooperative.slug]),
-                           {"contact": "0677889900", "admin": "on"})
+    response = client.post(
+        reverse("registry:invite", args=[cooperative.slug]),
+        {"contact": "0677889900", "admin": "on"},
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__phone="+212677889900")
     assert membership.is_admin and membership.status == Membership.Status.ACTIVE
@@ -107,16 +109,18 @@ def test_an_organiser_invites_by_mobile_number(organiser, cooperative):
 
 def test_someone_registers_their_own_organisation(series):
     user = make_user("founder")
-    org = Organisation(kind=Kind.ASSOCIATION, name_fr="Association Nahda", province_id="01.571",
-                       sector="services")
+    org = Organisation(
+        kind=Kind.ASSOCIATION, name_fr="Association Nahda", province_id="01.571", sector="services"
+    )
     membership = services.register_own_organisation(user, org, series)
     assert membership.is_admin and membership.status == Membership.Status.PENDING
     assert series.organisations.filter(pk=org.pk).exists()
 
 
 def test_the_list_filters_and_searches_in_arabic_and_french(organiser, cooperative, series):
-    honey = make_organisation(name_fr="Coopérative du miel", name_ar="تعاونية العسل",
-                              women_led=True, province_id="01.511")
+    honey = make_organisation(
+        name_fr="Coopérative du miel", name_ar="تعاونية العسل", women_led=True, province_id="01.511"
+    )
     series.organisations.add(honey)
     client = client_for(organiser)
     url = reverse("registry:list")
@@ -134,11 +138,20 @@ def test_the_list_filters_and_searches_in_arabic_and_french(organiser, cooperati
 
 def test_an_organiser_creates_an_organisation_through_the_form(organiser, series):
     client = client_for(organiser)
-    response = client.post(reverse("registry:create"), {
-        "series": series.pk, "kind": "cooperative", "name_fr": "Coopérative Tagmat",
-        "name_ar": "تعاونية تاكمات", "province": "01.571", "sector": "handicrafts",
-        "members_women": 9, "members_men": 0, "phone": "0661-22-33-44",
-    })
+    response = client.post(
+        reverse("registry:create"),
+        {
+            "series": series.pk,
+            "kind": "cooperative",
+            "name_fr": "Coopérative Tagmat",
+            "name_ar": "تعاونية تاكمات",
+            "province": "01.571",
+            "sector": "handicrafts",
+            "members_women": 9,
+            "members_men": 0,
+            "phone": "0661-22-33-44",
+        },
+    )
     assert response.status_code == 302
     organisation = Organisation.objects.get(name_fr="Coopérative Tagmat")
     assert organisation.phone == "+212661223344"
@@ -147,10 +160,17 @@ def test_an_organiser_creates_an_organisation_through_the_form(organiser, series
 
 def test_a_bad_form_is_refused_with_messages_and_saves_nothing(organiser):
     client = client_for(organiser)
-    response = client.post(reverse("registry:create"), {
-        "kind": "company", "name_fr": "Sans ICE", "province": "01.571", "sector": "services",
-        "phone": "123", "members_women": -1,
-    })
+    response = client.post(
+        reverse("registry:create"),
+        {
+            "kind": "company",
+            "name_fr": "Sans ICE",
+            "province": "01.571",
+            "sector": "services",
+            "phone": "123",
+            "members_women": -1,
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"phone", "ice", "members_women"} <= set(errors)

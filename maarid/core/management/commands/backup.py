@@ -15,18 +15,26 @@ class Command(BaseCommand):
     help = "Save the database and the uploaded files to a .tar.gz archive."
 
     def add_arguments(self, parser):
-        parser.add_argument("archive", nargs="?", help="where to write (default: "
-                            "MAARID_DATA_DIR/backups/maarid-<time>.tar.gz)")
+        parser.add_argument(
+            "archive",
+            nargs="?",
+            help="where to write (default: MAARID_DATA_DIR/backups/maarid-<time>.tar.gz)",
+        )
 
     def handle(self, *args, **options):
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = Path(options["archive"] or settings.DATA_DIR / "backups" /
-                      f"maarid-{stamp}.tar.gz")
+        target = Path(
+            options["archive"] or settings.DATA_DIR / "backups" / f"maarid-{stamp}.tar.gz"
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         dump = io.StringIO()
         # A natural-key JSON dump works on SQLite and PostgreSQL alike, and between them.
-        call_command("dumpdata", natural_foreign=True, exclude=[
-            "contenttypes", "auth.permission", "sessions", "django_tasks_database"], stdout=dump)
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=["contenttypes", "auth.permission", "sessions", "django_tasks_database"],
+            stdout=dump,
+        )
         data = dump.getvalue().encode()
         meta = json.dumps({"version": settings.MAARID_VERSION, "created": stamp}).encode()
         with tarfile.open(target, "w:gz") as archive:

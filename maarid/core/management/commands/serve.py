@@ -19,18 +19,30 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
-        parser.add_argument("--no-worker", action="store_true",
-                            help="do not start a task worker (run it on another machine)")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a task worker (run it on another machine)",
+        )
 
     def handle(self, *args, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
         bin_dir = os.path.dirname(sys.executable)
         web = [
-            os.path.join(bin_dir, "gunicorn"), "maarid.wsgi:application",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["workers"]), "--threads", str(options["threads"]),
-            "--worker-class", "gthread", "--access-logfile", "-" if settings.DEBUG else "/dev/null",
-            "--graceful-timeout", "10",
+            os.path.join(bin_dir, "gunicorn"),
+            "maarid.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-" if settings.DEBUG else "/dev/null",
+            "--graceful-timeout",
+            "10",
         ]
         children = [subprocess.Popen(web)]  # noqa: S603
         if not options["no_worker"]:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "maarid.core",
     "maarid.registry",
     "maarid.fairs",

@@ -34,3 +34,18 @@ def organisation_series(organisation_id) -> set:
             "series_id", flat=True
         )
     )
+
+
+@provide("organiser_series")
+def organiser_series(user):
+    """The fair series whose registries this user manages (for the registry's pages)."""
+    from .services import series_for_organiser
+
+    return series_for_organiser(user)
+
+
+@provide("all_series")
+def all_series():
+    from .models import Series
+
+    return Series.objects.all()

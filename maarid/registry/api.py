@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
@@ -84,8 +85,6 @@ def _validated(data: dict, instance=None) -> Organisation:
         data={k: ("" if v is None else v) for k, v in data.items()}, instance=instance
     )
     if not form.is_valid():
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
     return form.instance
 
@@ -107,10 +106,11 @@ def get_organisation(request, slug: str):
 
 @router.post("/organisations", response={201: OrganisationOut, 403: Error, 422: Error})
 def create_organisation(request, payload: OrganisationCreate):
-    from maarid.fairs.models import Series
+    from .views import organiser_series
 
-    series = get_object_or_404(Series, slug=payload.series)
-    access.require_organiser(request.user, series.pk)
+    series = next((s for s in organiser_series(request.user) if s.slug == payload.series), None)
+    if series is None:
+        raise PermissionDenied
     organisation = _validated(payload.dict(exclude={"series"}))
     with acting_as(request.user), transaction.atomic():
         services.save_organisation(request.user, organisation, series=series)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -51,18 +52,16 @@ def organisation_list(request):
     )
 
 
-def _organiser_series(user):
-    from maarid.fairs.models import Series  # fairs sits above registry; only the view needs it
-
-    f = access.facts(user)
-    qs = Series.objects.all()
-    return qs if f.superuser else qs.filter(pk__in=f.series_for(access.Role.ORGANISER))
+def organiser_series(user) -> list:
+    """The fair series whose registries the user manages. Series live in ``fairs``, above this
+    app, so they are asked for through ``core.access`` rather than imported."""
+    return list(access.ask("organiser_series", user, default=()) or ())
 
 
 @login_required
 def organisation_create(request):
     access.require_organiser(request.user)
-    series_choices = list(_organiser_series(request.user))
+    series_choices = organiser_series(request.user)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         series = next(
@@ -159,12 +158,12 @@ def join_request(request, slug):
 
 @login_required
 def register_own(request):
-    from maarid.fairs.models import Series
-
     form = OrganisationForm(request.POST or None)
-    series_list = Series.objects.all()
+    series_list = list(access.ask("all_series", default=()) or ())
     if request.method == "POST" and form.is_valid():
-        series = get_object_or_404(Series, pk=request.POST.get("series") or 0)
+        series = next((s for s in series_list if str(s.pk) == request.POST.get("series")), None)
+        if series is None:
+            raise Http404
         services.register_own_organisation(request.user, form.instance, series)
         messages.success(
             request,

@@ -16,7 +16,7 @@ from maarid.core import access
 
 from . import exporting, importing
 from .forms import ImportForm
-from .views import _organiser_series, filtered_organisations
+from .views import filtered_organisations, organiser_series
 
 TEMPLATE = "registry/import.html"
 # Files checked by a preview, waiting for their commit: token -> {path, series, name}.
@@ -33,7 +33,7 @@ EXPORTS = {
 @login_required
 def import_organisations(request):
     access.require_organiser(request.user)
-    context = {"form": ImportForm(), "series_choices": list(_organiser_series(request.user))}
+    context = {"form": ImportForm(), "series_choices": organiser_series(request.user)}
     if request.method != "POST":
         return render(request, TEMPLATE, context)
     try:
@@ -68,8 +68,6 @@ def _preview(request, context):
 
 
 def _commit(request, context):
-    from maarid.fairs.models import Series  # fairs sits above registry; only the view needs it
-
     pending = request.session.get(SESSION_KEY, {})
     entry = pending.pop(request.POST.get("token", ""), None)
     request.session[SESSION_KEY] = pending
@@ -78,9 +76,9 @@ def _commit(request, context):
         raise importing.ImportFileError(
             _("This import is no longer waiting: upload the file again.")
         )
-    series = Series.objects.filter(pk=entry["series"]).first()
+    series = next((s for s in context["series_choices"] if s.pk == entry["series"]), None)
     if series is None:
-        raise Http404
+        raise PermissionDenied
     try:
         with path.open("rb") as stored:
             report = importing.commit(request.user, File(stored, entry["name"]), series)

@@ -125,3 +125,11 @@ def test_the_api_lists_public_editions_and_lets_organisers_edit(client, edition,
     assert bad.status_code == 422
     edition.refresh_from_db()
     assert edition.ends_on == datetime.date(2024, 6, 9)
+
+
+def test_the_api_docs_load_everything_from_this_server(client):
+    page = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/v1/registry/organisations" in schema["paths"]

@@ -8,16 +8,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser.conftest import CHROMIUM, FLAGS  # noqa: E402  (one list of Chromium flags)
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def log_in(page, username, password):
@@ -30,7 +25,7 @@ def log_in(page, username, password):
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         desktop = browser.new_page(viewport={"width": 1280, "height": 860})
         desktop.goto(f"{BASE}/ar/ess-tta/3/")
         desktop.screenshot(path=OUT / "edition-ar.png", full_page=False)

@@ -3,7 +3,7 @@ each series' registry holds."""
 
 from collections import defaultdict
 
-from maarid.core.access import provide
+from maarid.core.access import Role, provide
 
 from .models import SeriesOrganisation, SeriesRole
 
@@ -49,3 +49,12 @@ def all_series():
     from .models import Series
 
     return Series.objects.all()
+
+
+@provide("series_organisers")
+def series_organisers(series_ids):
+    from maarid.core.models import User
+
+    return User.objects.filter(
+        series_roles__series_id__in=series_ids, series_roles__role=Role.ORGANISER, is_active=True
+    ).distinct()

@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from maarid.registry.models import Commune, Organisation
 
-from .models import Edition, Partner
+from .models import Edition, OpeningHours, Partner
 
 
 class EditionForm(forms.ModelForm):
@@ -54,3 +56,39 @@ class PartnerForm(forms.ModelForm):
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 series=series
             ).order_by("name_fr")
+
+
+class OpeningHoursForm(forms.ModelForm):
+    """A day whose hours differ from the edition's usual ones (or a day closed)."""
+
+    class Meta:
+        model = OpeningHours
+        fields = ["day", "opens_at", "closes_at", "closed"]
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        edition = self.instance.edition
+        day, opens, closes = data.get("day"), data.get("opens_at"), data.get("closes_at")
+        if (
+            day
+            and edition.starts_on
+            and edition.ends_on
+            and not (edition.starts_on <= day <= edition.ends_on)
+        ):
+            self.add_error("day", _("This day is not one of the edition's days."))
+        if not data.get("closed"):
+            if not (opens and closes):
+                raise ValidationError(_("Give the opening and closing times, or tick closed."))
+            if closes <= opens:
+                self.add_error("closes_at", _("Closing time must be after opening time."))
+        return data
+
+
+OpeningHoursFormSet = forms.inlineformset_factory(
+    Edition, OpeningHours, form=OpeningHoursForm, extra=1, can_delete=True
+)

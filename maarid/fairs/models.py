@@ -1,5 +1,7 @@
 """Fair series, their editions, partners, opening hours, and who runs them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -126,8 +128,8 @@ class Edition(Bilingual, models.Model):
     area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    opens_at = models.TimeField(_("opens at"), default="10:00")
-    closes_at = models.TimeField(_("closes at"), default="22:00")
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(10))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(22))
     slogan_ar = models.CharField(_("slogan in Arabic"), max_length=300, blank=True)
     slogan_fr = models.CharField(_("slogan in French"), max_length=300, blank=True)
     status = models.CharField(

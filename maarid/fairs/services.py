@@ -9,10 +9,15 @@ from maarid.core import access
 from .models import Edition, Partner, Series
 
 
-def save_edition(actor, edition: Edition) -> Edition:
+@transaction.atomic
+def save_edition(actor, edition: Edition, special_days=None) -> Edition:
+    """Saves an edition and, when given, its validated formset of special opening hours."""
     access.require_organiser(actor, edition.series_id)
     edition.full_clean()
     edition.save()
+    if special_days is not None:
+        special_days.instance = edition
+        special_days.save()
     return edition
 
 

@@ -12,7 +12,7 @@ from maarid.core import access
 from maarid.registry.models import Kind
 
 from . import services
-from .forms import EditionForm, PartnerForm
+from .forms import EditionForm, OpeningHoursFormSet, PartnerForm
 from .models import Edition, Partner, Series
 
 
@@ -97,11 +97,14 @@ def edition_edit(request, series, number):
     edition = _edition(request, series, number)
     access.require_organiser(request.user, edition.series_id)
     form = EditionForm(request.POST or None, instance=edition, series=edition.series)
-    if request.method == "POST" and form.is_valid():
-        services.save_edition(request.user, form.instance)
+    hours = OpeningHoursFormSet(request.POST or None, instance=edition, prefix="hours")
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        services.save_edition(request.user, form.instance, special_days=hours)
         messages.success(request, _("The edition has been saved."))
         return redirect("fairs:dashboard", edition.series.slug, edition.number)
-    return render(request, "fairs/edition_form.html", {"form": form, "edition": edition})
+    return render(
+        request, "fairs/edition_form.html", {"form": form, "hours": hours, "edition": edition}
+    )
 
 
 @login_required

@@ -34,7 +34,31 @@ def request_membership(user, organisation: Organisation) -> Membership:
         membership.status = Membership.Status.PENDING
         membership.requested_at = timezone.now()
         membership.save(update_fields=["status", "requested_at"])
+        created = True
+    if created:
+        for decider in deciders(organisation):
+            _tell(
+                decider,
+                gettext_noop("%(person)s asks to join %(org)s on Maarid."),
+                person=user,
+                org=organisation,
+            )
     return membership
+
+
+def deciders(organisation: Organisation) -> list:
+    """Who confirms requests to join: the organisation's administrators, else the organisers
+    of the fairs whose registries hold it."""
+    admins = [
+        m.user
+        for m in organisation.memberships.filter(
+            is_admin=True, status=Membership.Status.ACTIVE
+        ).select_related("user")
+    ]
+    if admins:
+        return admins
+    series = organisation.access_scope().series_ids
+    return list(access.ask("series_organisers", series, default=()) or ())
 
 
 @transaction.atomic

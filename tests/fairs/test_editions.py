@@ -133,3 +133,44 @@ def test_the_api_docs_load_everything_from_this_server(client):
     assert "cdn" not in page.lower()
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/registry/organisations" in schema["paths"]
+
+
+def edition_form_data(client, edition, **hours):
+    response = client.get(reverse("fairs:edition-edit", args=[edition.series.slug, edition.number]))
+    form = response.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        {
+            "hours-TOTAL_FORMS": "1",
+            "hours-INITIAL_FORMS": "0",
+            "hours-MIN_NUM_FORMS": "0",
+            "hours-MAX_NUM_FORMS": "1000",
+        }
+    )
+    data.update({f"hours-0-{k}": v for k, v in hours.items()})
+    return data
+
+
+def test_an_organiser_sets_the_hours_of_the_opening_day(organiser, edition):
+    client = client_for(organiser)
+    data = edition_form_data(client, edition, day="2024-05-31", opens_at="16:00", closes_at="22:00")
+    url = reverse("fairs:edition-edit", args=[edition.series.slug, edition.number])
+    assert client.post(url, data).status_code == 302
+    assert edition.hours_on(datetime.date(2024, 5, 31)) == (datetime.time(16), datetime.time(22))
+    assert edition.hours_on(datetime.date(2024, 6, 1)) == (datetime.time(10), datetime.time(22))
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        {"day": "2024-07-01", "opens_at": "10:00", "closes_at": "12:00"},  # not a fair day
+        {"day": "2024-06-01", "opens_at": "18:00", "closes_at": "12:00"},  # closes before opening
+        {"day": "2024-06-01"},  # neither hours nor closed
+    ],
+)
+def test_impossible_hours_are_refused(organiser, edition, hours):
+    client = client_for(organiser)
+    url = reverse("fairs:edition-edit", args=[edition.series.slug, edition.number])
+    response = client.post(url, edition_form_data(client, edition, **hours))
+    assert response.status_code == 200
+    assert not edition.opening_hours.exists()

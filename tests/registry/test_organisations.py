@@ -175,3 +175,17 @@ def test_a_bad_form_is_refused_with_messages_and_saves_nothing(organiser):
     errors = response.context["form"].errors
     assert {"phone", "ice", "members_women"} <= set(errors)
     assert not Organisation.objects.filter(name_fr="Sans ICE").exists()
+
+
+def test_a_request_to_join_is_announced_to_the_admins(exhibitor, cooperative, mailoutbox):
+    newcomer = make_user("newcomer", first_name="Khadija")
+    services.request_membership(newcomer, cooperative)
+    [message] = mailoutbox
+    assert message.to == ["exhibitor@example.ma"] and "Khadija" in message.body
+    services.request_membership(newcomer, cooperative)  # asking again sends nothing more
+    assert len(mailoutbox) == 1
+
+
+def test_without_admins_the_organisers_hear_of_the_request(organiser, cooperative, mailoutbox):
+    services.request_membership(make_user("newcomer"), cooperative)
+    assert [m.to for m in mailoutbox] == [["organiser@example.ma"]]

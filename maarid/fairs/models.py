@@ -106,6 +106,14 @@ class EditionQuerySet(models.QuerySet):
         return self.exclude(status=Edition.Status.DRAFT)
 
 
+def usual_opening():
+    return datetime.time(10)
+
+
+def usual_closing():
+    return datetime.time(22)
+
+
 class Edition(Bilingual, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -128,8 +136,8 @@ class Edition(Bilingual, models.Model):
     area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    opens_at = models.TimeField(_("opens at"), default=datetime.time(10))
-    closes_at = models.TimeField(_("closes at"), default=datetime.time(22))
+    opens_at = models.TimeField(_("opens at"), default=usual_opening)
+    closes_at = models.TimeField(_("closes at"), default=usual_closing)
     slogan_ar = models.CharField(_("slogan in Arabic"), max_length=300, blank=True)
     slogan_fr = models.CharField(_("slogan in French"), max_length=300, blank=True)
     status = models.CharField(

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # In production this also compresses and fingerprints the files: it takes some seconds.
+        self.stdout.write("Collecting static files…")
         call_command("collectstatic", interactive=False, verbosity=0)
         bin_dir = os.path.dirname(sys.executable)
         web = [

@@ -20,7 +20,6 @@ from charset_normalizer import from_bytes
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -30,6 +29,7 @@ from maarid.core.phones import normalise_phone
 from maarid.core.text import normalise
 
 from .models import Commune, Kind, Organisation, Province, Sector
+from .queries import identity_keys
 
 # fmt: off
 # The columns of an import and of an export, in this order.
@@ -188,36 +188,6 @@ def commit(actor, uploaded_file, series) -> ImportReport:
     return report
 
 
-def find_duplicate(organisation: Organisation) -> Organisation | None:
-    """Another organisation with the same registration number or ICE, or the same name
-    (Arabic or French, normalised) in the same province."""
-    query = Q()
-    for _field, key in _keys(organisation):
-        if key[0] == "name":
-            query |= Q(province_id=key[1], search_text__contains=key[2])
-        else:
-            query |= Q(**{key[0]: key[1]})
-    if not query:
-        return None
-    own = {key for _field, key in _keys(organisation)}
-    candidates = Organisation.objects.filter(query).exclude(pk=organisation.pk)
-    return next((c for c in candidates if own & {key for _f, key in _keys(c)}), None)
-
-
-def _keys(organisation) -> list[tuple[str, tuple]]:
-    """What makes two organisations the same, with the field each key comes from. Names only
-    count within a province: many cooperatives across Morocco are called Al Amal."""
-    keys = [
-        (name, (name, getattr(organisation, name)))
-        for name in ("registration_number", "ice")
-        if getattr(organisation, name)
-    ]
-    for name in ("name_fr", "name_ar"):
-        if text := normalise(getattr(organisation, name)):
-            keys.append((name, ("name", organisation.province_id, text)))
-    return keys
-
-
 # Reading files ---------------------------------------------------------------------------
 
 
@@ -350,7 +320,7 @@ class _Checker:
         for organisation in Organisation.objects.only(
             "name_fr", "name_ar", "registration_number", "ice", "province_id", "slug"
         ):
-            for _field, key in _keys(organisation):
+            for _field, key in identity_keys(organisation):
                 self.registry.setdefault(key, organisation)
 
     def check(self, header_row, headers, rows) -> ImportReport:
@@ -523,7 +493,7 @@ class _Checker:
         """The first duplicate of a row, in the registry or in an earlier row. An organisation
         outside the series' registry is not named: its organisers may not see it."""
         found = []
-        for name, key in _keys(organisation):
+        for name, key in identity_keys(organisation):
             if name in failed:
                 continue
             other, first = self.registry.get(key), seen.setdefault(key, number)

@@ -9,19 +9,25 @@ from django.utils.translation import gettext_noop
 from maarid.core import access, messaging
 
 from .models import Membership, Organisation
+from .queries import find_duplicate
 
 
 def save_organisation(actor, organisation: Organisation, series=None) -> Organisation:
-    """Validates and saves an organisation. A new one created by an organiser joins the
-    registry of ``series`` so that its organisers manage it."""
+    """Validates and saves an organisation. A new one is created by an organiser into the
+    registry of ``series``, so that the organisers of that fair manage it."""
     creating = organisation.pk is None
-    if not creating:
+    if creating:
+        if series is None:
+            raise ValueError("a new organisation joins the registry of a fair series")
+        access.require_organiser(actor, series.pk)
+    else:
         access.require_change(actor, organisation)
     organisation.full_clean()
+    if creating:
+        check_not_duplicate(organisation)
     with transaction.atomic():
         organisation.save()
-        if creating and series is not None:
-            access.require_organiser(actor, series.pk)
+        if creating:
             series.organisations.add(organisation)
     access.forget(actor)
     return organisation
@@ -67,6 +73,7 @@ def register_own_organisation(user, organisation: Organisation, series) -> Membe
     added to the chosen fair's registry, and they become its administrator once an
     organiser confirms."""
     organisation.full_clean()
+    check_not_duplicate(organisation)
     organisation.save()
     series.organisations.add(organisation)
     return Membership.objects.create(user=user, organisation=organisation, is_admin=True)
@@ -168,8 +175,8 @@ def pending_for(actor):
 
 
 def check_not_duplicate(organisation: Organisation):
-    from .importing import find_duplicate
-
+    """Refuses a second record of an organisation already in the registry (same identifier,
+    or same name in the same province): its people should ask to join it instead."""
     other = find_duplicate(organisation)
     if other is not None:
         raise ValidationError(

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -61,17 +61,31 @@ def organiser_series(user) -> list:
 @login_required
 def organisation_create(request):
     access.require_organiser(request.user)
-    series_choices = organiser_series(request.user)
+    return _create(
+        request,
+        organiser_series(request.user),
+        services.save_organisation,
+        _("The organisation has been created."),
+    )
+
+
+def _create(request, series_choices, save, done, own=False):
+    """The organisation form, saved into the registry of the fair chosen in it."""
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        series = next(
-            (s for s in series_choices if str(s.pk) == request.POST.get("series")),
-            series_choices[0] if series_choices else None,
-        )
-        organisation = services.save_organisation(request.user, form.instance, series=series)
-        messages.success(request, _("The organisation has been created."))
-        return redirect(organisation)
-    return render(request, "registry/form.html", {"form": form, "series_choices": series_choices})
+        series = next((s for s in series_choices if str(s.pk) == request.POST.get("series")), None)
+        try:
+            if series is None:
+                raise ValidationError(_("Choose the fair."))
+            save(request.user, form.instance, series)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("core:account" if own else form.instance)
+    return render(
+        request, "registry/form.html", {"form": form, "series_choices": series_choices, "own": own}
+    )
 
 
 @login_required
@@ -158,20 +172,13 @@ def join_request(request, slug):
 
 @login_required
 def register_own(request):
-    form = OrganisationForm(request.POST or None)
-    series_list = list(access.ask("all_series", default=()) or ())
-    if request.method == "POST" and form.is_valid():
-        series = next((s for s in series_list if str(s.pk) == request.POST.get("series")), None)
-        if series is None:
-            raise Http404
-        services.register_own_organisation(request.user, form.instance, series)
-        messages.success(
-            request,
-            _("Your organisation has been registered. The organisers will confirm your account."),
-        )
-        return redirect("core:account")
-    return render(
-        request, "registry/form.html", {"form": form, "series_choices": series_list, "own": True}
+    """Someone whose organisation is not in the registry yet registers it for a fair."""
+    return _create(
+        request,
+        list(access.ask("all_series", default=()) or ()),
+        services.register_own_organisation,
+        _("Your organisation has been registered. The organisers will confirm your account."),
+        own=True,
     )
 
 

@@ -82,3 +82,46 @@ def test_the_maarid_command_accepts_dashes(tmp_path):
     assert result.returncode == 0
     result = maarid("show-urls", tmp_path=tmp_path)  # unknown: Django's own message
     assert "Unknown command: 'show_urls'" in result.stderr
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_the_site_and_its_worker_and_stops_cleanly(tmp_path):
+    import signal
+    import time
+    import urllib.request
+
+    assert maarid("migrate", "-v0", tmp_path=tmp_path).returncode == 0
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(MAARID_DATA_DIR=str(tmp_path), MAARID_ENV="development")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "maarid.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        page = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/fr/", timeout=2) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert page and 'lang="fr"' in page
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/core/maarid.css") as r:
+            assert r.status == 200  # whitenoise serves the static files
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0
+    assert "Starting worker" in output  # the task worker ran beside the web workers

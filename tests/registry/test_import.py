@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 
 from maarid.core.audit import history
 from maarid.registry import importing, services
-from maarid.registry.importing import ImportFileError, commit, find_duplicate, preview
+from maarid.registry.importing import ImportFileError, commit, preview
+from maarid.registry.queries import find_duplicate
 from maarid.registry.models import Kind, Organisation, Sector
 from tests.conftest import client_for, make_organisation
 

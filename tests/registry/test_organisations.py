@@ -189,3 +189,38 @@ def test_a_request_to_join_is_announced_to_the_admins(exhibitor, cooperative, ma
 def test_without_admins_the_organisers_hear_of_the_request(organiser, cooperative, mailoutbox):
     services.request_membership(make_user("newcomer"), cooperative)
     assert [m.to for m in mailoutbox] == [["organiser@example.ma"]]
+
+
+def test_the_form_refuses_an_organisation_already_registered(organiser, series, cooperative):
+    response = client_for(organiser).post(
+        reverse("registry:create"),
+        {
+            "series": series.pk,
+            "kind": "cooperative",
+            "name_fr": "COOPERATIVE AL-AMAL",
+            "province": "01.571",
+            "sector": "terroir",
+            "members_women": 0,
+            "members_men": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "Coopérative Al Amal" in str(response.context["form"].non_field_errors())
+    assert Organisation.objects.count() == 1
+
+
+def test_a_fair_must_be_chosen_among_ones_own(organiser, other_series):
+    response = client_for(organiser).post(
+        reverse("registry:create"),
+        {
+            "series": other_series.pk,
+            "kind": "association",
+            "name_fr": "Association Amal",
+            "province": "01.571",
+            "sector": "services",
+            "members_women": 0,
+            "members_men": 0,
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert not Organisation.objects.exists()

@@ -57,7 +57,8 @@ POST_ONLY = {
     "fairs:partner-add",
     "fairs:partner-remove",
 }
-SPECIAL = {"core:reset-confirm", "core:person-export", "registry:export"}
+# Tested on their own: tokens in the address (tests/core), jobs (tests/core/test_jobs.py), exports.
+SPECIAL = {"core:reset-confirm", "core:person-export", "registry:export", "core:job"}
 
 
 def all_names(resolver=None, prefix=""):

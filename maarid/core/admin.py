@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import ApiToken, AuditEvent, OutboxMessage, User
+from .models import ApiToken, AuditEvent, Job, OutboxMessage, User
 
 
 @admin.register(User)
@@ -40,3 +40,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "channel", "to", "subject", "status"]
     list_filter = ["channel", "status"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "user", "status", "progress", "message"]
+    list_filter = ["kind", "status"]
+    readonly_fields = ["result", "error"]

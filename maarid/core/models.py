@@ -2,10 +2,13 @@
 
 import hashlib
 import secrets
+import time
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,3 +150,66 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.channel} → {self.to}: {self.subject or self.body[:40]}"
+
+
+class Job(models.Model):
+    """A long piece of work running as a background task, with the progress its page shows.
+
+    Created by ``maarid.core.jobs.start``; the task moves it along with ``jobs.running``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=50, db_index=True)  # "registry.import.preview"
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    series_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The messages are written in this language (the one the user was reading when it started).
+    language = models.CharField(max_length=5, default="fr")
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    message = models.CharField(max_length=300, blank=True)  # for the user, already translated
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)  # for the staff: what went wrong, from the log
+    task_id = models.CharField(max_length=64, blank=True)  # the tasks backend's id
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self):
+        return f"{self.kind} {self.get_status_display()} {self.progress}%"
+
+    def get_absolute_url(self):
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def active(self) -> bool:
+        """Still waiting or running: its page keeps polling."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def report(self, progress, message=None):
+        """Saves the progress (0-100) and, if given, a new message, with one cheap UPDATE.
+        Calls closer than a quarter of a second apart are skipped unless the message changes."""
+        progress = max(0, min(100, int(progress)))
+        now = time.monotonic()
+        changed = message is not None and message != self.message
+        if not changed and (
+            progress == self.progress or now - getattr(self, "_reported_at", 0) < 0.25
+        ):
+            return
+        self.progress, self._reported_at = progress, now
+        fields = {"progress": progress}
+        if message is not None:
+            self.message = fields["message"] = str(message)[:300]
+        Job.objects.filter(pk=self.pk).update(**fields)

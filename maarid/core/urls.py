@@ -19,4 +19,5 @@ urlpatterns = [
     path("people/<int:pk>/export/", views.person_export, name="person-export"),
     path("people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("outbox/", views.outbox, name="outbox"),
+    path("jobs/<uuid:pk>/", views.job, name="job"),
 ]

@@ -1,3 +1,4 @@
+from babel import numbers
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -8,14 +9,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, services
+from . import access, jobs, services
 from .forms import LoginForm, ProfileForm, ResetRequestForm, SetPasswordForm, SignupForm, TokenForm
 from .models import ApiToken, OutboxMessage
+from .money import babel_locale
 
 
 class LoginView(auth_views.LoginView):
@@ -173,3 +175,21 @@ def outbox(request):
     if not f.superuser:
         messages_out = messages_out.filter(series_id__in=f.series_for(access.Role.ORGANISER))
     return render(request, "core/outbox.html", {"outbox": messages_out[:200]})
+
+
+@login_required
+def job(request, pk):
+    """A background job's progress. The htmx fragment polls itself while the job runs and, once
+    it is done, takes the user where the job's result says (without JavaScript, a link)."""
+    found = jobs.get_for(request.user, pk)
+    redirect_to = found.result.get("redirect") if isinstance(found.result, dict) else None
+    if redirect_to and not url_has_allowed_host_and_scheme(redirect_to, allowed_hosts=None):
+        redirect_to = None  # only addresses on this site
+    percent = numbers.format_percent(found.progress / 100, locale=babel_locale(get_language()))
+    context = {"job": found, "redirect_to": redirect_to, "percent": percent}
+    if not request.headers.get("HX-Request"):
+        return render(request, "core/job.html", context)
+    response = render(request, "core/job_progress.html", context)
+    if redirect_to and found.status == found.Status.DONE:
+        response["HX-Redirect"] = redirect_to
+    return response

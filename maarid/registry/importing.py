@@ -4,6 +4,10 @@ A file is read, every row becomes an unsaved ``Organisation`` checked like the f
 and duplicates are looked for in the file and in the registry. ``preview`` only reports;
 ``commit`` creates every organisation, or none if anything is wrong. Column names and values
 are accepted in Arabic, French or English.
+
+On the pages, both run as background jobs (``preview_task`` and ``commit_task``) on a file
+stashed under DATA_DIR/imports: the page checks at once that the file can be read at all
+(``check_readable``), and the rows are checked by the task, which reports its progress.
 """
 
 import csv
@@ -19,12 +23,18 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_tasks import task
 from openpyxl import load_workbook
 
-from maarid.core import access, audit
+from maarid.core import access, audit, jobs
+from maarid.core.models import User
 from maarid.core.phones import normalise_phone
 from maarid.core.text import normalise
 
@@ -113,6 +123,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 # A zip that unpacks to this many times its size is refused (a "zip bomb").
 MAX_UNPACK_RATIO = 25
+# The kinds of the background jobs, and how often the checker reports its progress.
+PREVIEW_JOB = "registry.import.preview"
+COMMIT_JOB = "registry.import.commit"
+PROGRESS_EVERY = 50
 
 
 class ImportFileError(Exception):
@@ -127,12 +141,9 @@ class Problem:
     error: bool = True  # else a warning, which does not stop the import
 
 
-@dataclass
-class ImportReport:
-    organisations: list = field(default_factory=list)  # the rows without errors
-    problems: list = field(default_factory=list)
-    rows: int = 0
-    created: int = 0
+class _Outcome:
+    rows: int
+    problems: list
 
     @property
     def errors(self):
@@ -146,25 +157,68 @@ class ImportReport:
     def ok(self) -> bool:
         return self.rows > 0 and not self.errors
 
+
+@dataclass
+class ImportReport(_Outcome):
+    organisations: list = field(default_factory=list)  # the rows without errors
+    problems: list = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+
     @property
     def ready(self) -> int:
         return len(self.organisations)
 
+    def as_result(self) -> dict:
+        """The report as a job stores it (JSON): counts and problems, not the organisations."""
+        return {
+            "rows": self.rows,
+            "ready": self.ready,
+            "created": self.created,
+            "problems": [
+                {"row": p.row, "column": p.column, "message": str(p.message), "error": p.error}
+                for p in self.problems
+            ],
+        }
 
-def preview(uploaded_file, series=None) -> ImportReport:
+
+@dataclass
+class StoredReport(_Outcome):
+    """A report read back from a finished job's result, to show it."""
+
+    rows: int = 0
+    ready: int = 0
+    created: int = 0
+    problems: list = field(default_factory=list)
+
+    @classmethod
+    def from_result(cls, result: dict) -> "StoredReport":
+        return cls(
+            rows=result.get("rows", 0),
+            ready=result.get("ready", 0),
+            created=result.get("created", 0),
+            problems=[Problem(**problem) for problem in result.get("problems", ())],
+        )
+
+
+def preview(uploaded_file, series=None, progress=None) -> ImportReport:
     """Reads and checks a file, saving nothing. ``series`` is the fair whose registry the
-    organisations will join: duplicates in it are named, others only reported."""
+    organisations will join: duplicates in it are named, others only reported. ``progress``,
+    if given, is called with (rows checked, rows) every PROGRESS_EVERY rows."""
     header_row, headers, rows = read_table(uploaded_file)
-    return _Checker(series).check(header_row, headers, rows)
+    return _Checker(series).check(header_row, headers, rows, progress)
 
 
-def commit(actor, uploaded_file, series) -> ImportReport:
+def commit(actor, uploaded_file, series, progress=None) -> ImportReport:
     """Creates every organisation of the file in the registry of ``series``, or none if the
-    report has any error."""
+    report has any error. ``progress`` is called as by ``preview``, then with (rows, rows)
+    before saving."""
     access.require_organiser(actor, series.pk)
-    report = preview(uploaded_file, series)
+    report = preview(uploaded_file, series, progress)
     if not report.ok:
         return report
+    if progress is not None:
+        progress(report.rows, report.rows)  # every row checked: saving
     try:
         with audit.acting_as(actor), transaction.atomic():
             for organisation in report.organisations:
@@ -191,8 +245,9 @@ def commit(actor, uploaded_file, series) -> ImportReport:
 # Reading files ---------------------------------------------------------------------------
 
 
-def read_table(uploaded_file) -> tuple[int, list[str], list[tuple[int, list]]]:
-    """The header row's number, the headers, and the non-empty rows with their numbers."""
+def read_table(uploaded_file, header_only=False) -> tuple[int, list[str], list[tuple[int, list]]]:
+    """The header row's number, the headers, and the non-empty rows with their numbers
+    (only the first one if ``header_only``)."""
     limit = settings.MAARID_IMPORT_MAX_BYTES
     if getattr(uploaded_file, "size", 0) and uploaded_file.size > limit:
         raise _too_big(limit)
@@ -202,14 +257,24 @@ def read_table(uploaded_file) -> tuple[int, list[str], list[tuple[int, list]]]:
         raise _too_big(limit)
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
-    table = _read_xlsx(data) if _is_xlsx(data) else _read_csv(_decode(data))
-    numbered = [(n, row) for n, row in table if any(_blank(v) is not None for v in row)]
-    if not numbered:
-        raise ImportFileError(_("The file is empty."))
-    (header_row, headers), rows = numbered[0], numbered[1:]
+    table = _xlsx_rows(data) if _is_xlsx(data) else _csv_rows(_decode(data))
+    try:
+        numbered = ((n, row) for n, row in table if any(_blank(v) is not None for v in row))
+        if (first := next(numbered, None)) is None:
+            raise ImportFileError(_("The file is empty."))
+        header_row, headers = first
+        rows = [row for row in [next(numbered, None)] if row] if header_only else list(numbered)
+    finally:
+        table.close()
     if not rows:
         raise ImportFileError(_("The file has a header row but no organisations under it."))
     return header_row, [str(h or "").strip() for h in headers], rows
+
+
+def check_readable(uploaded_file):
+    """Raises ImportFileError at once if the file cannot be read, reading only its beginning:
+    its size, format, encoding, a header row and a first row under it."""
+    read_table(uploaded_file, header_only=True)
 
 
 def _too_big(limit):
@@ -232,19 +297,36 @@ def _is_xlsx(data: bytes) -> bool:
         return False
 
 
-def _read_xlsx(data: bytes):
+def _xlsx_rows(data: bytes):
+    """The numbered rows of the first sheet, read as they are asked for."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(i.file_size for i in archive.infolist()) > MAX_UNPACK_RATIO * len(data):
             raise ImportFileError(_("This Excel file is too large once unpacked."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            return list(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
-        finally:
-            workbook.close()
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
-        raise ImportFileError(_("This Excel file is damaged and cannot be read."))
+        raise _damaged() from None
+    try:
+        try:
+            rows = workbook.worksheets[0].iter_rows(min_row=1, values_only=True)
+        except Exception:
+            raise _damaged() from None
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception:
+                raise _damaged() from None
+            number += 1
+            yield number, row
+    finally:
+        workbook.close()
+
+
+def _damaged():
+    return ImportFileError(_("This Excel file is damaged and cannot be read."))
 
 
 def _decode(data: bytes) -> str:
@@ -273,15 +355,19 @@ def _decode(data: bytes) -> str:
     return str(best)
 
 
-def _read_csv(text: str):
+def _csv_rows(text: str):
+    """The numbered rows of a CSV text, read as they are asked for."""
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    try:
-        return list(
-            enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-        )
-    except csv.Error:
-        raise ImportFileError(_("This CSV file is malformed and cannot be read."))
+    rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    while True:
+        try:
+            numbered = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ImportFileError(_("This CSV file is malformed and cannot be read.")) from None
+        yield numbered
 
 
 # Checking rows ---------------------------------------------------------------------------
@@ -323,7 +409,7 @@ class _Checker:
             for _field, key in identity_keys(organisation):
                 self.registry.setdefault(key, organisation)
 
-    def check(self, header_row, headers, rows) -> ImportReport:
+    def check(self, header_row, headers, rows, progress=None) -> ImportReport:
         report = ImportReport()
         columns = {}  # field -> position in the row
         for position, header in enumerate(headers):
@@ -353,6 +439,8 @@ class _Checker:
         ordered = sorted(columns.items(), key=lambda column: ORDER.index(column[0]))
         seen = {}  # duplicate key -> the first row that has it
         for number, row in rows:
+            if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                progress(report.rows, len(rows))
             report.rows += 1
             cells = {name: row[i] if i < len(row) else None for name, i in ordered}
             organisation, errors = self._build(cells)
@@ -575,7 +663,7 @@ def _date(value) -> datetime.date | None:
 
 def stash(uploaded_file) -> Path:
     """Keeps an uploaded file under DATA_DIR/imports until it is committed; a day at most."""
-    folder = Path(settings.DATA_DIR) / "imports"
+    folder = _stash_folder()
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():
         if old.stat().st_mtime < time.time() - 86400:
@@ -586,3 +674,101 @@ def stash(uploaded_file) -> Path:
         for chunk in uploaded_file.chunks():
             out.write(chunk)
     return path
+
+
+def stashed(token) -> Path | None:
+    """The stashed file a token names, if it is still there."""
+    if not isinstance(token, str) or not re.fullmatch(r"[0-9a-f]{32}", token):
+        return None
+    path = _stash_folder() / token
+    return path if path.exists() else None
+
+
+def _stash_folder() -> Path:
+    return Path(settings.DATA_DIR) / "imports"
+
+
+# Background jobs --------------------------------------------------------------------------
+
+
+@task()
+def preview_task(job_id: str, path: str, series_pk: int, actor_pk: int):
+    """Checks a stashed file for the import page. The file is kept, and its token put in the
+    result, only if it may be committed; the result links back to the import page."""
+    with jobs.running(job_id) as job:
+        stored, keep = Path(path), False
+        try:
+            _actor, series = _organised_series(actor_pk, series_pk)
+            job.report(1, _("Checking the file…"))
+            report = _from_stash(stored, lambda file: preview(file, series, _progress(job, 99)))
+            keep = report.ok
+        finally:
+            if not keep:
+                stored.unlink(missing_ok=True)
+        job.result = {**report.as_result(), "token": stored.name if keep else None}
+        job.result["redirect"] = _import_page(job)
+        job.message = _("The file has been checked: %(ready)d of %(rows)d rows are ready.") % {
+            "ready": report.ready,
+            "rows": report.rows,
+        }
+
+
+@task()
+def commit_task(job_id: str, path: str, series_pk: int, actor_pk: int):
+    """Checks a stashed file again and creates its organisations, all or none; then removes
+    the file."""
+    with jobs.running(job_id) as job:
+        stored = Path(path)
+        try:
+            actor, series = _organised_series(actor_pk, series_pk)
+
+            def progress(done, total):
+                if done < total:
+                    job.report(90 * done // total)
+                else:
+                    job.report(90, _("Saving the organisations…"))
+
+            report = _from_stash(stored, lambda file: commit(actor, file, series, progress))
+        finally:
+            stored.unlink(missing_ok=True)
+        job.result = {**report.as_result(), "redirect": _import_page(job)}
+        if report.created:
+            job.message = ngettext(
+                "%(count)d organisation has been added to the registry of %(series)s.",
+                "%(count)d organisations have been added to the registry of %(series)s.",
+                report.created,
+            ) % {"count": report.created, "series": series}
+        else:
+            job.message = _("Nothing has been saved. Correct the file and check it again.")
+
+
+def _organised_series(actor_pk, series_pk):
+    """The actor and the series, if they still organise it (asked through ``core.access``:
+    series live in ``fairs``)."""
+    actor = User.objects.filter(pk=actor_pk, is_active=True).first()
+    choices = access.ask("organiser_series", actor, default=()) if actor else ()
+    series = next((s for s in choices or () if s.pk == series_pk), None)
+    if series is None:
+        raise jobs.Failure(_("You no longer organise this fair: nothing has been done."))
+    return actor, series
+
+
+def _from_stash(path: Path, work):
+    """Runs ``work`` on the stashed file; a file that cannot be read ends the job with the
+    reason, and a file already gone with advice."""
+    try:
+        with path.open("rb") as stored:
+            return work(File(stored, path.name))
+    except FileNotFoundError:
+        raise jobs.Failure(_("This import is no longer waiting: upload the file again.")) from None
+    except ImportFileError as error:
+        raise jobs.Failure(str(error)) from None
+
+
+def _progress(job, until):
+    """Reports rows checked as a share of ``until`` percent."""
+    return lambda done, total: job.report(until * done // max(total, 1))
+
+
+def _import_page(job) -> str:
+    return f"{reverse('registry:import')}?{urlencode({'job': job.pk})}"

@@ -1,26 +1,20 @@
 """Import and export of organisations (CSV and Excel)."""
 
-from pathlib import Path
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.files import File
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from maarid.core import access
+from maarid.core import access, jobs
+from maarid.core.models import Job
 
 from . import exporting, importing
 from .forms import ImportForm
 from .views import filtered_organisations, organiser_series
 
 TEMPLATE = "registry/import.html"
-# Files checked by a preview, waiting for their commit: token -> {path, series, name}.
-SESSION_KEY = "maarid_imports"
 EXPORTS = {
     "xlsx": (
         exporting.export_xlsx,
@@ -32,9 +26,13 @@ EXPORTS = {
 
 @login_required
 def import_organisations(request):
+    """Upload a file: it is checked in the background (the job's page shows the progress),
+    then this page shows the report, ``?job=<id>``, and offers to import it."""
     access.require_organiser(request.user)
     context = {"form": ImportForm(), "series_choices": organiser_series(request.user)}
     if request.method != "POST":
+        if "job" in request.GET:
+            return _show_job(request, context)
         return render(request, TEMPLATE, context)
     try:
         if request.POST.get("action") == "commit":
@@ -55,48 +53,73 @@ def _preview(request, context):
     if series is None:
         raise PermissionDenied
     upload = form.cleaned_data["file"]
-    report = context["report"] = importing.preview(upload, series)
-    context["series"] = series
-    if report.ok:
-        path = importing.stash(upload)
-        context["token"] = path.name
-        request.session[SESSION_KEY] = {
-            **request.session.get(SESSION_KEY, {}),
-            path.name: {"path": str(path), "series": series.pk, "name": upload.name},
-        }
-    return render(request, TEMPLATE, context)
+    importing.check_readable(upload)  # a file that cannot be read is said at once
+    job = jobs.start(
+        importing.preview_task,
+        kind=importing.PREVIEW_JOB,
+        user=request.user,
+        series_id=series.pk,
+        path=str(importing.stash(upload)),
+        series_pk=series.pk,
+        actor_pk=request.user.pk,
+    )
+    return redirect(job)
 
 
 def _commit(request, context):
-    pending = request.session.get(SESSION_KEY, {})
-    entry = pending.pop(request.POST.get("token", ""), None)
-    request.session[SESSION_KEY] = pending
-    path = Path(entry["path"]) if entry else None
-    if path is None or not path.exists():
+    """Imports a file this user checked, once: the check's job gives up its token."""
+    checked = _own_job(request, request.POST.get("job"), importing.PREVIEW_JOB)
+    token = checked.result.get("token") if checked else None
+    if not token:
         raise importing.ImportFileError(
             _("This import is no longer waiting: upload the file again.")
         )
-    series = next((s for s in context["series_choices"] if s.pk == entry["series"]), None)
+    series = next((s for s in context["series_choices"] if s.pk == checked.series_id), None)
     if series is None:
         raise PermissionDenied
-    try:
-        with path.open("rb") as stored:
-            report = importing.commit(request.user, File(stored, entry["name"]), series)
-    finally:
-        path.unlink(missing_ok=True)
-    if not report.ok:
-        context.update(report=report, series=series)
-        return render(request, TEMPLATE, context, status=400)
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d organisation has been added to the registry of %(series)s.",
-            "%(count)d organisations have been added to the registry of %(series)s.",
-            report.created,
-        )
-        % {"count": report.created, "series": series},
+    claimed = Job.objects.filter(pk=checked.pk, result__token=token).update(
+        result={**checked.result, "token": None}
     )
-    return redirect("registry:list")
+    path = importing.stashed(token)
+    if not claimed or path is None:
+        raise importing.ImportFileError(
+            _("This import is no longer waiting: upload the file again.")
+        )
+    job = jobs.start(
+        importing.commit_task,
+        kind=importing.COMMIT_JOB,
+        user=request.user,
+        series_id=series.pk,
+        path=str(path),
+        series_pk=series.pk,
+        actor_pk=request.user.pk,
+    )
+    return redirect(job)
+
+
+def _own_job(request, pk, kind):
+    """A finished job of this kind started by this user (not even a superuser's view of
+    someone else's), or None."""
+    try:
+        return Job.objects.get(pk=pk, kind=kind, user=request.user, status=Job.Status.DONE)
+    except (Job.DoesNotExist, ValidationError, ValueError, TypeError):
+        return None
+
+
+def _show_job(request, context):
+    """The report of a check or of an import, once its job is done; its page until then."""
+    job = jobs.get_for(request.user, request.GET["job"])
+    if job.kind not in (importing.PREVIEW_JOB, importing.COMMIT_JOB):
+        raise Http404
+    if job.status != Job.Status.DONE:
+        return redirect(job)
+    series = next((s for s in context["series_choices"] if s.pk == job.series_id), None)
+    context.update(report=importing.StoredReport.from_result(job.result), series=series)
+    if job.kind == importing.COMMIT_JOB:
+        context["imported"] = job
+    elif job.result.get("token") and series is not None and job.user_id == request.user.pk:
+        context["checked"] = job
+    return render(request, TEMPLATE, context)
 
 
 @login_required

@@ -14,12 +14,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from maarid.core.access import Role
 from maarid.core.audit import history
+from maarid.core.models import Job
+from maarid.fairs.models import Series, SeriesRole
 from maarid.registry import importing, services
 from maarid.registry.importing import ImportFileError, commit, preview
-from maarid.registry.queries import find_duplicate
 from maarid.registry.models import Kind, Organisation, Sector
-from tests.conftest import client_for, make_organisation
+from maarid.registry.queries import find_duplicate
+from tests.conftest import client_for, make_organisation, with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -657,6 +660,22 @@ def test_the_page_offers_the_organisers_series(organiser, series, other_series):
     assert list(response.context["series_choices"]) == [series]
 
 
+def follow_the_job(client, response):
+    """Follows a started job, as the browser does, to the page its result links to.
+    (The tests' tasks backend runs a job as soon as it is queued.)"""
+    assert response.status_code == 302
+    job_page = client.get(response["Location"])
+    job = job_page.context["job"]
+    assert job.status == Job.Status.DONE, job.message
+    return client.get(job_page.context["redirect_to"]), job
+
+
+def check(client, series, upload):
+    return follow_the_job(
+        client, client.post(url(), {"action": "preview", "series": series.pk, "file": upload})
+    )
+
+
 def test_preview_then_commit_through_the_pages(organiser, series, imports_dir):
     client = client_for(organiser)
 
@@ -664,29 +683,57 @@ def test_preview_then_commit_through_the_pages(organiser, series, imports_dir):
         url(), {"action": "preview", "series": series.pk, "file": csv_upload(GOOD)}
     )
 
-    assert response.status_code == 200
-    token = response.context["token"]
+    assert response.status_code == 302 and response["Location"].startswith("/en/jobs/")
+    page, checked = follow_the_job(client, response)
+    assert page.status_code == 200 and page.context["checked"] == checked
+    assert (checked.kind, checked.user, checked.series_id) == (
+        "registry.import.preview",
+        organiser,
+        series.pk,
+    )
+    token = checked.result["token"]
     assert (imports_dir / token).exists() and not Organisation.objects.exists()
-    assert "Rows ready to import: 2 of 2." in response.content.decode()
+    assert "Rows ready to import: 2 of 2." in page.content.decode()
 
-    response = client.post(url(), {"action": "commit", "token": token})
+    page, imported = follow_the_job(
+        client, client.post(url(), {"action": "commit", "job": checked.pk})
+    )
 
-    assert response.status_code == 302 and response["Location"] == reverse("registry:list")
+    assert imported.kind == "registry.import.commit" and imported.result["created"] == 2
+    assert "2 organisations have been added to the registry of" in page.content.decode()
     assert series.organisations.count() == 2
     assert not (imports_dir / token).exists()
-    assert client.post(url(), {"action": "commit", "token": token}).status_code == 400
+    assert client.post(url(), {"action": "commit", "job": checked.pk}).status_code == 400
+    assert "checked" not in client.get(f"{url()}?job={checked.pk}").context
+
+
+def test_the_check_reports_its_progress_every_50_rows(series):
+    rows = [[*GOOD[0][:1], f"Coopérative {n}", *GOOD[0][2:]] for n in range(120)]
+    calls = []
+
+    preview(csv_upload(rows), series, lambda done, total: calls.append((done, total)))
+
+    assert calls == [(0, 120), (50, 120), (100, 120)]
 
 
 def test_a_preview_with_errors_shows_the_report_and_no_commit(organiser, series, imports_dir):
     rows = [GOOD[0], [*GOOD[1][:3], "Atlantide", *GOOD[1][4:]]]
 
-    response = client_for(organiser).post(
-        url(), {"action": "preview", "series": series.pk, "file": csv_upload(rows)}
-    )
+    page, checked = check(client_for(organiser), series, csv_upload(rows))
 
-    page = response.content.decode()
-    assert "token" not in response.context and not imports_dir.exists()
-    assert 'class="error"' in page and "Atlantide" in page
+    assert checked.result["token"] is None and "checked" not in page.context
+    assert checked.result["problems"] == [
+        {
+            "row": 3,
+            "column": "province",
+            "message": "Unknown province or prefecture “Atlantide”: give its name or its code, "
+            "such as 01.571 for Tétouan.",
+            "error": True,
+        }
+    ]
+    assert not any(imports_dir.iterdir())  # the file is not kept
+    html = page.content.decode()
+    assert 'class="error"' in html and "Atlantide" in html and 'name="job"' not in html
 
 
 def test_a_file_that_cannot_be_read_is_a_bad_request(organiser, series, imports_dir):
@@ -708,29 +755,64 @@ def test_an_organiser_may_not_import_into_another_series(other_organiser, series
     assert response.status_code == 403 and not imports_dir.exists()
 
 
+def test_a_file_found_unreadable_while_checking_ends_the_job_with_the_reason(
+    organiser, series, imports_dir
+):
+    rows = [*GOOD, ["cooperative", "x" * 200_000, "", "01.571", "terroir", "", "", ""]]
+    client = client_for(organiser)
+
+    response = client.post(
+        url(), {"action": "preview", "series": series.pk, "file": csv_upload(rows)}
+    )
+
+    job = client.get(response["Location"]).context["job"]
+    assert job.status == Job.Status.FAILED
+    assert job.message == "This CSV file is malformed and cannot be read."
+    assert not any(imports_dir.iterdir())
+
+
 def test_nobody_may_commit_a_file_checked_by_someone_else(
     organiser, other_organiser, series, imports_dir
 ):
-    response = client_for(organiser).post(
-        url(), {"action": "preview", "series": series.pk, "file": csv_upload(GOOD)}
-    )
-    token = response.context["token"]
+    _page, checked = check(client_for(organiser), series, csv_upload(GOOD))
+    someone_else = client_for(other_organiser)
 
-    response = client_for(other_organiser).post(url(), {"action": "commit", "token": token})
+    response = someone_else.post(url(), {"action": "commit", "job": checked.pk})
 
     assert response.status_code == 400
+    assert someone_else.get(f"{url()}?job={checked.pk}").status_code == 404
     assert not Organisation.objects.exists()
 
 
-def test_a_commit_that_finds_errors_is_a_bad_request(organiser, series, imports_dir):
+def test_an_organiser_who_lost_the_series_may_not_commit_its_check(organiser, series, imports_dir):
     client = client_for(organiser)
-    response = client.post(
-        url(), {"action": "preview", "series": series.pk, "file": csv_upload(GOOD)}
-    )
+    _page, checked = check(client, series, csv_upload(GOOD))
+    SeriesRole.objects.filter(user=organiser, series=series).delete()
+    with_role(organiser, make_series(), Role.ORGANISER)  # still an organiser, elsewhere
+
+    assert client.post(url(), {"action": "commit", "job": checked.pk}).status_code == 403
+    assert not Organisation.objects.exists()
+
+
+def test_a_commit_that_finds_errors_saves_nothing_and_shows_the_report(
+    organiser, series, imports_dir
+):
+    client = client_for(organiser)
+    _page, checked = check(client, series, csv_upload(GOOD))
     make_organisation(name_fr="Coopérative Tafilalet Dattes", name_ar="")
 
-    response = client.post(url(), {"action": "commit", "token": response.context["token"]})
+    page, imported = follow_the_job(
+        client, client.post(url(), {"action": "commit", "job": checked.pk})
+    )
 
-    assert response.status_code == 400
-    assert "Already in the registry" in response.content.decode()
+    assert imported.result["created"] == 0
+    html = page.content.decode()
+    assert "Already in the registry" in html and "Nothing has been saved" in html
     assert Organisation.objects.count() == 1
+    assert not any(imports_dir.iterdir())
+
+
+def make_series():
+    return Series.objects.create(
+        slug="ess-souss", name_fr="Salon de l'ESS du Souss", name_ar="معرض سوس", region_id="09"
+    )

@@ -1,0 +1,126 @@
+"""Long jobs (imports, optimisers, batches of PDFs): a background task and the ``Job`` row that
+its page polls to show the progress.
+
+A view starts the work and sends the user to the job's page::
+
+    job = jobs.start(check_file, kind="registry.import.preview", user=request.user, path=...)
+    return redirect(job)
+
+and the task, a django-tasks ``@task()`` taking ``job_id`` besides its own arguments, moves
+the job along::
+
+    @task()
+    def check_file(job_id, path):
+        with jobs.running(job_id) as job:
+            for n, row in enumerate(rows):
+                job.report(100 * n // len(rows))
+            job.result = {"rows": len(rows), "redirect": "/fr/…"}
+            job.message = gettext("The file has been checked.")
+
+Inside ``running`` the language is the one the user was reading when the job started, so the
+messages it writes are translated for them. An exception ends the job as failed: its text goes
+to the log and to ``Job.error`` (for the staff), the user reads a generic message, or the
+message of a ``jobs.Failure`` raised on purpose. Nothing escapes to the worker.
+
+Call ``start`` outside a transaction (views run in autocommit): a worker on another machine
+must find the job row when the task arrives.
+"""
+
+import logging
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Job
+
+log = logging.getLogger(__name__)
+
+Status = Job.Status
+
+
+class Failure(Exception):
+    """Ends a job as failed with a message meant for the user (already translated)."""
+
+
+def start(task, *, kind: str, user, series_id=None, **kwargs) -> Job:
+    """Creates the job and enqueues ``task(job_id=…, **kwargs)``. The kwargs must be
+    JSON-serialisable: the database and RQ backends store them."""
+    user = user if user is not None and user.is_authenticated else None
+    language = translation.get_language() or getattr(user, "language", settings.LANGUAGE_CODE)
+    job = Job.objects.create(kind=kind, user=user, series_id=series_id, language=language)
+    try:
+        result = task.enqueue(job_id=str(job.pk), **kwargs)
+    except Exception as exc:  # the queue is down: the job's page says so rather than a 500
+        log.exception("job %s (%s) could not be queued", job.pk, kind)
+        _finish(job, Status.FAILED, error=f"{type(exc).__name__}: {exc}", message=_failed())
+    else:
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()  # an immediate backend has already run it
+    return job
+
+
+@contextmanager
+def running(job_id):
+    """Marks the job running for the duration of the block, then done, or failed if the block
+    raised (the exception does not propagate). Yields the ``Job``: call ``job.report(percent,
+    message)`` as it goes and set ``job.result`` and ``job.message`` before the end."""
+    job = Job.objects.get(pk=job_id)
+    with translation.override(job.language):
+        job.status, job.started_at = Status.RUNNING, timezone.now()
+        job.message = _("In progress…")
+        Job.objects.filter(pk=job.pk).update(
+            status=job.status, started_at=job.started_at, message=job.message
+        )
+        try:
+            yield job
+        except Failure as failure:
+            log.info("job %s (%s) failed: %s", job.pk, job.kind, failure)
+            _finish(job, Status.FAILED, error=str(failure), message=str(failure))
+        except Exception as exc:
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            _finish(job, Status.FAILED, error=f"{type(exc).__name__}: {exc}", message=_failed())
+        else:
+            _finish(job, Status.DONE, progress=100, message=job.message or _("Done."))
+
+
+def _failed() -> str:
+    return _("Something went wrong and the work was not finished. Try again later.")
+
+
+def _finish(job, status, *, message, error="", progress=None):
+    job.status, job.finished_at = status, timezone.now()
+    job.message, job.error = str(message)[:300], error[:5000]
+    if progress is not None:
+        job.progress = progress
+    Job.objects.filter(pk=job.pk).update(
+        status=job.status,
+        finished_at=job.finished_at,
+        message=job.message,
+        error=job.error,
+        progress=job.progress,
+        result=job.result,
+    )
+
+
+def visible_to(user):
+    """The jobs a user may follow: their own; every job for a superuser."""
+    if user is None or not user.is_authenticated:
+        return Job.objects.none()
+    if user.is_superuser:
+        return Job.objects.all()
+    return Job.objects.filter(user=user)
+
+
+def get_for(user, pk, kind=None) -> Job:
+    """The user's job, or 404: other people's jobs are not even said to exist."""
+    jobs = visible_to(user)
+    if kind is not None:
+        jobs = jobs.filter(kind=kind)
+    try:
+        return jobs.get(pk=pk)
+    except (Job.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None

@@ -43,7 +43,7 @@ LOGGED_IN = {
 # Any organiser (what they then see is limited to their own series).
 ORGANISERS = {"registry:create", "registry:import", "core:people", "core:outbox"}
 # The organisers of this edition's series only.
-ORGANISER_ONLY = {"fairs:dashboard", "fairs:edition-edit", "fairs:edition-create"}
+ORGANISER_ONLY = {"fairs:dashboard", "fairs:edition-edit", "fairs:edition-create", "fairs:team"}
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {"registry:detail", "registry:edit", "registry:history"}
 POST_ONLY = {
@@ -56,6 +56,7 @@ POST_ONLY = {
     "fairs:edition-status",
     "fairs:partner-add",
     "fairs:partner-remove",
+    "fairs:role-remove",
 }
 # Tested on their own: tokens in the address (tests/core), jobs (tests/core/test_jobs.py), exports.
 SPECIAL = {"core:reset-confirm", "core:person-export", "registry:export", "core:job"}
@@ -98,6 +99,8 @@ def world(
         "kwargs": {
             "fairs:series": {"series": series.slug},
             "fairs:edition-create": {"series": series.slug},
+            "fairs:team": {"series": series.slug},
+            "fairs:role-remove": {"series": series.slug, "pk": 1},
             "registry:export": {"fmt": "csv"},
             "core:person-export": {"pk": exhibitor.pk},
             "fairs:partner-remove": {

@@ -37,12 +37,27 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class ContactField(forms.CharField):
+    """An e-mail address or a Moroccan mobile number; cleans to {"email": …} or {"phone": …}."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("E-mail or Moroccan mobile number"))
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if "@" in value:
+            return {"email": forms.EmailField().clean(value).lower()}
+        if looks_like_phone(value):
+            return {"phone": normalise_phone(value, mobile_only=True)}
+        raise ValidationError(_("Enter an e-mail address or a Moroccan mobile number."))
+
+
 class SignupForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    contact = forms.CharField(
-        label=_("E-mail or Moroccan mobile number"),
-        max_length=254,
+    contact = ContactField(
         help_text=_("You will sign in with it. A mobile number looks like 0612345678."),
     )
     language = forms.ChoiceField(
@@ -60,18 +75,12 @@ class SignupForm(forms.Form):
     )
 
     def clean_contact(self):
-        value = self.cleaned_data["contact"].strip()
-        if "@" in value:
-            forms.EmailField().clean(value)
-            if User.objects.filter(email__iexact=value).exists():
-                raise ValidationError(_("An account already uses this e-mail address."))
-            return {"email": value.lower()}
-        if looks_like_phone(value):
-            phone = normalise_phone(value, mobile_only=True)
-            if User.objects.filter(phone=phone).exists():
-                raise ValidationError(_("An account already uses this number."))
-            return {"phone": phone}
-        raise ValidationError(_("Enter an e-mail address or a Moroccan mobile number."))
+        contact = self.cleaned_data["contact"]
+        if contact.get("email") and User.objects.filter(email__iexact=contact["email"]).exists():
+            raise ValidationError(_("An account already uses this e-mail address."))
+        if contact.get("phone") and User.objects.filter(phone=contact["phone"]).exists():
+            raise ValidationError(_("An account already uses this number."))
+        return contact
 
     def clean(self):
         data = super().clean()

@@ -33,6 +33,35 @@ def sign_up(*, first_name, last_name, contact: dict, password, language="fr") ->
     return user
 
 
+def account_for(contact: dict) -> User:
+    """The account of an e-mail address or a mobile number; one without a password is made
+    if there is none yet (its owner chooses a password through the link they are sent)."""
+    if contact.get("email"):
+        user = User.objects.filter(email__iexact=contact["email"]).first()
+    else:
+        user = User.objects.filter(phone=contact["phone"]).first()
+    if user is None:
+        user = User(
+            username=contact.get("email") or contact["phone"],
+            email=contact.get("email"),
+            phone=contact.get("phone"),
+        )
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def tell(user, msgid: str, **params):
+    """Sends a message in the recipient's language, by e-mail, else by SMS. ``msgid`` is
+    marked with gettext_noop and translated here, in the recipient's language."""
+    with translation.override(user.language):
+        text = _(msgid) % {k: str(v) for k, v in params.items()}
+        if user.email:
+            messaging.email(user.email, _("Maarid"), text, language=user.language)
+        elif user.phone:
+            messaging.sms(user.phone, text, language=user.language)
+
+
 def reset_link(user, base_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)

@@ -2,9 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from maarid.core.forms import ContactField
 from maarid.registry.models import Commune, Organisation
 
-from .models import Edition, OpeningHours, Partner
+from .models import Edition, OpeningHours, Partner, SeriesRole
 
 
 class EditionForm(forms.ModelForm):
@@ -92,3 +93,8 @@ class OpeningHoursForm(forms.ModelForm):
 OpeningHoursFormSet = forms.inlineformset_factory(
     Edition, OpeningHours, form=OpeningHoursForm, extra=1, can_delete=True
 )
+
+
+class RoleForm(forms.Form):
+    contact = ContactField()
+    role = forms.ChoiceField(label=_("Role"), choices=SeriesRole.ROLE_CHOICES)

@@ -3,10 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from maarid.core import access
+from maarid.core.services import account_for, reset_link, tell
 
-from .models import Edition, Partner, Series
+from .models import Edition, Partner, Series, SeriesRole
 
 
 @transaction.atomic
@@ -58,3 +60,40 @@ def series_for_organiser(actor):
         if f.superuser
         else Series.objects.filter(pk__in=f.series_for(access.Role.ORGANISER))
     )
+
+
+def give_role(actor, series: Series, contact: dict, role: str, base_url: str) -> SeriesRole:
+    """An organiser gives someone (found or invited by e-mail or mobile number) a role in the
+    series: another organiser, a reviewer or a juror."""
+    access.require_organiser(actor, series.pk)
+    if role not in dict(SeriesRole.ROLE_CHOICES):
+        raise ValidationError({"role": _("Unknown role.")})
+    user = account_for(contact)
+    series_role, created = SeriesRole.objects.get_or_create(user=user, series=series, role=role)
+    if created:
+        access.forget(user)
+        msgid = gettext_noop("You are now %(role)s of %(series)s on Maarid.")
+        params = {"role": series_role.get_role_display().lower(), "series": series}
+        if not user.has_usable_password():
+            msgid = gettext_noop(
+                "You are now %(role)s of %(series)s on Maarid. Choose your password here: %(link)s"
+            )
+            params["link"] = reset_link(user, base_url)
+        tell(user, msgid, **params)
+    return series_role
+
+
+def take_role(actor, series_role: SeriesRole) -> None:
+    """Removes a role. The last organiser of a series cannot leave it without organisers."""
+    access.require_organiser(actor, series_role.series_id)
+    if (
+        series_role.role == access.Role.ORGANISER
+        and not SeriesRole.objects.filter(
+            series_id=series_role.series_id, role=access.Role.ORGANISER
+        )
+        .exclude(pk=series_role.pk)
+        .exists()
+    ):
+        raise ValidationError(_("A fair series keeps at least one organiser."))
+    series_role.delete()
+    access.forget(series_role.user)

@@ -12,8 +12,8 @@ from maarid.core import access
 from maarid.registry.models import Kind
 
 from . import services
-from .forms import EditionForm, OpeningHoursFormSet, PartnerForm
-from .models import Edition, Partner, Series
+from .forms import EditionForm, OpeningHoursFormSet, PartnerForm, RoleForm
+from .models import Edition, Partner, Series, SeriesRole
 
 
 def home(request):
@@ -164,3 +164,34 @@ def partner_remove(request, series, number, pk):
     partner = get_object_or_404(Partner, pk=pk, edition=edition)
     services.remove_partner(request.user, partner)
     return redirect("fairs:dashboard", edition.series.slug, edition.number)
+
+
+@login_required
+def team(request, series):
+    """Who runs the series: organisers, reviewers and jurors; organisers add and remove them."""
+    series = get_object_or_404(Series, slug=series)
+    access.require_organiser(request.user, series.pk)
+    form = RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.give_role(
+            request.user,
+            series,
+            form.cleaned_data["contact"],
+            form.cleaned_data["role"],
+            request.build_absolute_uri("/"),
+        )
+        messages.success(request, _("The role has been given."))
+        return redirect("fairs:team", series.slug)
+    roles = series.roles.select_related("user").order_by("role", "user__last_name")
+    return render(request, "fairs/team.html", {"series": series, "roles": roles, "form": form})
+
+
+@login_required
+@require_POST
+def role_remove(request, series, pk):
+    series_role = get_object_or_404(SeriesRole, pk=pk, series__slug=series)
+    try:
+        services.take_role(request.user, series_role)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("fairs:team", series)

@@ -1,8 +1,8 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from maarid.core.forms import ContactField
 from maarid.core.phones import normalise_phone
 
 from .models import Commune, Kind, Organisation, Province, Sector
@@ -104,15 +104,5 @@ class JoinForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    contact = forms.CharField(label=_("E-mail or Moroccan mobile number"), max_length=254)
+    contact = ContactField()
     admin = forms.BooleanField(label=_("Administrator of the organisation"), required=False)
-
-    def clean_contact(self):
-        value = self.cleaned_data["contact"].strip()
-        if "@" in value:
-            forms.EmailField().clean(value)
-            return {"email": value.lower()}
-        try:
-            return {"phone": normalise_phone(value, mobile_only=True)}
-        except ValidationError:
-            raise ValidationError(_("Enter an e-mail address or a Moroccan mobile number."))

@@ -2,11 +2,12 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from maarid.core import access, messaging
+from maarid.core import access
+from maarid.core.services import account_for, reset_link, tell
 
 from .models import Membership, Organisation
 from .queries import find_duplicate
@@ -43,7 +44,7 @@ def request_membership(user, organisation: Organisation) -> Membership:
         created = True
     if created:
         for decider in deciders(organisation):
-            _tell(
+            tell(
                 decider,
                 gettext_noop("%(person)s asks to join %(org)s on Maarid."),
                 person=user,
@@ -98,7 +99,7 @@ def decide_membership(actor, membership: Membership, accept: bool) -> Membership
     membership.decided_at, membership.decided_by = timezone.now(), actor
     membership.save(update_fields=["status", "decided_at", "decided_by"])
     access.forget(membership.user)
-    _tell(
+    tell(
         membership.user,
         gettext_noop("Your request to join %(org)s was accepted.")
         if accept
@@ -113,24 +114,10 @@ def invite(
 ) -> Membership:
     """An organiser or an administrator of the organisation invites someone by e-mail or
     mobile number: an inactive account is made if needed, with a link to set a password."""
-    from maarid.core.models import User
-    from maarid.core.services import reset_link
-
     probe = Membership(organisation=organisation)
     if not can_decide(actor, probe):
         raise PermissionDenied
-    lookup = (
-        {"email__iexact": contact["email"]} if contact.get("email") else {"phone": contact["phone"]}
-    )
-    user = User.objects.filter(**lookup).first()
-    if user is None:
-        user = User(
-            username=contact.get("email") or contact["phone"],
-            email=contact.get("email"),
-            phone=contact.get("phone"),
-        )
-        user.set_unusable_password()
-        user.save()
+    user = account_for(contact)
     membership, _created = Membership.objects.update_or_create(
         user=user,
         organisation=organisation,
@@ -142,7 +129,7 @@ def invite(
         },
     )
     access.forget(user)
-    _tell(
+    tell(
         user,
         gettext_noop(
             "You have been added to %(org)s on Maarid. Choose your password here: %(link)s"
@@ -151,16 +138,6 @@ def invite(
         link=reset_link(user, base_url),
     )
     return membership
-
-
-def _tell(user, msgid: str, **params):
-    """Sends a message in the recipient's language, by e-mail or else by SMS."""
-    with translation.override(user.language):
-        text = _(msgid) % {k: str(v) for k, v in params.items()}
-        if user.email:
-            messaging.email(user.email, _("Maarid"), text, language=user.language)
-        elif user.phone:
-            messaging.sms(user.phone, text, language=user.language)
 
 
 def pending_for(actor):

@@ -174,3 +174,39 @@ def test_impossible_hours_are_refused(organiser, edition, hours):
     response = client.post(url, edition_form_data(client, edition, **hours))
     assert response.status_code == 200
     assert not edition.opening_hours.exists()
+
+
+def test_an_organiser_gives_a_reviewer_role_to_someone_new(organiser, series):
+    from maarid.core.access import Role, facts
+    from maarid.core.messaging import LocmemSMSBackend
+    from maarid.core.models import User
+
+    client = client_for(organiser)
+    response = client.post(
+        reverse("fairs:team", args=[series.slug]), {"contact": "0612121212", "role": "reviewer"}
+    )
+    assert response.status_code == 302
+    reviewer = User.objects.get(phone="+212612121212")
+    assert facts(reviewer).series_for(Role.REVIEWER) == {series.pk}
+    [sms] = LocmemSMSBackend.outbox
+    assert "/accounts/password/" in sms["text"]  # a new account chooses its password
+
+
+def test_the_last_organiser_cannot_be_removed(organiser, series):
+    role = series.roles.get(user=organiser)
+    client = client_for(organiser)
+    client.post(reverse("fairs:role-remove", args=[series.slug, role.pk]))
+    assert series.roles.filter(pk=role.pk).exists()
+
+
+def test_another_regions_organiser_cannot_change_the_team(other_organiser, organiser, series):
+    role = series.roles.get(user=organiser)
+    client = client_for(other_organiser)
+    assert client.post(reverse("fairs:role-remove", args=[series.slug, role.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("fairs:team", args=[series.slug]),
+            {"contact": "x@example.ma", "role": "organiser"},
+        ).status_code
+        == 403
+    )

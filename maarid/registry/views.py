@@ -45,6 +45,8 @@ def organisation_list(request):
         "registry/list.html",
         {
             "filter": form,
+            "filters_active": form.is_valid()
+            and any(value for name, value in form.cleaned_data.items() if name != "q"),
             "page": page,
             "query": query.urlencode(),
             "can_create": access.is_organiser(request.user),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "maarid.core",
     "maarid.registry",
     "maarid.fairs",
+    "maarid.exhibitors",
     "maarid.api",
     "maarid.demo",
 ]

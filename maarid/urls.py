@@ -16,5 +16,6 @@ urlpatterns += i18n_patterns(
     path("", include("maarid.core.urls")),
     path("organisations/", include("maarid.registry.urls")),
     # Last: an edition's pages live under /<lang>/<series-slug>/<number>/.
+    path("<slug:series>/<int:number>/", include("maarid.exhibitors.urls")),
     path("", include("maarid.fairs.urls")),
 )

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from maarid.core.models import ApiToken
+from maarid.exhibitors.models import Call
 from maarid.fairs.models import Partner
 from maarid.registry.models import Membership
 from tests.conftest import client_for, make_organisation
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["public", "exhibitor", "buyer", "reviewer", "juror", "organiser", "other_organiser"]
 OPEN = {
+    "exhibitors:call",
     "core:logout",
     "registry:communes",
     "fairs:home",
@@ -34,6 +36,7 @@ OPEN = {
     "set_language",
 }
 LOGGED_IN = {
+    "exhibitors:apply",
     "core:account",
     "registry:list",
     "registry:join",
@@ -43,10 +46,25 @@ LOGGED_IN = {
 # Any organiser (what they then see is limited to their own series).
 ORGANISERS = {"registry:create", "registry:import", "core:people", "core:outbox"}
 # The organisers of this edition's series only.
-ORGANISER_ONLY = {"fairs:dashboard", "fairs:edition-edit", "fairs:edition-create", "fairs:team"}
+# The series' reviewers only.
+REVIEWERS = {"exhibitors:my-reviews"}
+ORGANISER_ONLY = {
+    "exhibitors:call-edit",
+    "exhibitors:board",
+    "exhibitors:export-xlsx",
+    "exhibitors:selection",
+    "exhibitors:selection-report",
+    "fairs:dashboard",
+    "fairs:edition-edit",
+    "fairs:edition-create",
+    "fairs:team",
+}
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {"registry:detail", "registry:edit", "registry:history"}
 POST_ONLY = {
+    "exhibitors:assign",
+    "exhibitors:selection-run",
+    "exhibitors:selection-publish",
     "core:token-create",
     "core:token-revoke",
     "core:person-erase",
@@ -59,7 +77,21 @@ POST_ONLY = {
     "fairs:role-remove",
 }
 # Tested on their own: tokens in the address (tests/core), jobs (tests/core/test_jobs.py), exports.
-SPECIAL = {"core:reset-confirm", "core:person-export", "registry:export", "core:job"}
+# An application's pages are walked role by role in tests/exhibitors.
+SPECIAL = {
+    "core:reset-confirm",
+    "core:person-export",
+    "registry:export",
+    "core:job",
+    "exhibitors:application",
+    "exhibitors:application-step",
+    "exhibitors:application-submit",
+    "exhibitors:application-withdraw",
+    "exhibitors:document",
+    "exhibitors:product-photo",
+    "exhibitors:review",
+    "exhibitors:override",
+}
 
 
 def all_names(resolver=None, prefix=""):
@@ -86,6 +118,9 @@ def world(
     other_organiser,
 ):
     partner = Partner.objects.create(edition=edition, organisation=cooperative, role="sponsor")
+    Call.objects.create(
+        edition=edition, opens_on=edition.starts_on, closes_on=edition.ends_on, places=10
+    )
     return {
         "users": {
             "public": None,
@@ -146,6 +181,8 @@ def expected(name, role):
         return {302}  # to the login page
     if name in LOGGED_IN:
         return {200}
+    if name in REVIEWERS:
+        return {200} if role == "reviewer" else {403}
     if name in ORGANISERS:
         return {200} if role in {"organiser", "other_organiser"} else {403}
     if name in ORGANISER_ONLY:
@@ -159,7 +196,7 @@ def expected(name, role):
 
 def test_every_page_answers_each_role_as_specified(world):
     names = sorted(n for n in set(all_names()) if not n.startswith("api:"))
-    decided = (
+    decided = REVIEWERS | (
         OPEN | LOGGED_IN | ORGANISERS | ORGANISER_ONLY | OWN_ORGANISATION | POST_ONLY | SPECIAL
     )
     unknown = [n for n in names if not n.startswith("admin:") and n not in decided]

@@ -38,6 +38,8 @@ class Scope:
     public: bool = False
     # Reviewers and jurors of the series may read it (applications, entries), not change it.
     assessed: bool = False
+    # Particular users who may read it (e.g. the reviewers assigned to an application).
+    reader_ids: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ def can_change(user, obj) -> bool:
 def can_view(user, obj) -> bool:
     scope = obj.access_scope()
     if scope.public or can_change(user, obj):
+        return True
+    if user is not None and user.is_authenticated and user.pk in scope.reader_ids:
         return True
     return scope.assessed and bool(
         scope.series_ids & facts(user).series_for(Role.REVIEWER, Role.JUROR)

@@ -1,0 +1,609 @@
+"""Every write and every rule of the call for exhibitors: applications, reviews, selection,
+decisions, withdrawals and the exhibitor record."""
+
+from collections import defaultdict
+from dataclasses import asdict, is_dataclass, replace
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from maarid.core import access
+from maarid.core.services import tell
+from maarid.registry.models import Kind, Membership
+
+from . import scoring, select
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationProduct,
+    Call,
+    Criterion,
+    Exhibitor,
+    RequiredDocument,
+    Review,
+    Score,
+    SelectionRun,
+)
+
+# The rubric and the documents a new call starts with; organisers edit them.
+DEFAULT_CRITERIA = [
+    ("جودة المنتوج", "Qualité du produit", 3),
+    ("الابتكار", "Innovation", 2),
+    ("القيمة المحلية", "Valeur locale (terroir, savoir-faire)", 2),
+    ("احترام البيئة", "Respect de l'environnement", 1),
+    ("إدماج النساء والشباب", "Inclusion des femmes et des jeunes", 2),
+    ("الجاهزية للبيع", "Capacité à vendre", 1),
+]
+DEFAULT_DOCUMENTS = [
+    ("القانون الأساسي", "Statuts"),
+    ("شهادة التسجيل", "Attestation d'immatriculation"),
+]
+
+
+# --- The call -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_call(actor, edition, **fields) -> Call:
+    """Creates the call of an edition with the usual rubric and documents."""
+    access.require_organiser(actor, edition.series_id)
+    call = Call(edition=edition, **fields)
+    call.full_clean()
+    call.save()
+    for order, (ar, fr, weight) in enumerate(DEFAULT_CRITERIA):
+        Criterion.objects.create(call=call, name_ar=ar, name_fr=fr, weight=weight, order=order)
+    for order, (ar, fr) in enumerate(DEFAULT_DOCUMENTS):
+        RequiredDocument.objects.create(call=call, name_ar=ar, name_fr=fr, order=order)
+    return call
+
+
+def save_call(actor, call: Call) -> Call:
+    access.require_organiser(actor, call.edition.series_id)
+    call.full_clean()
+    call.save()
+    return call
+
+
+# --- Applications -------------------------------------------------------------------------
+
+
+def _require_member(user, organisation):
+    if organisation.pk not in access.facts(user).organisations:
+        raise PermissionDenied
+
+
+def start_application(user, call: Call, organisation) -> Application:
+    """A member of an organisation starts (or finds again) its draft application."""
+    _require_member(user, organisation)
+    if not call.is_open():
+        raise ValidationError(_("The call for exhibitors is not open."))
+    if not call.is_eligible(organisation):
+        raise ValidationError(_("This call is not open to organisations of this kind or sector."))
+    application, _created = Application.objects.get_or_create(
+        call=call, organisation=organisation, defaults={"created_by": user}
+    )
+    return application
+
+
+def _require_draft(user, application):
+    access.require_change(user, application)
+    if not application.editable:
+        raise ValidationError(
+            _("This application has been submitted and can no longer be changed.")
+        )
+
+
+def update_application(user, application: Application, **fields) -> Application:
+    _require_draft(user, application)
+    allowed = {"motivation", "booth_size", "electricity", "water", "refrigeration"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(application, name, value)
+    application.full_clean()
+    application.save()
+    return application
+
+
+def add_product(
+    user, application, *, name_ar="", name_fr="", description="", price=None, photo=None
+) -> ApplicationProduct:
+    """Adds a product to bring; ``photo`` is an uploaded image, checked and cleaned."""
+    from maarid.core import uploads
+
+    _require_draft(user, application)
+    product = ApplicationProduct(
+        application=application,
+        name_ar=name_ar,
+        name_fr=name_fr,
+        description=description,
+        price=price,
+        order=application.products.count(),
+    )
+    product.full_clean()
+    if photo is not None:
+        uploads.check_document(photo, kinds=("jpeg", "png"))
+        product.photo = uploads.store(photo, "applications/photos", "image")
+    product.save()
+    return product
+
+
+def remove_product(user, product: ApplicationProduct):
+    _require_draft(user, product.application)
+    product.delete()
+
+
+def add_document(user, application, uploaded, requirement=None) -> ApplicationDocument:
+    """Adds a document (PDF, JPEG or PNG, recognised by content, 5 MB at most)."""
+    from maarid.core import uploads
+
+    _require_draft(user, application)
+    if requirement is not None and requirement.call_id != application.call_id:
+        raise PermissionDenied
+    kind = uploads.check_document(uploaded)
+    name = uploads.store(uploaded, f"applications/{application.pk}", kind)
+    return ApplicationDocument.objects.create(
+        application=application,
+        requirement=requirement,
+        file=name,
+        kind=kind,
+        original_name=(uploaded.name or "")[:200],
+        size=uploaded.size,
+        uploaded_by=user,
+    )
+
+
+def remove_document(user, document: ApplicationDocument):
+    _require_draft(user, document.application)
+    document.delete()
+
+
+def missing_for_submission(application) -> list[str]:
+    """What still stops the application from being submitted, in the reader's language."""
+    missing = []
+    if not application.products.exists():
+        missing.append(_("List at least one product you will bring."))
+    given = set(application.documents.values_list("requirement_id", flat=True))
+    for requirement in application.call.required_documents.all():
+        if requirement.pk not in given:
+            missing.append(_("Add the document: %(name)s") % {"name": requirement.name})
+    return missing
+
+
+def submit(user, application: Application) -> Application:
+    _require_draft(user, application)
+    if not application.call.is_open():
+        raise ValidationError(_("The call for exhibitors is closed."))
+    missing = missing_for_submission(application)
+    if missing:
+        raise ValidationError(missing)
+    application.status = Application.Status.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.first_time = (
+        not Exhibitor.objects.filter(
+            organisation=application.organisation,
+            edition__series_id=application.call.edition.series_id,
+        )
+        .exclude(edition=application.call.edition)
+        .exists()
+    )
+    application.save(update_fields=["status", "submitted_at", "first_time"])
+    return application
+
+
+@transaction.atomic
+def withdraw(user, application: Application) -> Application:
+    """The applicant withdraws. An accepted exhibitor's place goes to the waiting list."""
+    access.require_change(user, application)
+    if application.status == Application.Status.WITHDRAWN:
+        return application
+    was_accepted = application.decision == Application.Decision.ACCEPTED
+    application.status = Application.Status.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["status", "withdrawn_at"])
+    Exhibitor.objects.filter(application=application).update(
+        status=Exhibitor.Status.WITHDRAWN, withdrawn_at=application.withdrawn_at
+    )
+    if was_accepted and application.call.decisions_published_at:
+        promote_from_waitlist(application.call)
+    return application
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+def reviewers_of(call: Call):
+    from maarid.core.models import User
+
+    return (
+        User.objects.filter(
+            series_roles__series_id=call.edition.series_id,
+            series_roles__role=access.Role.REVIEWER,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("id")
+    )
+
+
+def conflicted(reviewer, application) -> bool:
+    """A reviewer linked to the applicant (a member of it, confirmed or not) never reviews it."""
+    return (
+        Membership.objects.filter(user=reviewer, organisation=application.organisation)
+        .exclude(status=Membership.Status.DECLINED)
+        .exists()
+    )
+
+
+def assign(actor, application: Application, reviewer) -> Review:
+    access.require_organiser(actor, application.call.edition.series_id)
+    if not reviewers_of(application.call).filter(pk=reviewer.pk).exists():
+        raise ValidationError(_("This person is not a reviewer of this fair."))
+    if conflicted(reviewer, application):
+        raise ValidationError(_("This reviewer belongs to the applicant and cannot review it."))
+    review, _created = Review.objects.get_or_create(
+        application=application, reviewer=reviewer, defaults={"assigned_by": actor}
+    )
+    return review
+
+
+@transaction.atomic
+def auto_assign(actor, call: Call) -> int:
+    """Gives every submitted application its reviewers, each time to the least loaded
+    reviewer without a conflict (ties to the longest-serving). Returns how many were made."""
+    access.require_organiser(actor, call.edition.series_id)
+    reviewers = list(reviewers_of(call))
+    load = defaultdict(int)
+    for reviewer_id, n in (
+        Review.objects.filter(application__call=call)
+        .values_list("reviewer_id")
+        .annotate(n=Count("id"))
+    ):
+        load[reviewer_id] = n
+    links = set(
+        Membership.objects.exclude(status=Membership.Status.DECLINED)
+        .filter(user__in=reviewers)
+        .values_list("user_id", "organisation_id")
+    )
+    made = 0
+    applications = (
+        call.applications.filter(status=Application.Status.SUBMITTED)
+        .prefetch_related("reviews")
+        .order_by("submitted_at", "id")
+    )
+    for application in applications:
+        have = {r.reviewer_id for r in application.reviews.all()}
+        while len(have) < call.reviewers_per_application:
+            free = [
+                r
+                for r in reviewers
+                if r.pk not in have and (r.pk, application.organisation_id) not in links
+            ]
+            if not free:
+                break
+            chosen = min(free, key=lambda r: (load[r.pk], r.pk))
+            Review.objects.create(application=application, reviewer=chosen, assigned_by=actor)
+            have.add(chosen.pk)
+            load[chosen.pk] += 1
+            made += 1
+    return made
+
+
+def score(reviewer, review: Review, marks: dict[int, int], comment: str = "") -> Review:
+    """A reviewer marks every criterion 0–10 and may comment; they can revise until the
+    decisions are published."""
+    if review.reviewer_id != reviewer.pk:
+        raise PermissionDenied
+    call = review.application.call
+    if call.decisions_published_at:
+        raise ValidationError(_("The decisions have been published: reviews are closed."))
+    criteria = {c.pk: c.weight for c in call.criteria.all()}
+    if set(marks) != set(criteria):
+        raise ValidationError(_("Mark every criterion."))
+    if any(not isinstance(v, int) or not 0 <= v <= 10 for v in marks.values()):
+        raise ValidationError(_("Marks go from 0 to 10."))
+    with transaction.atomic():
+        Score.objects.filter(review=review).delete()
+        Score.objects.bulk_create(
+            [Score(review=review, criterion_id=c, value=v) for c, v in marks.items()]
+        )
+        review.comment = comment
+        review.total = scoring.weighted_total(marks, criteria)
+        review.submitted_at = timezone.now()
+        review.save(update_fields=["comment", "total", "submitted_at"])
+    return review
+
+
+def scores(call: Call) -> dict[int, Decimal]:
+    """Application → score, combined as the call says (mean, or normalised per reviewer)."""
+    totals = Review.objects.filter(
+        application__call=call,
+        submitted_at__isnull=False,
+        application__status=Application.Status.SUBMITTED,
+    )
+    rows = list(totals.values_list("application_id", "reviewer_id", "total"))
+    return scoring.combine(rows, normalise=call.aggregation == Call.Aggregation.NORMALISED)
+
+
+def progress(call: Call) -> dict:
+    """How far the review has come, and where reviewers disagree."""
+    submitted = call.applications.filter(status=Application.Status.SUBMITTED)
+    reviews = Review.objects.filter(application__in=submitted)
+    totals = defaultdict(list)
+    for application_id, total in reviews.filter(submitted_at__isnull=False).values_list(
+        "application_id", "total"
+    ):
+        totals[application_id].append(total)
+    disagreements = sorted(
+        (
+            (a, scoring.spread(v))
+            for a, v in totals.items()
+            if scoring.spread(v) >= call.disagreement
+        ),
+        key=lambda pair: -pair[1],
+    )
+    return {
+        "applications": submitted.count(),
+        "assigned": reviews.count(),
+        "done": reviews.filter(submitted_at__isnull=False).count(),
+        "fully_reviewed": sum(
+            1 for v in totals.values() if len(v) >= call.reviewers_per_application
+        ),
+        "unassigned": submitted.annotate(n=Count("reviews"))
+        .filter(n__lt=call.reviewers_per_application)
+        .count(),
+        "disagreements": disagreements,
+    }
+
+
+# --- Selection ----------------------------------------------------------------------------
+
+
+def candidates(call: Call) -> tuple[list[select.Candidate], dict[int, str]]:
+    """The submitted applications as the optimiser sees them, and those left out (why)."""
+    computed = scores(call)
+    left_out, result = {}, []
+    applications = (
+        call.applications.filter(status=Application.Status.SUBMITTED)
+        .select_related("organisation")
+        .order_by("submitted_at", "id")
+    )
+    for order, application in enumerate(applications):
+        organisation = application.organisation
+        if not call.is_eligible(organisation):
+            left_out[application.pk] = "not_eligible"
+            continue
+        if application.pk not in computed and application.pinned is not True:
+            left_out[application.pk] = "not_reviewed"
+            continue
+        result.append(
+            select.Candidate(
+                id=application.pk,
+                score=computed.get(application.pk, Decimal("0")),
+                order=order,
+                province=organisation.province_id,
+                sector=organisation.sector,
+                womens_coop=organisation.kind == Kind.COOPERATIVE and organisation.women_led,
+                first_time=application.first_time,
+                pin=application.pinned,
+            )
+        )
+    return result, left_out
+
+
+def quotas(call: Call) -> select.Quotas:
+    return select.Quotas(
+        places=call.places,
+        women_min_share=call.women_min_share,
+        province_max=call.province_max,
+        sector_min={q.sector: q.minimum for q in call.sector_quotas.all() if q.minimum},
+        sector_max={q.sector: q.maximum for q in call.sector_quotas.all() if q.maximum is not None},
+        first_timer_places=call.first_timer_places,
+    )
+
+
+def run_selection(actor, call: Call) -> SelectionRun:
+    """Computes the selection that maximises the total score under the quotas, and records
+    each applicant's decision with its score, rank and reason."""
+    access.require_organiser(actor, call.edition.series_id)
+    pool, left_out = candidates(call)
+    outcome = select.select(pool, quotas(call))
+    by_id = {c.id: c for c in pool}
+    with transaction.atomic():
+        decisions = {}
+        for rank, application_id in enumerate(outcome.accepted, start=1):
+            decisions[application_id] = (Application.Decision.ACCEPTED, rank)
+        for rank, application_id in enumerate(outcome.waitlist, start=len(outcome.accepted) + 1):
+            on_list = rank - len(outcome.accepted) <= call.waitlist_size
+            decisions[application_id] = (
+                Application.Decision.WAITLISTED if on_list else Application.Decision.REJECTED,
+                rank,
+            )
+        now = timezone.now()
+        for application in call.applications.filter(status=Application.Status.SUBMITTED):
+            if application.pk in decisions:
+                application.decision, application.rank = decisions[application.pk]
+                application.score = by_id[application.pk].score
+                application.reason = _reason(outcome.reasons.get(application.pk))
+            else:
+                application.decision, application.rank, application.score = (
+                    Application.Decision.REJECTED,
+                    None,
+                    None,
+                )
+                application.reason = {"code": left_out.get(application.pk, "not_eligible")}
+            application.decided_at = now
+            application.save(update_fields=["decision", "rank", "score", "reason", "decided_at"])
+        return SelectionRun.objects.create(
+            call=call,
+            run_by=actor,
+            aggregation=call.aggregation,
+            candidates=len(pool),
+            accepted=len(outcome.accepted),
+            total_score=outcome.total_score,
+            optimal=outcome.optimal,
+            seconds=Decimal(str(round(outcome.seconds, 3))),
+            shortfalls=[_plain(s) for s in outcome.shortfalls],
+        )
+
+
+def _plain(value) -> dict:
+    """A dataclass from the optimiser as JSON-safe data."""
+    data = asdict(value) if is_dataclass(value) else dict(value or {})
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
+
+
+def _reason(reason) -> dict:
+    return _plain(reason) if reason is not None else {}
+
+
+def override(actor, application: Application, accept: bool | None, reason: str) -> Application:
+    """The organiser forces an applicant in (True) or out (False), or lifts the override
+    (None). A reason is required; the next selection run respects it."""
+    access.require_organiser(actor, application.call.edition.series_id)
+    if accept is not None and not reason.strip():
+        raise ValidationError({"override_reason": _("Say why you override the selection.")})
+    application.pinned = accept
+    application.override_reason = reason.strip() if accept is not None else ""
+    application.overridden_by = actor if accept is not None else None
+    application.save(update_fields=["pinned", "override_reason", "overridden_by"])
+    return application
+
+
+@transaction.atomic
+def publish_decisions(actor, call: Call) -> int:
+    """Creates the exhibitors of the accepted applications and tells every applicant whose
+    decision they have not heard yet. Returns the number of messages sent."""
+    access.require_organiser(actor, call.edition.series_id)
+    for application in call.applications.filter(
+        decision=Application.Decision.ACCEPTED, status=Application.Status.SUBMITTED
+    ):
+        make_exhibitor(application)
+    Exhibitor.objects.filter(edition=call.edition, application__isnull=False).exclude(
+        application__decision=Application.Decision.ACCEPTED
+    ).filter(status=Exhibitor.Status.ACTIVE).update(
+        status=Exhibitor.Status.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    call.decisions_published_at = timezone.now()
+    call.save(update_fields=["decisions_published_at"])
+    return notify(call)
+
+
+def make_exhibitor(application: Application) -> Exhibitor:
+    exhibitor, _created = Exhibitor.objects.update_or_create(
+        edition=application.call.edition,
+        organisation=application.organisation,
+        defaults={
+            "application": application,
+            "status": Exhibitor.Status.ACTIVE,
+            "booth_size": application.booth_size,
+            "electricity": application.electricity,
+            "water": application.water,
+            "refrigeration": application.refrigeration,
+            "withdrawn_at": None,
+        },
+    )
+    return exhibitor
+
+
+MESSAGES = {
+    Application.Decision.ACCEPTED: gettext_noop(
+        "Good news: %(org)s is accepted to exhibit at %(edition)s. See %(link)s"
+    ),
+    Application.Decision.WAITLISTED: gettext_noop(
+        "%(org)s is on the waiting list of %(edition)s (position %(position)s). We will tell "
+        "you if a place frees up. See %(link)s"
+    ),
+    Application.Decision.REJECTED: gettext_noop(
+        "%(org)s has not been selected to exhibit at %(edition)s. Thank you for applying. "
+        "See %(link)s"
+    ),
+    "promoted": gettext_noop(
+        "A place has freed up: %(org)s is now accepted to exhibit at %(edition)s. See %(link)s"
+    ),
+}
+
+
+def notify(call: Call) -> int:
+    """Tells each applicant's members their decision, once per decision, in their language
+    (the messages go out as background tasks through the outbox)."""
+    sent = 0
+    applications = (
+        call.applications.filter(status=Application.Status.SUBMITTED)
+        .exclude(decision=Application.Decision.PENDING)
+        .select_related("organisation")
+    )
+    for application in applications:
+        if application.notified_decision == application.decision:
+            continue
+        key = (
+            "promoted"
+            if (
+                application.decision == Application.Decision.ACCEPTED
+                and application.notified_decision == Application.Decision.WAITLISTED
+            )
+            else application.decision
+        )
+        position = (application.rank - call.places) if application.rank else ""
+        for membership in application.organisation.memberships.filter(
+            status=Membership.Status.ACTIVE
+        ).select_related("user"):
+            tell(
+                membership.user,
+                MESSAGES[key],
+                org=application.organisation,
+                edition=call.edition,
+                position=position,
+                link=application.get_absolute_url(),
+            )
+            sent += 1
+        application.notified_decision = application.decision
+        application.save(update_fields=["notified_decision"])
+    return sent
+
+
+def promote_from_waitlist(call: Call) -> list[Application]:
+    """After a withdrawal: the accepted stay accepted, and the optimiser fills the freed
+    places from the waiting list under the same quotas."""
+    pool, _left_out = candidates(call)
+    accepted = set(
+        call.applications.filter(
+            decision=Application.Decision.ACCEPTED, status=Application.Status.SUBMITTED
+        ).values_list("pk", flat=True)
+    )
+    waitlisted = set(
+        call.applications.filter(
+            decision=Application.Decision.WAITLISTED, status=Application.Status.SUBMITTED
+        ).values_list("pk", flat=True)
+    )
+    pinned = [
+        replace(c, pin=True) if c.id in accepted else c
+        for c in pool
+        if c.id in accepted | waitlisted
+    ]
+    outcome = select.select(pinned, quotas(call))
+    promoted = []
+    for application in call.applications.filter(pk__in=set(outcome.accepted) - accepted):
+        application.decision = Application.Decision.ACCEPTED
+        application.reason = {"code": "promoted"}
+        application.decided_at = timezone.now()
+        application.save(update_fields=["decision", "reason", "decided_at"])
+        make_exhibitor(application)
+        promoted.append(application)
+    if promoted:
+        notify(call)
+    return promoted
+
+
+def visible_applications(user, call: Call):
+    """Organisers see all; reviewers the ones assigned to them; applicants their own."""
+    f = access.facts(user)
+    qs = call.applications.select_related("organisation")
+    if f.superuser or call.edition.series_id in f.series_for(access.Role.ORGANISER):
+        return qs
+    return qs.filter(Q(organisation_id__in=f.organisations) | Q(reviews__reviewer=user)).distinct()

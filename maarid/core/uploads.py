@@ -11,7 +11,9 @@ Stored files live under MEDIA_ROOT, outside the static root, and are served by
 import io
 import posixpath
 import re
+import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -21,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
 # Pixels, not bytes, are what an image costs once decoded: a 100 KB PNG may declare 20000×20000.
@@ -141,16 +143,35 @@ def _check_image(data: bytes, kind: str):
     """Pillow's ``verify()`` (structure, PNG checksums), then a full decode of a fresh copy,
     which is what catches a truncated JPEG. The pixel count is checked from the header first."""
     try:
-        with _open_image(data, kind) as image:
-            image.verify()
-        with _open_image(data, kind) as image:
-            image.load()
+        with _strict_decoding():
+            with _open_image(data, kind) as image:
+                image.verify()
+            with _open_image(data, kind) as image:
+                image.load()
     except ValidationError:
         raise
     except Exception:
         # A decoder fed hostile bytes may raise anything (OSError, SyntaxError, struct.error…):
         # whatever it raises, the file is not a usable image.
         raise _corrupt()
+
+
+_strict_lock = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding():
+    """Importing WeasyPrint sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` to True (so a
+    broken picture does not stop a PDF), and then a truncated upload decodes without error.
+    Switched off while we check; the lock keeps two checks from restoring each other's value.
+    """
+    with _strict_lock:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _open_image(data: bytes, kind: str) -> Image.Image:

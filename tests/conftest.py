@@ -20,6 +20,8 @@ def _test_settings(request, settings, tmp_path):
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
         }
     settings.MAARID_SMS_BACKEND = "maarid.core.messaging.LocmemSMSBackend"
+    # A fast hasher: the real one is slow on purpose, and tests make many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.STORAGES = {

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from maarid.core import access
+from maarid.core import access, audit
 from maarid.core.services import tell
 from maarid.registry.models import Kind, Membership
 
@@ -62,11 +62,34 @@ def open_call(actor, edition, **fields) -> Call:
     return call
 
 
-def save_call(actor, call: Call) -> Call:
+@transaction.atomic
+def save_call(actor, call: Call, formsets=()) -> Call:
+    """Saves the call and, when given, its validated inline formsets (criteria, required
+    documents, sector quotas): all of it or nothing."""
     access.require_organiser(actor, call.edition.series_id)
     call.full_clean()
     call.save()
+    for formset in formsets:
+        formset.instance = call
+        formset.save()
     return call
+
+
+def may_apply_for(user, call: Call) -> list:
+    """The user's organisations (active memberships) that may apply to the call. Buyers'
+    kinds (companies, platforms, institutions) only when the call names them."""
+    from maarid.registry.models import Organisation
+
+    organisations = Organisation.objects.filter(pk__in=access.facts(user).organisations)
+    return [o for o in organisations.order_by("name_fr", "name_ar") if may_apply(call, o)]
+
+
+def may_apply(call: Call, organisation) -> bool:
+    from maarid.registry.models import BUYER_KINDS
+
+    return call.is_eligible(organisation) and (
+        organisation.kind not in BUYER_KINDS or organisation.kind in call.eligible_kinds
+    )
 
 
 # --- Applications -------------------------------------------------------------------------
@@ -82,7 +105,7 @@ def start_application(user, call: Call, organisation) -> Application:
     _require_member(user, organisation)
     if not call.is_open():
         raise ValidationError(_("The call for exhibitors is not open."))
-    if not call.is_eligible(organisation):
+    if not may_apply(call, organisation):
         raise ValidationError(_("This call is not open to organisations of this kind or sector."))
     application, _created = Application.objects.get_or_create(
         call=call, organisation=organisation, defaults={"created_by": user}
@@ -90,12 +113,25 @@ def start_application(user, call: Call, organisation) -> Application:
     return application
 
 
+def is_applicant(user, application) -> bool:
+    """The applicant's members: the only ones who fill in and submit its application."""
+    return application.organisation_id in access.facts(user).organisations
+
+
 def _require_draft(user, application):
-    access.require_change(user, application)
+    access.require_view(user, application)
+    if not is_applicant(user, application):
+        raise PermissionDenied
     if not application.editable:
         raise ValidationError(
             _("This application has been submitted and can no longer be changed.")
         )
+
+
+def check_editable(user, application: Application):
+    """Raises PermissionDenied for anyone but the applicant's members, and ValidationError
+    once the application is no longer a draft: views ask before showing a form."""
+    _require_draft(user, application)
 
 
 def update_application(user, application: Application, **fields) -> Application:
@@ -127,8 +163,8 @@ def add_product(
     )
     product.full_clean()
     if photo is not None:
-        uploads.check_document(photo, kinds=("jpeg", "png"))
-        product.photo = uploads.store(photo, "applications/photos", "image")
+        kind = uploads.check_document(photo, kinds=("jpeg", "png"))
+        product.photo = uploads.store(photo, "applications/photos", kind)
     product.save()
     return product
 
@@ -197,15 +233,22 @@ def submit(user, application: Application) -> Application:
 
 
 @transaction.atomic
-def withdraw(user, application: Application) -> Application:
-    """The applicant withdraws. An accepted exhibitor's place goes to the waiting list."""
+def withdraw(user, application: Application, reason: str = "") -> Application:
+    """The applicant withdraws (the reason they may give goes to the audit trail). An accepted
+    exhibitor's place goes to the waiting list."""
     access.require_change(user, application)
+    # Decide on the stored state, locked: a stale copy must not skip the promotion.
+    application = Application.objects.select_for_update().select_related("call").get(
+        pk=application.pk)
     if application.status == Application.Status.WITHDRAWN:
         return application
     was_accepted = application.decision == Application.Decision.ACCEPTED
     application.status = Application.Status.WITHDRAWN
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["status", "withdrawn_at"])
+    if reason.strip():
+        changes = {"withdrawal_reason": [None, reason.strip()]}
+        audit.record("update", application, changes, user=user)
     Exhibitor.objects.filter(application=application).update(
         status=Exhibitor.Status.WITHDRAWN, withdrawn_at=application.withdrawn_at
     )
@@ -434,9 +477,14 @@ def run_selection(actor, call: Call) -> SelectionRun:
                 application.decision, application.rank, application.score = (
                     Application.Decision.REJECTED,
                     None,
-                    None,
+                    by_id[application.pk].score if application.pk in by_id else None,
                 )
-                application.reason = {"code": left_out.get(application.pk, "not_eligible")}
+                # Pinned out by an organiser: the optimiser says so; otherwise left out before.
+                application.reason = (
+                    _reason(outcome.reasons[application.pk])
+                    if application.pk in outcome.reasons
+                    else {"code": left_out.get(application.pk, "not_eligible")}
+                )
             application.decided_at = now
             application.save(update_fields=["decision", "rank", "score", "reason", "decided_at"])
         return SelectionRun.objects.create(

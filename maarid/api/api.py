@@ -65,11 +65,13 @@ OPTIONAL_AUTH = [bearer, django_auth, lambda request: True]
 
 
 def mount():
+    from maarid.exhibitors.api import router as exhibitors_router
     from maarid.fairs.api import router as fairs_router
     from maarid.registry.api import router as registry_router
 
     api.add_router("/v1/registry/", registry_router)
     api.add_router("/v1/fairs/", fairs_router)
+    api.add_router("/v1/exhibitors/", exhibitors_router)
 
 
 mount()

@@ -1,5 +1,6 @@
 """Loads the demo: the regional SSE fair of Tanger-Tétouan-Al Hoceima (DESIGN.md, "The reference
-fair"), its three editions, partners, about 300 organisations and one account per role.
+fair"), its three editions, partners, about 300 organisations, one account per role (three
+reviewers), and the 3rd edition's call for exhibitors with its 165 exhibitors (exhibitors.py).
 
 Two rules shape this module:
 
@@ -35,7 +36,7 @@ from maarid.fairs.models import (
 )
 from maarid.registry.models import Commune, Kind, Membership, Organisation, Province
 
-from . import data
+from . import data, exhibitors
 
 SEED = 2024
 REGION = "01"
@@ -69,6 +70,7 @@ def load_demo() -> DemoSummary:
         keyed = {spec["key"]: organisations[spec["slug"]] for spec in specs if spec.get("key")}
         load_partners(editions, keyed)
         load_accounts(series, keyed)
+        exhibitors.load(editions, organisations, keyed)
     return DemoSummary(
         series=series,
         reference_edition=editions[data.REFERENCE_EDITION],

@@ -238,8 +238,9 @@ def withdraw(user, application: Application, reason: str = "") -> Application:
     exhibitor's place goes to the waiting list."""
     access.require_change(user, application)
     # Decide on the stored state, locked: a stale copy must not skip the promotion.
-    application = Application.objects.select_for_update().select_related("call").get(
-        pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    )
     if application.status == Application.Status.WITHDRAWN:
         return application
     was_accepted = application.decision == Application.Decision.ACCEPTED

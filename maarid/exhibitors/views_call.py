@@ -1,11 +1,131 @@
-"""Stub: being written."""
+"""The call for exhibitors: its public page, and its settings for the series' organisers."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maarid.core import access
+from maarid.fairs.models import Edition
+from maarid.registry.models import BUYER_KINDS, Kind, Sector
+
+from . import services
+from .forms import CallForm, CriteriaFormSet, DocumentsFormSet, QuotasFormSet
+from .models import Call
+from .reports import aggregation_text
 
 
-def call_detail(request, *args, **kwargs):
-    raise Http404
+def edition_and_call(request, series, number, *, required=True):
+    """The edition the URL names (404 if the user may not see it) and its call (404 if none,
+    unless ``required`` is False)."""
+    edition = get_object_or_404(
+        Edition.objects.select_related("series", "city"), series__slug=series, number=number
+    )
+    access.require_view(request.user, edition)
+    call = Call.objects.filter(edition=edition).first()
+    if call is None and required:
+        raise Http404
+    if call is not None:
+        call.edition = edition
+    return edition, call
 
 
-def call_edit(request, *args, **kwargs):
-    raise Http404
+def call_detail(request, series, number):
+    edition, call = edition_and_call(request, series, number)
+    user = request.user
+    today = timezone.localdate()
+    criteria = list(call.criteria.all())
+    total_weight = sum(c.weight for c in criteria) or 1
+    for criterion in criteria:
+        criterion.share = round(100 * criterion.weight / total_weight)
+    kinds = call.eligible_kinds or [k for k in Kind.values if k not in BUYER_KINDS]
+    own_applications = []
+    organisations = []
+    if user.is_authenticated:
+        own_applications = list(
+            call.applications.filter(
+                organisation_id__in=access.facts(user).organisations
+            ).select_related("organisation")
+        )
+        organisations = services.may_apply_for(user, call)
+    return render(
+        request,
+        "exhibitors/call.html",
+        {
+            "edition": edition,
+            "call": call,
+            "is_open": call.is_open(today),
+            "not_yet": today < call.opens_on,
+            "criteria": criteria,
+            "documents": call.required_documents.all(),
+            "kinds": [Kind(k).label for k in kinds],
+            "sectors": [Sector(s).label for s in call.eligible_sectors],
+            "sector_quotas": call.sector_quotas.all(),
+            "own_applications": own_applications,
+            "organisations": organisations,
+            "is_member": bool(user.is_authenticated and access.facts(user).organisations),
+            "can_manage": access.is_organiser(user, edition.series_id),
+            "aggregation": aggregation_text(call),
+        },
+    )
+
+
+@login_required
+def call_edit(request, series, number):
+    """One page for the whole call: settings, rubric, documents and sector quotas, saved
+    together or not at all. Without a call yet, the same page opens it."""
+    edition, call = edition_and_call(request, series, number, required=False)
+    access.require_organiser(request.user, edition.series_id)
+    creating = call is None
+    data = request.POST if request.method == "POST" else None
+    form = CallForm(data, instance=call or Call(edition=edition))
+    formsets = (
+        []
+        if creating
+        else [
+            CriteriaFormSet(data, instance=call, prefix="criteria"),
+            DocumentsFormSet(data, instance=call, prefix="documents"),
+            QuotasFormSet(data, instance=call, prefix="quotas"),
+        ]
+    )
+    if data is not None:
+        valid = [f.is_valid() for f in (form, *formsets)]
+        if all(valid):
+            try:
+                if creating:
+                    services.open_call(request.user, edition, **form.fields_for_service())
+                else:
+                    services.save_call(request.user, form.instance, formsets)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            except IntegrityError:
+                form.add_error(None, _("Each sector may have one quota only."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The call has been created with the usual rubric and documents: "
+                        "adjust them below."
+                    )
+                    if creating
+                    else _("The call has been saved."),
+                )
+                return redirect("exhibitors:call-edit", edition.series.slug, edition.number)
+    criteria, documents, quotas = formsets or (None, None, None)
+    return render(
+        request,
+        "exhibitors/call_edit.html",
+        {
+            "edition": edition,
+            "call": call,
+            "form": form,
+            "criteria": criteria,
+            "documents": documents,
+            "quotas": quotas,
+        },
+        status=400 if data is not None else 200,
+    )

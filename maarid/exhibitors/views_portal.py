@@ -1,31 +1,446 @@
-"""Stub: being written."""
+"""The applicant's portal: apply, fill the application step by step, submit or withdraw it,
+and the files attached to it (served only to those who may read the application)."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from maarid.core import access, uploads
+
+from . import services
+from .forms import (
+    AboutForm,
+    BoothForm,
+    ChooseOrganisationForm,
+    DocumentsForm,
+    ProductForm,
+    WithdrawForm,
+)
+from .models import Application, ApplicationDocument
+from .reports import Explainer
+from .views_call import edition_and_call
+
+STEPS = [
+    ("about", gettext_lazy("About you")),
+    ("products", gettext_lazy("Products")),
+    ("booth", gettext_lazy("Booth")),
+    ("documents", gettext_lazy("Documents")),
+    ("review", gettext_lazy("Check and submit")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
 
 
-def application_detail(request, *args, **kwargs):
-    raise Http404
+def _application(request, series, number, pk) -> Application:
+    """The application (404 for anyone who may not read it: not even its existence shows)."""
+    edition, call = edition_and_call(request, series, number)
+    application = get_object_or_404(
+        Application.objects.select_related("organisation"), pk=pk, call=call
+    )
+    application.call = call
+    access.require_view(request.user, application)
+    return application
 
 
-def application_step(request, *args, **kwargs):
-    raise Http404
+def _step_url(application, step):
+    edition = application.call.edition
+    return reverse(
+        "exhibitors:application-step",
+        args=[edition.series.slug, edition.number, application.pk, step],
+    )
 
 
-def application_submit(request, *args, **kwargs):
-    raise Http404
+def _add_errors(form, error, field=None):
+    """Puts a service's ValidationError on the form: on its fields when it names them."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
+    else:
+        form.add_error(field, error.messages)
 
 
-def application_withdraw(request, *args, **kwargs):
-    raise Http404
+# --- Applying -------------------------------------------------------------------------------
 
 
-def apply(request, *args, **kwargs):
-    raise Http404
+@login_required
+def apply(request, series, number):
+    """Starts the application of the user's organisation (asks which one if they have several)."""
+    edition, call = edition_and_call(request, series, number)
+    user = request.user
+    mine = list(
+        call.applications.filter(
+            organisation_id__in=access.facts(user).organisations
+        ).select_related("organisation")
+    )
+    organisations = services.may_apply_for(user, call) if call.is_open() else []
+    form = ChooseOrganisationForm(
+        request.POST if request.method == "POST" else None, organisations=organisations
+    )
+    chosen = None
+    if len(organisations) == 1 and request.method == "GET":
+        chosen = organisations[0]
+    elif request.method == "POST" and form.is_valid():
+        chosen = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
+    error = None
+    if chosen is not None:
+        try:
+            application = services.start_application(user, call, chosen)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            application.call = call
+            if application.editable:
+                return redirect(_step_url(application, STEP_NAMES[0]))
+            return redirect(application)
+    others = _ineligible(user, organisations) if call.is_open() else []
+    return render(
+        request,
+        "exhibitors/portal/apply.html",
+        {
+            "edition": edition,
+            "call": call,
+            "is_open": call.is_open(),
+            "organisations": organisations,
+            "ineligible": others,
+            "applications": mine,
+            "form": form,
+            "error": error,
+        },
+        status=400 if error or (request.method == "POST" and not form.is_valid()) else 200,
+    )
 
 
-def document_file(request, *args, **kwargs):
-    raise Http404
+def _ineligible(user, eligible):
+    from maarid.registry.models import Organisation
+
+    return list(
+        Organisation.objects.filter(pk__in=access.facts(user).organisations).exclude(
+            pk__in=[o.pk for o in eligible]
+        )
+    )
 
 
-def product_photo(request, *args, **kwargs):
-    raise Http404
+# --- The application's page -----------------------------------------------------------------
+
+
+def _detail_context(request, application):
+    user = request.user
+    call = application.call
+    is_organiser = access.is_organiser(user, call.edition.series_id)
+    applicant = services.is_applicant(user, application)
+    requirements = list(call.required_documents.all())
+    documents = list(application.documents.all())
+    given = {d.requirement_id for d in documents}
+    published = call.decisions_published_at is not None
+    show_decision = (
+        application.status == Application.Status.SUBMITTED
+        and (published or is_organiser)
+        and application.decision != Application.Decision.PENDING
+    )
+    waitlisted = show_decision and application.decision == Application.Decision.WAITLISTED
+    return {
+        "edition": call.edition,
+        "call": call,
+        "application": application,
+        "is_applicant": applicant,
+        "is_organiser": is_organiser,
+        "own_review": application.reviews.filter(reviewer=user).first(),
+        "show_decision": show_decision,
+        "decision_label": (
+            application.get_decision_display()
+            if show_decision
+            else Application.Decision.PENDING.label
+        ),
+        "waitlist_position": (
+            application.rank - call.places if waitlisted and application.rank else None
+        ),
+        "published": published,
+        "reason": Explainer(call).reason(application) if is_organiser else "",
+        "missing": services.missing_for_submission(application) if application.editable else [],
+        "products": application.products.all(),
+        "documents": documents,
+        "requirements": [(r, r.pk in given) for r in requirements],
+        "steps": _steps(application, "") if applicant and application.editable else [],
+        "can_withdraw": applicant and application.status != Application.Status.WITHDRAWN,
+    }
+
+
+@login_required
+def application_detail(request, series, number, pk):
+    application = _application(request, series, number, pk)
+    return render(request, "exhibitors/application.html", _detail_context(request, application))
+
+
+@login_required
+@require_POST
+def application_submit(request, series, number, pk):
+    application = _application(request, series, number, pk)
+    try:
+        services.submit(request.user, application)
+    except ValidationError as error:
+        context = _detail_context(request, application)
+        context["errors"] = error.messages
+        return render(request, "exhibitors/application.html", context, status=400)
+    messages.success(
+        request,
+        _("Your application has been submitted. You will get a message when it is decided."),
+    )
+    return redirect(application)
+
+
+@login_required
+def application_withdraw(request, series, number, pk):
+    """Asks to confirm (and for an optional reason), then withdraws."""
+    application = _application(request, series, number, pk)
+    access.require_change(request.user, application)
+    if application.status == Application.Status.WITHDRAWN:
+        return redirect(application)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(request.user, application, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The application has been withdrawn."))
+            return redirect(application)
+    return render(
+        request,
+        "exhibitors/application_withdraw.html",
+        {"edition": application.call.edition, "application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- The steps ------------------------------------------------------------------------------
+
+
+def _steps(application, current):
+    """The stepper: each step's label, address, whether it is done and whether it is current."""
+    products = application.products.exists()
+    given = set(application.documents.values_list("requirement_id", flat=True))
+    documents = all(r.pk in given for r in application.call.required_documents.all())
+    done = {
+        "about": bool(application.motivation.strip()),
+        "products": products,
+        "booth": False,  # it always has a size: nothing tells that it was looked at
+        "documents": documents,
+        "review": False,
+    }
+    return [
+        {
+            "name": name,
+            "label": label,
+            "number": i,
+            "url": _step_url(application, name),
+            "done": done[name],
+            "current": name == current,
+        }
+        for i, (name, label) in enumerate(STEPS, start=1)
+    ]
+
+
+def _next(application, step):
+    i = STEP_NAMES.index(step)
+    return redirect(_step_url(application, STEP_NAMES[min(i + 1, len(STEP_NAMES) - 1)]))
+
+
+@login_required
+def application_step(request, series, number, pk, step):
+    application = _application(request, series, number, pk)
+    if step not in STEP_NAMES:
+        raise Http404
+    try:
+        services.check_editable(request.user, application)  # PermissionDenied: 403
+    except ValidationError as error:
+        if request.method != "POST":
+            messages.info(request, " ".join(error.messages))
+            return redirect(application)
+        return _render_step(request, application, step, {"errors": error.messages}, status=400)
+    handler = {
+        "about": _about,
+        "products": _products,
+        "booth": _booth,
+        "documents": _documents,
+        "review": _review,
+    }[step]
+    return handler(request, application, step)
+
+
+def _render_step(request, application, step, context, status=200):
+    context = {
+        "edition": application.call.edition,
+        "call": application.call,
+        "application": application,
+        "step": step,
+        "step_label": dict(STEPS)[step],
+        "steps": _steps(application, step),
+        "previous": (
+            _step_url(application, STEP_NAMES[STEP_NAMES.index(step) - 1])
+            if step != STEP_NAMES[0]
+            else None
+        ),
+        **context,
+    }
+    return render(request, f"exhibitors/portal/step_{step}.html", context, status=status)
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _about(request, application, step):
+    form = AboutForm(_posted(request), initial={"motivation": application.motivation})
+    if form.is_bound and form.is_valid():
+        try:
+            services.update_application(request.user, application, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _next(application, step)
+    status = 400 if form.is_bound else 200
+    return _render_step(request, application, step, {"form": form}, status)
+
+
+def _products(request, application, step):
+    if request.method == "POST" and request.POST.get("remove"):
+        product = get_object_or_404(application.products, pk=request.POST["remove"])
+        services.remove_product(request.user, product)
+        return redirect(_step_url(application, step))
+    form = ProductForm(_posted(request), request.FILES or None)
+    going_on = request.POST.get("action") == "next"
+    if form.is_bound and going_on and not form.has_changed():
+        return _next(application, step)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_product(
+                request.user,
+                application,
+                name_ar=data["name_ar"],
+                name_fr=data["name_fr"],
+                description=data["description"],
+                price=data["price"],
+                photo=data["photo"] or None,
+            )
+        except ValidationError as error:
+            _add_errors(form, error, "photo")
+        else:
+            if going_on:
+                return _next(application, step)
+            return redirect(_step_url(application, step) + "#products")
+    return _render_step(
+        request,
+        application,
+        step,
+        {"form": form, "products": application.products.all()},
+        400 if form.is_bound else 200,
+    )
+
+
+def _booth(request, application, step):
+    form = BoothForm(
+        _posted(request),
+        initial={
+            "booth_size": application.booth_size,
+            "electricity": application.electricity,
+            "water": application.water,
+            "refrigeration": application.refrigeration,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.update_application(request.user, application, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _next(application, step)
+    return _render_step(request, application, step, {"form": form}, 400 if form.is_bound else 200)
+
+
+def _documents(request, application, step):
+    if request.method == "POST" and request.POST.get("remove"):
+        document = get_object_or_404(application.documents, pk=request.POST["remove"])
+        services.remove_document(request.user, document)
+        return redirect(_step_url(application, step))
+    requirements = list(application.call.required_documents.all())
+    given = set(application.documents.values_list("requirement_id", flat=True))
+    missing = [r for r in requirements if r.pk not in given]
+    form = DocumentsForm(_posted(request), request.FILES or None, requirements=missing)
+    if form.is_bound and form.is_valid():
+        for name, requirement, uploaded in list(form.uploads()):
+            try:
+                services.add_document(request.user, application, uploaded, requirement)
+            except ValidationError as error:
+                form.add_error(name, error.messages)
+            else:
+                if requirement is not None:
+                    del form.fields[name]  # done: its input goes away
+        if not form.errors:
+            if request.POST.get("action") == "next":
+                return _next(application, step)
+            return redirect(_step_url(application, step))
+    documents = list(application.documents.select_related("requirement"))
+    by_requirement = {d.requirement_id: d for d in documents}
+    return _render_step(
+        request,
+        application,
+        step,
+        {
+            "form": form,
+            "requirements": [
+                (
+                    r,
+                    by_requirement.get(r.pk),
+                    form[f"doc_{r.pk}"] if f"doc_{r.pk}" in form.fields else None,
+                )
+                for r in requirements
+            ],
+            "extras": [d for d in documents if d.requirement_id is None],
+        },
+        400 if form.is_bound else 200,
+    )
+
+
+def _review(request, application, step):
+    context = _detail_context(request, application)
+    context.pop("steps")
+    return _render_step(request, application, step, context)
+
+
+# --- Files ----------------------------------------------------------------------------------
+
+
+@login_required
+def document_file(request, series, number, pk, document):
+    application = _application(request, series, number, pk)
+    document = get_object_or_404(ApplicationDocument, pk=document, application=application)
+    return uploads.serve_protected(
+        request,
+        document.file,
+        allowed=access.can_view(request.user, application),
+        filename=document.original_name,
+    )
+
+
+@login_required
+def product_photo(request, series, number, pk, product):
+    """The product's photo; ``?size=small`` a copy at most 480 px wide (made once)."""
+    application = _application(request, series, number, pk)
+    product = get_object_or_404(application.products, pk=product)
+    if not product.photo:
+        raise Http404
+    name = product.photo
+    if request.GET.get("size") == "small":
+        stem, dot, ext = name.rpartition(".")
+        small = f"{stem}_480x480.{ext}"
+        name = small if default_storage.exists(small) else uploads.thumbnail(name)
+    return uploads.serve_protected(
+        request, name, allowed=access.can_view(request.user, application)
+    )

@@ -1,27 +1,178 @@
-"""Stub: being written."""
+"""The organisers' selection page: run the optimiser, read why each applicant is in or out,
+override, publish; and the exports (spreadsheet, PDF report)."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from maarid.core import jobs
+
+from . import reports, services, tasks
+from .forms_review import OverrideForm, PublishForm
+from .models import Application
+from .views_review import error_text, organiser_call
+
+PDF_LANGUAGES = ("ar", "fr")
 
 
-def export_xlsx(request, *args, **kwargs):
-    raise Http404
+def _selection_url(call):
+    edition = call.edition
+    return reverse("exhibitors:selection", args=[edition.series.slug, edition.number])
 
 
-def override(request, *args, **kwargs):
-    raise Http404
+@login_required
+def selection(request, series, number):
+    call = organiser_call(request, series, number)
+    explainer = reports.Explainer(call)
+    run = call.runs.select_related("run_by").first()
+    groups = reports.decided(call)
+    sections = [
+        (
+            decision,
+            label,
+            [
+                {"application": a, "reason": explainer.reason(a), "form": _override_form(a)}
+                for a in groups[decision]
+            ],
+        )
+        for decision, label in [
+            (Application.Decision.ACCEPTED, _("Accepted")),
+            (Application.Decision.WAITLISTED, _("Waiting list")),
+            (Application.Decision.REJECTED, _("Not selected")),
+            (Application.Decision.PENDING, _("Not decided yet")),
+        ]
+        if groups[decision]
+    ]
+    return render(
+        request,
+        "exhibitors/selection.html",
+        {
+            "call": call,
+            "edition": call.edition,
+            "run": run,
+            "shortfalls": explainer.shortfalls(run),
+            "sections": sections,
+            "quotas": reports.quota_lines(call),
+            "publish_form": PublishForm(),
+            "unpublished": _unpublished(call),
+            "pdf_languages": PDF_LANGUAGES,
+        },
+    )
 
 
-def publish(request, *args, **kwargs):
-    raise Http404
+def _override_form(application):
+    current = {True: OverrideForm.FORCE_IN, False: OverrideForm.FORCE_OUT}.get(
+        application.pinned, OverrideForm.FORCE_IN
+    )
+    return OverrideForm(
+        initial={"action": current, "reason": application.override_reason},
+        prefix=f"a{application.pk}",
+    )
 
 
-def report_pdf(request, *args, **kwargs):
-    raise Http404
+def _unpublished(call) -> int:
+    """Applicants whose current decision they have not been told yet."""
+    decisions = (
+        call.applications.filter(status=Application.Status.SUBMITTED)
+        .exclude(decision=Application.Decision.PENDING)
+        .values_list("decision", "notified_decision")
+    )
+    return sum(1 for decision, notified in decisions if decision != notified)
 
 
-def run(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def run(request, series, number):
+    """Runs the selection in the background; the job's page shows it and comes back here."""
+    call = organiser_call(request, series, number)
+    job = jobs.start(
+        tasks.run_selection,
+        kind=tasks.SELECTION_JOB,
+        user=request.user,
+        series_id=call.edition.series_id,
+        call_pk=call.pk,
+        actor_pk=request.user.pk,
+    )
+    return redirect(job)
 
 
-def selection(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def publish(request, series, number):
+    """Creates the exhibitors and tells every applicant their decision."""
+    call = organiser_call(request, series, number)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm that the decisions can go out."))
+    elif not call.runs.exists():
+        messages.error(request, _("Run the selection before publishing the decisions."))
+    else:
+        sent = services.publish_decisions(request.user, call)
+        messages.success(
+            request,
+            ngettext(
+                "The decisions are published: %(count)d message is on its way.",
+                "The decisions are published: %(count)d messages are on their way.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    return redirect(_selection_url(call))
+
+
+@login_required
+@require_POST
+def override(request, series, number, pk):
+    """Forces an applicant in or out, or lifts the override; the next run respects it."""
+    call = organiser_call(request, series, number)
+    application = get_object_or_404(
+        Application.objects.select_related("organisation"), pk=pk, call=call
+    )
+    form = OverrideForm(request.POST, prefix=f"a{application.pk}")
+    target = f"{_selection_url(call)}#application-{application.pk}"
+    if not form.is_valid():
+        messages.error(request, _("Choose how to override the selection."))
+        return redirect(target)
+    try:
+        services.override(request.user, application, form.accept(), form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(target)
+    texts = {
+        True: _("%(org)s will be accepted at the next run of the selection."),
+        False: _("%(org)s will be left out at the next run of the selection."),
+        None: _("The override of %(org)s is lifted: the next run decides by the scores."),
+    }
+    messages.success(request, texts[form.accept()] % {"org": application.organisation})
+    return redirect(target)
+
+
+@login_required
+def export_xlsx(request, series, number):
+    call = organiser_call(request, series, number)
+    response = HttpResponse(reports.export_xlsx(call), content_type=reports.XLSX)
+    edition = call.edition
+    filename = f"applications-{edition.series.slug}-{edition.number}-{timezone.localdate()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def report_pdf(request, series, number):
+    """The selection report, in Arabic or French (``?lang=``), by default the page's language."""
+    call = organiser_call(request, series, number)
+    language = request.GET.get("lang")
+    if language not in PDF_LANGUAGES:
+        language = translation.get_language()
+    response = HttpResponse(reports.report_pdf(call, language), content_type="application/pdf")
+    edition = call.edition
+    filename = f"selection-{edition.series.slug}-{edition.number}-{language}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

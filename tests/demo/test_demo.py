@@ -11,14 +11,25 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
+from django.test import override_settings
 from django.utils.text import slugify
 
 from maarid.core import access
-from maarid.core.models import User
+from maarid.core.models import OutboxMessage, User
 from maarid.core.phones import normalise_phone
 from maarid.core.text import normalise
 from maarid.demo import data
 from maarid.demo.loader import load_demo
+from maarid.exhibitors.models import (
+    Application,
+    ApplicationProduct,
+    Call,
+    Exhibitor,
+    Review,
+    Score,
+    SelectionRun,
+)
 from maarid.fairs.models import Edition, OpeningHours, Partner, SeriesOrganisation, SeriesRole
 from maarid.registry.models import Kind, Membership, Organisation, Province
 
@@ -36,7 +47,13 @@ TTA_PROVINCES = {
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The hasher the tests check passwords with (tests/conftest.py): module fixtures run
+    # before the per-test settings are applied.
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         yield load_demo()
         transaction.set_rollback(True)
 
@@ -58,6 +75,14 @@ def counts():
             User,
             Membership,
             SeriesRole,
+            Call,
+            Application,
+            ApplicationProduct,
+            Review,
+            Score,
+            SelectionRun,
+            Exhibitor,
+            OutboxMessage,
         )
     }
 
@@ -256,3 +281,103 @@ def test_the_command_serves_on_the_given_port_unless_told_not_to(demo, db, monke
     assert calls[0][0] == "migrate"
     assert calls[-1] == ("serve", {"port": 8123, "workers": 3})
     assert "http://127.0.0.1:8123/" in out.getvalue()
+
+
+# --- The call for exhibitors of the reference fair ------------------------------------------
+
+
+@pytest.fixture
+def call(demo, db):
+    return Call.objects.get(edition=demo.reference_edition)
+
+
+def accepted(call):
+    return call.applications.filter(decision=Application.Decision.ACCEPTED).select_related(
+        "organisation"
+    )
+
+
+def test_about_230_organisations_applied_to_the_third_edition_in_spring_2024(call):
+    assert (call.opens_on, call.closes_on) == (
+        datetime.date(2024, 3, 4),
+        datetime.date(2024, 4, 12),
+    )
+    assert call.places == 165
+    applications = call.applications.select_related("organisation")
+    assert 220 <= applications.count() <= 240
+    kinds = {a.organisation.kind for a in applications}
+    assert kinds == {Kind.COOPERATIVE, Kind.ASSOCIATION, Kind.GIE, Kind.ARTISAN}
+    for application in applications.prefetch_related("products", "reviews"):
+        assert application.status == Application.Status.SUBMITTED
+        assert call.opens_on <= application.submitted_at.date() <= call.closes_on
+        assert 2 <= len(application.products.all()) <= 6
+        assert all(p.price > 0 and p.name_fr and p.name_ar for p in application.products.all())
+        reviews = application.reviews.all()
+        assert len(reviews) == 2 and all(r.submitted_at and r.total is not None for r in reviews)
+    assert Score.objects.filter(review__application__call=call).count() == 2 * 6 * len(applications)
+    reviewers = set(Review.objects.values_list("reviewer__username", flat=True))
+    assert reviewers == {"reviewer", "reviewer2", "reviewer3"}
+
+
+def test_165_exhibitors_are_selected_under_the_quotas(call, demo):
+    chosen = list(accepted(call))
+    assert len(chosen) == 165
+    exhibitors = Exhibitor.objects.filter(
+        edition=demo.reference_edition, status=Exhibitor.Status.ACTIVE
+    )
+    assert exhibitors.count() == 165
+    assert set(exhibitors.values_list("application_id", flat=True)) == {a.pk for a in chosen}
+    womens = [a for a in chosen if a.organisation.is_womens_cooperative]
+    assert len(womens) / len(chosen) >= call.women_min_share / 100
+    provinces = {}
+    for application in chosen:
+        province = application.organisation.province_id
+        provinces[province] = provinces.get(province, 0) + 1
+    assert max(provinces.values()) <= call.province_max == 40
+    for quota in call.sector_quotas.all():
+        n = sum(1 for a in chosen if a.organisation.sector == quota.sector)
+        assert (quota.minimum or 0) <= n <= (quota.maximum or n), quota
+    assert sum(1 for a in chosen if a.first_time) >= call.first_timer_places
+    run = call.runs.get()
+    assert run.accepted == 165 and run.optimal and run.shortfalls == []
+    assert call.decisions_published_at is not None
+    waitlisted = call.applications.filter(decision=Application.Decision.WAITLISTED)
+    assert waitlisted.count() == call.waitlist_size
+
+
+def test_the_award_winners_and_the_demo_exhibitor_are_accepted(call, demo):
+    chosen = {a.organisation_id for a in accepted(call)}
+    for key in (
+        "coral-divers",
+        "oldest-cooperative",
+        "eco-cooperative",
+        "oldest-artisan",
+        "jellaba-bziouiya",
+        "exhibitor-cooperative",
+    ):
+        assert demo.organisations[key].pk in chosen, key
+    for application in call.applications.filter(pinned=True):
+        assert application.override_reason and application.overridden_by.username == "organiser"
+
+
+def test_loading_the_demo_sends_no_message(call):
+    assert not OutboxMessage.objects.exists()
+    assert not call.applications.exclude(notified_decision=F("decision")).exists()
+
+
+def test_loading_twice_gives_the_same_applications_and_exhibitors(call, demo):
+    def state():
+        return (
+            set(call.applications.values_list("organisation__slug", "decision", "rank", "score")),
+            set(
+                Exhibitor.objects.filter(edition=demo.reference_edition).values_list(
+                    "organisation__slug", "status", "created_at"
+                )
+            ),
+            set(Review.objects.values_list("pk", "application_id", "reviewer_id", "total")),
+            counts(),
+        )
+
+    before = state()
+    load_demo()
+    assert state() == before

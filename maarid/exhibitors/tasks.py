@@ -1,0 +1,33 @@
+"""Background tasks of the call for exhibitors (see core/jobs.py for how their progress is
+shown)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from maarid.core import jobs
+from maarid.core.models import User
+
+from . import services
+from .models import Call
+
+SELECTION_JOB = "exhibitors.selection"
+
+
+@task()
+def run_selection(job_id: str, call_pk: int, actor_pk: int):
+    """Runs the selection optimiser for a call and records every applicant's decision; the
+    job then sends the organiser back to the selection page."""
+    with jobs.running(job_id) as job:
+        call = Call.objects.select_related("edition__series").get(pk=call_pk)
+        actor = User.objects.get(pk=actor_pk)
+        job.report(5, _("Computing the selection…"))
+        run = services.run_selection(actor, call)
+        edition = call.edition
+        job.result = {
+            "run": run.pk,
+            "redirect": reverse("exhibitors:selection", args=[edition.series.slug, edition.number]),
+        }
+        job.message = _(
+            "The selection is done: %(accepted)d accepted out of %(candidates)d candidates."
+        ) % {"accepted": run.accepted, "candidates": run.candidates}

@@ -188,6 +188,8 @@ def job(request, pk):
     percent = numbers.format_percent(found.progress / 100, locale=babel_locale(get_language()))
     context = {"job": found, "redirect_to": redirect_to, "percent": percent}
     if not request.headers.get("HX-Request"):
+        if redirect_to and found.status == found.Status.DONE and request.GET.get("stay") is None:
+            return redirect(redirect_to)  # done before the page was even shown: go on
         return render(request, "core/job.html", context)
     response = render(request, "core/job_progress.html", context)
     if redirect_to and found.status == found.Status.DONE:

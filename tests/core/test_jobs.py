@@ -146,8 +146,9 @@ def test_only_the_person_who_started_a_job_and_superusers_see_it(alice):
     job = jobs.start(count, kind="test.count", user=alice, to=1)
     admin = make_user("admin", is_superuser=True, is_staff=True)
 
-    assert client_for(alice).get(url(job)).status_code == 200
-    assert client_for(admin).get(url(job)).status_code == 200
+    # The job is done and says where its result is: the page goes there at once.
+    assert client_for(alice).get(url(job)).status_code == 302
+    assert client_for(admin).get(url(job) + "?stay").status_code == 200
     assert client_for(make_user("bob")).get(url(job)).status_code == 404
     assert client_for(make_user("bob2")).get(url(job), HTTP_HX_REQUEST="true").status_code == 404
     assert "login" in client_for(None).get(url(job))["Location"]
@@ -187,7 +188,8 @@ def test_a_finished_job_stops_polling_and_sends_htmx_to_its_result(alice):
 
     assert response["HX-Redirect"] == "/en/about/"
     assert "hx-trigger" not in response.content.decode()
-    page = client_for(alice).get(url(job)).content.decode()
+    assert client_for(alice).get(url(job))["Location"] == "/en/about/"  # without htmx too
+    page = client_for(alice).get(url(job) + "?stay").content.decode()
     assert 'href="/en/about/"' in page and 'http-equiv="refresh"' not in page
 
 

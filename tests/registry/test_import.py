@@ -664,7 +664,7 @@ def follow_the_job(client, response):
     """Follows a started job, as the browser does, to the page its result links to.
     (The tests' tasks backend runs a job as soon as it is queued.)"""
     assert response.status_code == 302
-    job_page = client.get(response["Location"])
+    job_page = client.get(response["Location"] + "?stay")
     job = job_page.context["job"]
     assert job.status == Job.Status.DONE, job.message
     return client.get(job_page.context["redirect_to"]), job

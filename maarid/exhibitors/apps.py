@@ -10,6 +10,7 @@ class ExhibitorsConfig(AppConfig):
     def ready(self):
         from maarid.core import audit
 
+        from . import panels  # noqa: F401  (registers the edition's panels)
         from .models import Application, Call, Criterion, Exhibitor, SectorQuota
 
         for model in (Call, Criterion, SectorQuota, Exhibitor):

@@ -58,6 +58,11 @@ def edition_detail(request, series, number):
             "partners": partners,
             "days": [(d, *edition.hours_on(d)) for d in _days(edition)],
             "can_manage": access.is_organiser(request.user, edition.series_id),
+            "links": [
+                link
+                for links in access.ask_all("edition_links", edition, request.user)
+                for link in links
+            ],
         },
     )
 
@@ -88,6 +93,8 @@ def dashboard(request, series, number):
             "next_status": Edition.Status(flow[i + 1]) if i + 1 < len(flow) else None,
             "previous_status": Edition.Status(flow[i - 1]) if i > 0 else None,
             "partner_form": PartnerForm(series=edition.series),
+            # Panels of the apps that build on editions (the call for exhibitors, …).
+            "panels": access.ask_all("edition_panels", edition, request.user),
         },
     )
 

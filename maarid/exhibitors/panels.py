@@ -1,0 +1,61 @@
+"""What the call for exhibitors adds to an edition's pages (the fairs app shows them without
+knowing this app: it asks ``core.access`` for panels)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maarid.core.access import provide
+
+from . import services
+from .models import Application, Call, Exhibitor
+
+
+def _url(name, edition):
+    return reverse(f"exhibitors:{name}", args=[edition.series.slug, edition.number])
+
+
+@provide("edition_panels")
+def organiser_panel(edition, user) -> dict:
+    """The call for exhibitors on the organiser's dashboard."""
+    call = Call.objects.filter(edition=edition).first()
+    if call is None:
+        return {
+            "title": _("Call for exhibitors"),
+            "figures": [],
+            "links": [(_("Open the call for exhibitors"), _url("call-edit", edition))],
+        }
+    applications = call.applications
+    progress = services.progress(call)
+    return {
+        "title": _("Call for exhibitors"),
+        "figures": [
+            (_("Places"), call.places),
+            (
+                _("Applications submitted"),
+                applications.filter(status=Application.Status.SUBMITTED).count(),
+            ),
+            (_("Reviews done"), f"{progress['done']} / {progress['assigned']}"),
+            (
+                _("Exhibitors"),
+                Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE).count(),
+            ),
+        ],
+        "links": [
+            (_("The call"), _url("call", edition)),
+            (_("Settings of the call"), _url("call-edit", edition)),
+            (_("Review board"), _url("board", edition)),
+            (_("Selection"), _url("selection", edition)),
+        ],
+    }
+
+
+@provide("edition_links")
+def public_links(edition, user) -> list:
+    """Links for everyone on the edition's page."""
+    call = Call.objects.filter(edition=edition).first()
+    if call is None:
+        return []
+    links = [(_("Call for exhibitors"), _url("call", edition))]
+    if services.reviewers_of(call).filter(pk=getattr(user, "pk", None)).exists():
+        links.append((_("My reviews"), _url("my-reviews", edition)))
+    return links

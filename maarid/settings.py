@@ -243,4 +243,6 @@ LOGGING = {
 }
 
 MAARID_SITE_NAME = _("Maarid")
+# The public address, for links in messages sent by background tasks (no request to ask).
+MAARID_SITE_URL = os.environ.get("MAARID_SITE_URL", "http://127.0.0.1:8000")
 MAARID_VERSION = "0.1.0"

@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -51,15 +52,23 @@ def account_for(contact: dict) -> User:
     return user
 
 
-def tell(user, msgid: str, **params):
+def tell(user, msgid: str, series_id=None, **params):
     """Sends a message in the recipient's language, by e-mail, else by SMS. ``msgid`` is
-    marked with gettext_noop and translated here, in the recipient's language."""
+    marked with gettext_noop and translated here, in the recipient's language. With a
+    ``series_id`` the message shows in that fair's outbox for its organisers."""
     with translation.override(user.language):
         text = _(msgid) % {k: str(v) for k, v in params.items()}
         if user.email:
-            messaging.email(user.email, _("Maarid"), text, language=user.language)
+            messaging.email(
+                user.email, _("Maarid"), text, language=user.language, series_id=series_id
+            )
         elif user.phone:
-            messaging.sms(user.phone, text, language=user.language)
+            messaging.sms(user.phone, text, language=user.language, series_id=series_id)
+
+
+def absolute_url(path: str) -> str:
+    """A full address for messages sent outside a request (MAARID_SITE_URL)."""
+    return settings.MAARID_SITE_URL.rstrip("/") + path
 
 
 def reset_link(user, base_url: str) -> str:

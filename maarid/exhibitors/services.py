@@ -8,12 +8,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from maarid.core import access, audit
-from maarid.core.services import tell
+from maarid.core.services import absolute_url, tell
 from maarid.registry.models import Kind, Membership
 
 from . import scoring, select
@@ -602,13 +602,16 @@ def notify(call: Call) -> int:
         for membership in application.organisation.memberships.filter(
             status=Membership.Status.ACTIVE
         ).select_related("user"):
+            with translation.override(membership.user.language):
+                link = absolute_url(application.get_absolute_url())
             tell(
                 membership.user,
                 MESSAGES[key],
+                series_id=call.edition.series_id,
                 org=application.organisation,
                 edition=call.edition,
                 position=position,
-                link=application.get_absolute_url(),
+                link=link,
             )
             sent += 1
         application.notified_decision = application.decision

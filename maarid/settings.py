@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "maarid.registry",
     "maarid.fairs",
     "maarid.exhibitors",
+    "maarid.catalogue",
     "maarid.api",
     "maarid.demo",
 ]

@@ -14,8 +14,10 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("maarid.core.urls")),
+    path("", include("maarid.catalogue.urls")),
     path("organisations/", include("maarid.registry.urls")),
     # Last: an edition's pages live under /<lang>/<series-slug>/<number>/.
     path("<slug:series>/<int:number>/", include("maarid.exhibitors.urls")),
+    path("<slug:series>/<int:number>/", include("maarid.catalogue.urls_edition")),
     path("", include("maarid.fairs.urls")),
 )

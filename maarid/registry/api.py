@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from maarid.api.api import AUTH, InputSchema
@@ -114,7 +114,7 @@ def create_organisation(request, payload: OrganisationCreate):
     organisation = _validated(payload.dict(exclude={"series"}))
     with acting_as(request.user), transaction.atomic():
         services.save_organisation(request.user, organisation, series=series)
-    return 201, organisation
+    return Status(201, organisation)
 
 
 @router.put(
@@ -132,4 +132,4 @@ def update_organisation(request, slug: str, payload: OrganisationIn):
 def join_organisation(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     membership = services.request_membership(request.user, organisation)
-    return 202, {"status": membership.status}
+    return Status(202, {"status": membership.status})

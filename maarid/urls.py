@@ -1,13 +1,29 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from maarid.api.api import api
+from maarid.catalogue.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Findability: an index of sitemaps (every public page in the three languages), robots.txt.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", robots_txt, name="robots"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from maarid.catalogue.models import Category, Product
 from maarid.core.models import ApiToken
-from maarid.exhibitors.models import Call
+from maarid.exhibitors.models import Call, Exhibitor
 from maarid.fairs.models import Partner
 from maarid.registry.models import Membership
 from tests.conftest import client_for
@@ -34,6 +35,16 @@ OPEN = {
     "core:privacy",
     "javascript-catalog",
     "set_language",
+    # The public site of an edition, product pages, their QR codes; findability.
+    "site:directory",
+    "site:exhibitor",
+    "site:exhibitor-qr",
+    "catalogue:product",
+    "catalogue:product-qr",
+    "catalogue:search",
+    "sitemap",
+    "sitemap-section",
+    "robots",
 }
 LOGGED_IN = {
     "exhibitors:apply",
@@ -58,9 +69,18 @@ ORGANISER_ONLY = {
     "fairs:edition-edit",
     "fairs:edition-create",
     "fairs:team",
+    "site:qr-sheet",
 }
 # Organisation pages: their own members and their series' organisers only.
-OWN_ORGANISATION = {"registry:detail", "registry:edit", "registry:history"}
+OWN_ORGANISATION = {
+    "registry:detail",
+    "registry:edit",
+    "registry:history",
+    "catalogue:my-products",
+    "catalogue:product-create",
+    "catalogue:product-import",
+    "catalogue:product-export",
+}
 POST_ONLY = {
     "exhibitors:assign",
     "exhibitors:selection-run",
@@ -79,6 +99,8 @@ POST_ONLY = {
 # Tested on their own: tokens in the address (tests/core), jobs (tests/core/test_jobs.py), exports.
 # An application's pages are walked role by role in tests/exhibitors.
 SPECIAL = {
+    "catalogue:product-edit",  # tests/catalogue/test_portal.py
+    "catalogue:photo",  # tests/catalogue/test_products.py
     "core:reset-confirm",
     "core:person-export",
     "registry:export",
@@ -121,6 +143,14 @@ def world(
     Call.objects.create(
         edition=edition, opens_on=edition.starts_on, closes_on=edition.ends_on, places=10
     )
+    # The cooperative exhibits, with a product: the public site's pages have something to show.
+    Exhibitor.objects.create(edition=edition, organisation=cooperative)
+    product = Product.objects.create(
+        organisation=cooperative,
+        name_fr="Miel de thym",
+        category=Category.objects.filter(parent__isnull=False).first(),
+    )
+    site = {"series": series.slug, "number": edition.number, "organisation": cooperative.slug}
     return {
         "users": {
             "public": None,
@@ -143,6 +173,15 @@ def world(
                 "number": edition.number,
                 "pk": partner.pk,
             },
+            "site:exhibitor": site,
+            "site:exhibitor-qr": site,
+            "catalogue:product": {"slug": product.slug},
+            "catalogue:product-qr": {"slug": product.slug},
+            "catalogue:my-products": {"organisation": cooperative.slug},
+            "catalogue:product-create": {"organisation": cooperative.slug},
+            "catalogue:product-import": {"organisation": cooperative.slug},
+            "catalogue:product-export": {"organisation": cooperative.slug},
+            "sitemap-section": {"section": "products"},
         },
         "series": series,
         "edition": edition,

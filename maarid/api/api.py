@@ -65,6 +65,8 @@ OPTIONAL_AUTH = [bearer, django_auth, lambda request: True]
 
 
 def mount():
+    from maarid.catalogue.api import router as catalogue_router
+    from maarid.catalogue.api_search import router as search_router
     from maarid.exhibitors.api import router as exhibitors_router
     from maarid.fairs.api import router as fairs_router
     from maarid.registry.api import router as registry_router
@@ -72,6 +74,8 @@ def mount():
     api.add_router("/v1/registry/", registry_router)
     api.add_router("/v1/fairs/", fairs_router)
     api.add_router("/v1/exhibitors/", exhibitors_router)
+    api.add_router("/v1/search", search_router)
+    api.add_router("/v1/catalogue/", catalogue_router)
 
 
 mount()

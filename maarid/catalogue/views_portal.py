@@ -1,27 +1,221 @@
-"""Stub: being written."""
+"""An organisation's own products (the exhibitor portal): the list with the stock at each edition
+it exhibits at, the product form (photos and stock included), import and export by spreadsheet.
+And the photos, served to whoever may see them.
 
-from django.http import Http404
+The pages are for the organisation's members and the organisers of a series whose registry
+holds it; anyone else gets a 404, as for an organisation that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from maarid.core import uploads
+from maarid.registry.importing import ImportFileError, stash, stashed
+from maarid.registry.models import Organisation
+
+from . import importing, services
+from .forms import ImportForm, ProductForm
+from .models import Product, ProductPhoto
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def photo(request, *args, **kwargs):
-    raise Http404
+def _organisation(request, slug) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not services.may_manage(request.user, organisation):
+        raise Http404
+    return organisation
 
 
-def product_create(request, *args, **kwargs):
-    raise Http404
+@login_required
+def product_list(request, organisation):
+    organisation = _organisation(request, organisation)
+    editions = list(services.current_editions(organisation))
+    products = organisation.products.select_related("category").prefetch_related(
+        "photos", "labels", "stock"
+    )
+    show = request.GET.get("show", "")
+    if show == "active":
+        products = products.filter(active=True)
+    elif show == "hidden":
+        products = products.filter(active=False)
+    rows = []
+    for product in products:
+        stock = {s.edition_id: s.quantity for s in product.stock.all()}
+        rows.append((product, [(edition, stock.get(edition.pk)) for edition in editions]))
+    return render(
+        request,
+        "catalogue/portal/list.html",
+        {"organisation": organisation, "editions": editions, "rows": rows, "show": show},
+    )
 
 
-def product_edit(request, *args, **kwargs):
-    raise Http404
+@login_required
+def product_create(request, organisation):
+    organisation = _organisation(request, organisation)
+    return _edit(request, organisation, Product(organisation=organisation))
 
 
-def product_export(request, *args, **kwargs):
-    raise Http404
+@login_required
+def product_edit(request, organisation, slug):
+    organisation = _organisation(request, organisation)
+    product = get_object_or_404(Product, organisation=organisation, slug=slug)
+    return _edit(request, organisation, product)
 
 
-def product_import(request, *args, **kwargs):
-    raise Http404
+def _edit(request, organisation, product):
+    """The form, saved as a whole: the product, its labels, its stock and its photos, or
+    nothing (a photo refused by its content stops it all, before anything is stored)."""
+    creating = product.pk is None
+    form = ProductForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=product,
+        organisation=organisation,
+        editions=services.current_editions(organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        added = []
+        try:
+            with transaction.atomic():
+                services.save_product(
+                    request.user, form.instance, labels=form.cleaned_data["labels"]
+                )
+                for edition, quantity in form.stock():
+                    services.set_stock(request.user, form.instance, edition, quantity)
+                for photo in form.cleaned_data["remove_photos"]:
+                    services.remove_photo(request.user, photo)
+                for uploaded in form.cleaned_data["new_photos"]:
+                    added.append(services.add_photo(request.user, form.instance, uploaded))
+        except ValidationError as error:
+            for photo in added:  # stored, but their rows were rolled back
+                default_storage.delete(photo.file)
+                default_storage.delete(photo.thumbnail)
+            if creating:
+                form.instance.pk, form.instance.slug = None, ""
+            _add_errors(form, error)
+        else:
+            if creating:
+                messages.success(request, _("The product has been added."))
+            else:
+                messages.success(request, _("The changes have been saved."))
+            return redirect("catalogue:my-products", organisation.slug)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "catalogue/portal/form.html",
+        {"organisation": organisation, "product": product, "form": form, "creating": creating},
+        status=status,
+    )
 
 
-def product_list(request, *args, **kwargs):
-    raise Http404
+def _add_errors(form, error):
+    """Puts a service's ValidationError on the form: on its fields when it names them."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Import and export ------------------------------------------------------------------------
+
+
+def _session_key(organisation) -> str:
+    return f"catalogue-import-{organisation.pk}"
+
+
+@login_required
+def product_import(request, organisation):
+    """Upload a file: the page shows at once what each row would do, and what is wrong; the
+    checked file waits (for this user only) until they confirm, and is then saved whole."""
+    organisation = _organisation(request, organisation)
+    context = {
+        "organisation": organisation,
+        "form": ImportForm(),
+        "edition": services.current_editions(organisation).first(),
+    }
+    if request.method != "POST":
+        return render(request, "catalogue/portal/import.html", context)
+    try:
+        if request.POST.get("action") == "commit":
+            return _commit(request, organisation, context)
+        return _preview(request, organisation, context)
+    except ImportFileError as error:
+        context["file_error"] = str(error)
+        return render(request, "catalogue/portal/import.html", context, status=400)
+
+
+def _preview(request, organisation, context):
+    form = context["form"] = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "catalogue/portal/import.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    report = importing.preview(upload, organisation)
+    context["report"] = report
+    if report.ok:
+        token = stash(upload).name
+        request.session[_session_key(organisation)] = token
+        context["token"] = token
+    return render(request, "catalogue/portal/import.html", context)
+
+
+def _commit(request, organisation, context):
+    token = request.POST.get("token", "")
+    path = stashed(token)
+    if not token or request.session.get(_session_key(organisation)) != token or path is None:
+        raise ImportFileError(_("This import is no longer waiting: upload the file again."))
+    del request.session[_session_key(organisation)]
+    try:
+        with path.open("rb") as stored:
+            report = importing.commit(request.user, File(stored, path.name), organisation)
+    finally:
+        path.unlink(missing_ok=True)
+    if report.ok and report.created + report.updated:
+        messages.success(request, _imported_message(report))
+        return redirect("catalogue:my-products", organisation.slug)
+    context.update(report=report, imported=True)
+    return render(request, "catalogue/portal/import.html", context, status=400)
+
+
+def _imported_message(report) -> str:
+    created = ngettext("%(count)d product added", "%(count)d products added", report.created) % {
+        "count": report.created
+    }
+    updated = ngettext(
+        "%(count)d product updated", "%(count)d products updated", report.updated
+    ) % {"count": report.updated}
+    return _("Import done: %(created)s, %(updated)s.") % {"created": created, "updated": updated}
+
+
+@login_required
+def product_export(request, organisation):
+    organisation = _organisation(request, organisation)
+    response = HttpResponse(importing.export_xlsx(organisation), content_type=XLSX)
+    filename = f"products-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Photos -----------------------------------------------------------------------------------
+
+
+def photo(request, pk):
+    """A product's photo; ``?size=small`` its thumbnail. Public while the product is shown in
+    the catalogue; a hidden product's photos only for those who manage it."""
+    photo = get_object_or_404(ProductPhoto.objects.select_related("product__organisation"), pk=pk)
+    product = photo.product
+    allowed = product.active or services.may_manage(request.user, product.organisation)
+    small = request.GET.get("size") == "small" and photo.thumbnail
+    name = photo.thumbnail if small else photo.file
+    filename = product.slug or "photo"
+    return uploads.serve_protected(request, name, allowed=allowed, filename=filename)

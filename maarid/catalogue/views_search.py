@@ -1,7 +1,67 @@
-"""Stub: being written."""
+"""The public search page: /<lang>/search/?q=…&kind=products|organisations&edition=…&page=…"""
 
-from django.http import Http404
+from django import forms
+from django.shortcuts import render
+
+from maarid.registry.models import Kind, Sector
+
+from . import search as engine
+from .models import Unit
 
 
-def search(request, *args, **kwargs):
-    raise Http404
+class SearchForm(forms.Form):
+    """Reads the query string; the template writes the inputs itself (cheaper than rendering
+    widgets, and the page is the one the benchmark hammers)."""
+
+    q = forms.CharField(required=False, max_length=engine.MAX_QUERY_LENGTH)
+    kind = forms.ChoiceField(required=False, choices=[(k, k) for k in engine.KINDS])
+    edition = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=500)
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    form.is_valid()  # what is wrong (a bad page number) is left out, the rest still searched
+    data = form.cleaned_data
+    query = data.get("q") or ""
+    kind = data.get("kind") or "products"
+    edition = data.get("edition")
+    number = data.get("page") or 1
+    size = engine.PAGE_SIZE
+    found = engine.find(query, kind=kind, edition=edition, limit=size, offset=(number - 1) * size)
+    _label(found.results, kind)
+    pages = -(-found.total // size)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "catalogue/search.html",
+        {
+            "typed": request.GET.get("q", "")[: engine.MAX_QUERY_LENGTH],
+            "query": query,
+            "kind": kind,
+            "edition": edition,
+            "found": found,
+            "page": {
+                "number": number,
+                "pages": pages,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if number < pages else None,
+            },
+            "params": params.urlencode(),
+        },
+    )
+
+
+def _label(results, kind):
+    """The names of units, kinds and sectors in the reader's language, looked up once."""
+    if kind == "products":
+        units = {value: str(label) for value, label in Unit.choices}
+        for product in results:
+            product.unit_label = units.get(product.unit, product.unit)
+    else:
+        kinds = {value: str(label) for value, label in Kind.choices}
+        sectors = {value: str(label) for value, label in Sector.choices}
+        for organisation in results:
+            organisation.kind_label = kinds.get(organisation.kind, "")
+            organisation.sector_label = sectors.get(organisation.sector, "")

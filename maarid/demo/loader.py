@@ -1,6 +1,7 @@
 """Loads the demo: the regional SSE fair of Tanger-Tétouan-Al Hoceima (DESIGN.md, "The reference
 fair"), its three editions, partners, about 300 organisations, one account per role (three
-reviewers), and the 3rd edition's call for exhibitors with its 165 exhibitors (exhibitors.py).
+reviewers), the 3rd edition's call for exhibitors with its 165 exhibitors (exhibitors.py), and
+their catalogue: about 1,500 products with prices, stock and generated photos (catalogue.py).
 
 Two rules shape this module:
 
@@ -36,7 +37,7 @@ from maarid.fairs.models import (
 )
 from maarid.registry.models import Commune, Kind, Membership, Organisation, Province
 
-from . import data, exhibitors
+from . import catalogue, data, exhibitors
 
 SEED = 2024
 REGION = "01"
@@ -71,6 +72,7 @@ def load_demo() -> DemoSummary:
         load_partners(editions, keyed)
         load_accounts(series, keyed)
         exhibitors.load(editions, organisations, keyed)
+        catalogue.load(editions[data.REFERENCE_EDITION])
     return DemoSummary(
         series=series,
         reference_edition=editions[data.REFERENCE_EDITION],

@@ -63,6 +63,8 @@ def edition_detail(request, series, number):
                 for links in access.ask_all("edition_links", edition, request.user)
                 for link in links
             ],
+            # Figures so far from the apps that build on editions (exhibitors, products, …).
+            "figures": [f for fs in access.ask_all("edition_figures", edition) for f in fs],
         },
     )
 

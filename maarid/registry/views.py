@@ -107,6 +107,12 @@ def organisation_detail(request, slug):
             "can_manage": can_manage,
             "members": organisation.memberships.select_related("user") if can_manage else [],
             "invite_form": InviteForm(),
+            # Links of the apps that build on organisations (their products, …).
+            "links": [
+                link
+                for links in access.ask_all("organisation_links", organisation, request.user)
+                for link in links
+            ],
         },
     )
 

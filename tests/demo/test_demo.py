@@ -6,20 +6,25 @@ that the other test modules still start from an empty registry.
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 from django.utils.text import slugify
+from PIL import Image
 
+from maarid.catalogue.models import Product, ProductPhoto, Stock, Unit
+from maarid.catalogue.models import search_text as product_search_text
 from maarid.core import access
 from maarid.core.models import OutboxMessage, User
 from maarid.core.phones import normalise_phone
 from maarid.core.text import normalise
-from maarid.demo import data
+from maarid.demo import catalogue, data
 from maarid.demo.loader import load_demo
 from maarid.exhibitors.models import (
     Application,
@@ -46,11 +51,26 @@ TTA_PROVINCES = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo_media(tmp_path_factory):
+    """Where the demo's product photos go: one folder for the module, not the real uploads."""
+    return tmp_path_factory.mktemp("demo-uploads")
+
+
+@pytest.fixture(autouse=True)
+def _demo_media(settings, demo_media):
+    # Tests that load the demo again find the photos of the first load (and must not redraw them).
+    settings.MEDIA_ROOT = demo_media
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_media):
     # The hasher the tests check passwords with (tests/conftest.py): module fixtures run
     # before the per-test settings are applied.
     with (
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=demo_media,
+        ),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
@@ -83,6 +103,10 @@ def counts():
             SelectionRun,
             Exhibitor,
             OutboxMessage,
+            Product,
+            Product.labels.through,
+            ProductPhoto,
+            Stock,
         )
     }
 
@@ -365,7 +389,7 @@ def test_loading_the_demo_sends_no_message(call):
     assert not call.applications.exclude(notified_decision=F("decision")).exists()
 
 
-def test_loading_twice_gives_the_same_applications_and_exhibitors(call, demo):
+def test_loading_twice_gives_the_same_applications_exhibitors_and_catalogue(call, demo):
     def state():
         return (
             set(call.applications.values_list("organisation__slug", "decision", "rank", "score")),
@@ -375,9 +399,172 @@ def test_loading_twice_gives_the_same_applications_and_exhibitors(call, demo):
                 )
             ),
             set(Review.objects.values_list("pk", "application_id", "reviewer_id", "total")),
+            catalogue_state(),
             counts(),
         )
 
     before = state()
     load_demo()
     assert state() == before
+
+
+# --- The catalogue of the reference fair ------------------------------------------------------
+
+
+@pytest.fixture
+def exhibitors(demo, db):
+    return Exhibitor.objects.filter(edition=demo.reference_edition, status=Exhibitor.Status.ACTIVE)
+
+
+@pytest.fixture
+def products(exhibitors):
+    return Product.objects.select_related("category__parent", "organisation")
+
+
+def test_about_1500_products_of_the_165_exhibitors_and_only_theirs(exhibitors, products):
+    assert 1400 <= products.count() <= 1600
+    per_organisation = {}
+    for organisation_id in products.values_list("organisation_id", flat=True):
+        per_organisation[organisation_id] = per_organisation.get(organisation_id, 0) + 1
+    assert set(per_organisation) == set(exhibitors.values_list("organisation_id", flat=True))
+    assert len(per_organisation) == 165
+    assert min(per_organisation.values()) >= 3
+    assert 8 <= products.count() / 165 <= 10
+
+
+def test_every_product_is_named_described_and_priced_in_both_languages(products):
+    units = set(Unit.values)
+    slugs = set()
+    for product in products:
+        assert product.name_fr and product.name_ar, product.slug
+        assert product.description_fr and product.description_ar, product.slug
+        assert product.organisation.name_fr in product.description_fr
+        assert product.category.parent is not None, product.slug  # a leaf, not a family
+        assert isinstance(product.price, Decimal) and product.price > 0, product.slug
+        assert product.price == product.price.quantize(Decimal("0.01"))
+        assert product.unit in units
+        assert product.active
+        assert product.search_text == product_search_text(product)
+        assert product.slug.startswith(slugify(product.name_fr)[:70])
+        slugs.add(product.slug)
+    assert len(slugs) == products.count()
+
+
+def test_products_fit_the_taxonomy_and_realistic_prices(products):
+    families = {p.category.parent.slug for p in products}
+    assert families == {"terroir", "artisanat", "services"}
+    assert products.values("category").distinct().count() >= 18
+
+    def prices(**lookups):
+        return [p.price for p in products.filter(**lookups)]
+
+    for price in prices(name_fr__startswith="Miel", unit=Unit.KG):
+        assert Decimal(150) <= price <= Decimal(400)
+    for price in prices(category__slug="huile-argan", unit=Unit.LITRE):
+        assert Decimal(200) <= price <= Decimal(500)
+    carpets = [row[0] for row in catalogue.POOLS["carpets"][1] if row[2] >= 1500]
+    carpet_prices = prices(name_fr__in=carpets)
+    assert carpet_prices and all(Decimal(1500) <= p <= Decimal(15000) for p in carpet_prices)
+    assert products.filter(name_fr__startswith="Miel d'euphorbe").exists()
+    assert products.filter(name_fr__contains="ghassoul").exists()
+    assert products.filter(name_fr__startswith="Babouches").exists()
+    assert products.filter(name_fr__contains="thuya").exists()
+
+
+def test_argan_oil_the_search_example_is_in_the_catalogue(demo, products):
+    oil = products.get(name_fr="Huile d'argan")
+    assert oil.name_ar == "زيت الأركان"
+    assert oil.slug == "huile-dargan"
+    assert oil.unit == Unit.LITRE and Decimal(200) <= oil.price <= Decimal(500)
+    assert oil.organisation == demo.organisations["argan-essaouira"]
+    assert "igp" in oil.labels.values_list("code", flat=True)  # Essaouira: IGP Argane
+    assert normalise("زيت الاركان") in oil.search_text
+    assert normalise("huile d'argan") in oil.search_text
+
+
+def test_labels_go_where_they_belong(products):
+    crafts = products.filter(category__parent__slug="artisanat")
+    assert crafts.exists()
+    assert not crafts.exclude(labels__code="fait-main").exists()
+    assert not products.exclude(category__parent__slug="artisanat").filter(labels__code="fait-main")
+    protected = products.filter(labels__code__in=["igp", "aop"]).distinct()
+    assert protected.exists()
+    for product in protected:
+        assert product.category.slug in {
+            "huile-argan",
+            "huile-olive",
+            "safran",
+            "laitiers-fromage",
+            "cosmetiques",
+        }, product.name_fr
+        assert product.organisation.province_id[:2] != "01" or product.category.slug in {
+            "huile-olive",
+            "laitiers-fromage",
+        }, product.name_fr
+    saffron = products.get(name_fr="Safran en filaments (2 g)")
+    assert list(saffron.labels.values_list("code", flat=True)) == ["aop"]  # Taliouine
+    assert products.filter(labels__code="bio").exists()
+    assert not products.filter(labels__code="bio", category__parent__slug="artisanat").exists()
+
+
+def test_the_products_of_accepted_applications_became_the_exhibitors_products(call):
+    listed = ApplicationProduct.objects.filter(
+        application__call=call, application__decision=Application.Decision.ACCEPTED
+    ).select_related("product", "application")
+    assert listed.count() >= 400
+    for item in listed:
+        product = item.product  # one product each (Product.from_application)
+        assert product.organisation_id == item.application.organisation_id
+        assert (product.name_fr, product.name_ar, product.price) == (
+            item.name_fr,
+            item.name_ar,
+            item.price,
+        )
+    others = ApplicationProduct.objects.exclude(application__decision="accepted")
+    assert not others.filter(product__isnull=False).exists()
+
+
+def test_every_product_has_stock_for_the_third_edition(demo, products):
+    stock = {
+        s.product_id: s.quantity
+        for s in Stock.objects.filter(edition=demo.reference_edition).select_related("product")
+    }
+    assert set(stock) == set(products.values_list("pk", flat=True))
+    assert all(quantity > 0 for quantity in stock.values())
+    assert not Stock.objects.exclude(edition=demo.reference_edition).exists()
+    prices = dict(products.values_list("pk", "price"))
+    small = [q for pk, q in stock.items() if prices[pk] < 50]
+    assert small and min(small) >= 100  # hundreds of small items
+    dear = [q for pk, q in stock.items() if prices[pk] >= 5000]
+    assert dear and max(dear) <= 10  # a few carpets and caftans
+
+
+def test_every_product_has_a_generated_photo_stored_with_a_thumbnail(products):
+    photos = {p.product_id: p for p in ProductPhoto.objects.all()}
+    assert set(photos) == set(products.values_list("pk", flat=True))
+    stored = set(default_storage.listdir(catalogue.PHOTO_FOLDER)[1])
+    for photo in photos.values():
+        assert photo.file.startswith(catalogue.PHOTO_FOLDER + "/")
+        assert photo.thumbnail == photo.file.replace(".png", "_480x480.png")
+        assert photo.file.rsplit("/", 1)[1] in stored
+        assert photo.thumbnail.rsplit("/", 1)[1] in stored
+    oil = products.get(name_fr="Huile d'argan")
+    with default_storage.open(oil.photos.get().file) as file, Image.open(file) as image:
+        assert image.format == "PNG" and image.size == (480, 480)
+        assert image.getpixel((5, 5)) == (0xB7, 0x79, 0x1F)  # the colour of argan oil
+        assert len(image.getcolors(480 * 480)) > 2  # and the initials on it
+
+
+def catalogue_state():
+    return (
+        set(
+            Product.objects.values_list(
+                "slug", "organisation__slug", "name_fr", "price", "unit", "category__slug"
+            )
+        ),
+        set(Product.labels.through.objects.values_list("product__slug", "label__code")),
+        set(Stock.objects.values_list("product__slug", "edition_id", "quantity")),
+        set(ProductPhoto.objects.values_list("product__slug", "file", "thumbnail")),
+        # The photos of the first load are found again, not drawn again.
+        sorted(default_storage.listdir(catalogue.PHOTO_FOLDER)[1]),
+    )

@@ -1,0 +1,171 @@
+"""Forms of the exhibitor's own product pages. They parse and check what was typed (photos
+included, so that a refused file stops everything before anything is saved); saving goes
+through ``services``."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Category, Label, Product, ProductPhoto
+
+ARABIC = {"dir": "rtl", "lang": "ar"}
+FRENCH = {"dir": "ltr", "lang": "fr"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos at once (a list of files, maybe empty), each checked by its content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+        errors = []
+        for uploaded in cleaned:
+            try:
+                services.check_photo(uploaded)
+            except ValidationError as error:
+                name = uploaded.name or ""
+                errors += [f"{name}: {message}" if name else message for message in error.messages]
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class CategoryField(forms.ModelChoiceField):
+    """Leaf categories, grouped by family (``<optgroup>``s) in the reader's language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Category.objects.filter(parent__isnull=False).select_related("parent"),
+            **kwargs,
+        )
+
+    def grouped_choices(self):
+        groups = {}
+        for category in self.queryset.order_by("parent__order", "order", "pk"):
+            groups.setdefault(category.parent, []).append((category.pk, category.name))
+        return [("", self.empty_label)] + [
+            (family.name, choices) for family, choices in groups.items()
+        ]
+
+
+class ProductForm(forms.ModelForm):
+    """The product, its stock at each edition the organisation exhibits at, and its photos
+    (new ones to add, stored ones to remove)."""
+
+    category = CategoryField(label=_("Category"), empty_label=_("Choose a category"))
+    new_photos = MultiplePhotoField(
+        label=_("Add photos"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP, 5 MB at most each. You can choose several. Their metadata "
+            "(such as the place where they were taken) is removed."
+        ),
+    )
+    remove_photos = forms.ModelMultipleChoiceField(
+        label=_("Photos to remove"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "name_ar",
+            "name_fr",
+            "description_ar",
+            "description_fr",
+            "category",
+            "labels",
+            "price",
+            "unit",
+            "active",
+        ]
+        widgets = {
+            "name_ar": forms.TextInput(attrs=ARABIC),
+            "name_fr": forms.TextInput(attrs=FRENCH),
+            "description_ar": forms.Textarea(attrs={**ARABIC, "rows": 4}),
+            "description_fr": forms.Textarea(attrs={**FRENCH, "rows": 4}),
+            "labels": forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
+            "price": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0", "inputmode": "decimal", "dir": "ltr"}
+            ),
+        }
+        help_texts = {
+            "active": _("Untick to hide the product: it stays in your list and in past sales."),
+        }
+
+    def __init__(self, *args, organisation, editions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        category = self.fields["category"]
+        category.choices = category.grouped_choices()
+        self.fields["labels"].queryset = Label.objects.all()
+        photos = self.instance.photos.all() if self.instance.pk else ProductPhoto.objects.none()
+        self.fields["remove_photos"].queryset = photos
+        self.photos = list(photos)
+        stock = {}
+        if self.instance.pk:
+            stock = dict(self.instance.stock.values_list("edition_id", "quantity"))
+        self.editions = list(editions)
+        for edition in self.editions:
+            self.fields[self.stock_field(edition)] = forms.IntegerField(
+                label=_("Stock at %(edition)s") % {"edition": edition},
+                min_value=0,
+                initial=stock.get(edition.pk, 0),
+                widget=forms.NumberInput(attrs={"min": "0", "inputmode": "numeric", "dir": "ltr"}),
+            )
+
+    @staticmethod
+    def stock_field(edition) -> str:
+        return f"stock_{edition.pk}"
+
+    def stock_fields(self):
+        return [self[self.stock_field(edition)] for edition in self.editions]
+
+    def stock(self) -> list:
+        """(edition, quantity) pairs, once the form is valid."""
+        return [(e, self.cleaned_data[self.stock_field(e)]) for e in self.editions]
+
+    def clean(self):
+        data = super().clean()
+        kept = len(self.photos) - len(data.get("remove_photos") or ())
+        added = len(data.get("new_photos") or ())
+        if kept + added > services.MAX_PHOTOS:
+            self.add_error(
+                "new_photos",
+                ngettext(
+                    "A product has at most %(max)d photo.",
+                    "A product has at most %(max)d photos.",
+                    services.MAX_PHOTOS,
+                )
+                % {"max": services.MAX_PHOTOS},
+            )
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel (.xlsx) or CSV file"),
+        help_text=_(
+            "The first row gives the column names, in Arabic, French or English. Up to 10 MB."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet"
+            }
+        ),
+    )

@@ -1,0 +1,520 @@
+"""Import and export of an organisation's products by spreadsheet (Excel .xlsx; CSV is read too).
+
+Built on the registry's import, not beside it: files are read by ``read_table`` (size cap, Excel
+or CSV in any usual encoding, zip bombs refused), problems are reported per row and column as
+the header was written, headers and values are accepted in Arabic, French or English, and the
+export puts a quote before anything a spreadsheet could take for a formula (``neutralise``),
+which the import removes again.
+
+``preview`` only reports; ``commit`` checks again and saves every row, or none if anything is
+wrong. Both run at once, in the request, not as background jobs: an organisation has tens of
+products, not thousands, so a check takes a fraction of a second (MAX_ROWS caps it).
+
+A row names a product of the organisation (by its French name, else its Arabic name, compared
+normalised) or a new one: the first is updated, the second created. So an exported file can be
+edited (prices, stock) and imported back without making duplicates.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from maarid.core import audit
+from maarid.core.money import to_money
+from maarid.core.text import normalise
+from maarid.registry.exporting import neutralise
+from maarid.registry.importing import (
+    ARABIC_LETTER,
+    LANGUAGES,
+    ImportFileError,
+    Problem,
+    _integer,
+    _Outcome,
+    _text,
+    read_table,
+)
+
+from . import services
+from .models import Category, Label, Product, Stock, Unit
+
+# fmt: off
+# The columns of an export, and of an import, in this order.
+FIELDS = (
+    "name_ar", "name_fr", "description_ar", "description_fr", "category", "labels", "price",
+    "unit", "stock",
+)
+# A plain "name" or "description" column goes to Arabic or French by the script of its text.
+BILINGUAL = {"name": ("name_ar", "name_fr"), "description": ("description_ar", "description_fr")}
+ORDER = (*FIELDS, *BILINGUAL)
+# Header names besides each field's own name and its label in the three languages.
+HEADERS = {
+    "name_ar": ["nom en arabe", "nom arabe", "arabic name", "الاسم بالعربية", "الاسم العربي",
+                "اسم المنتوج بالعربية"],
+    "name_fr": ["nom en français", "nom français", "french name", "الاسم بالفرنسية",
+                "désignation"],
+    "name": ["nom", "name", "produit", "product", "الاسم", "اسم", "المنتوج", "المنتج"],
+    "description_ar": ["description en arabe", "arabic description", "الوصف بالعربية"],
+    "description_fr": ["description en français", "french description", "الوصف بالفرنسية"],
+    "description": ["description", "الوصف"],
+    "category": ["catégorie", "category", "famille", "type de produit", "الفئة", "الصنف",
+                 "النوع"],
+    "labels": ["label", "labels", "signes de qualité", "signe de qualité", "quality labels",
+               "العلامات", "علامات الجودة", "العلامة"],
+    "price": ["prix", "prix (mad)", "prix (dh)", "prix en dh", "price", "price (mad)",
+              "السعر", "الثمن", "السعر (درهم)"],
+    "unit": ["unité", "unit", "الوحدة"],
+    "stock": ["stock", "quantité", "quantity", "quantité en stock", "المخزون", "الكمية"],
+}
+# Values of the unit besides its code and its label in the three languages.
+UNIT_WORDS = {
+    Unit.PIECE: ["pièce", "pièces", "unité", "pcs", "pc", "u", "قطعة", "وحدة"],
+    Unit.KG: ["kilo", "kilos", "kilogramme", "kilogrammes", "كلغ", "كيلو", "كيلوغرام"],
+    Unit.GRAM: ["gr", "gramme", "grammes", "غرام", "غ"],
+    Unit.LITRE: ["litre", "litres", "liter", "لتر"],
+    Unit.ML: ["millilitre", "millilitres", "مل"],
+    Unit.JAR: ["pot", "pots", "bocal", "برطمان", "علبة زجاجية"],
+    Unit.BOX: ["boîte", "boîtes", "coffret", "علبة"],
+    Unit.BOTTLE: ["bouteille", "bouteilles", "flacon", "قنينة", "زجاجة"],
+    Unit.M2: ["m²", "mètre carré", "متر مربع"],
+    Unit.SET: ["lot", "ensemble", "kit", "طقم", "مجموعة"],
+}
+# fmt: on
+LABEL_SEPARATORS = re.compile(r"[,،;؛\n]+")
+CURRENCY = re.compile(r"(?i)\s*(mad|dhs?|dirhams?|درهم|د\.?م\.?)\s*$")
+MAX_ROWS = 2000
+
+
+@dataclass
+class Item:
+    """One row ready to save: the product (new, or a changed copy of the organisation's own)."""
+
+    row: int
+    product: Product
+    labels: list | None = None  # None: the file has no labels column
+    stock: int | None = None  # None: nothing to change
+
+    @property
+    def new(self) -> bool:
+        return self.product.pk is None
+
+
+@dataclass
+class ProductReport(_Outcome):
+    items: list = field(default_factory=list)  # the rows without errors
+    problems: list = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    edition: object = None  # the edition the stock column is for
+
+    @property
+    def ready(self) -> int:
+        return len(self.items)
+
+    @property
+    def new(self) -> int:
+        return sum(item.new for item in self.items)
+
+    @property
+    def changed(self) -> int:
+        return self.ready - self.new
+
+
+def preview(uploaded_file, organisation) -> ProductReport:
+    """Reads and checks a file of the organisation's products, saving nothing."""
+    try:
+        header_row, headers, rows = read_table(uploaded_file)
+    except ImportFileError as error:
+        if str(error) == _("The file has a header row but no organisations under it."):
+            raise ImportFileError(_("The file has a header row but no products under it."))
+        raise
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(max)d products: split it into several files.")
+            % {"max": MAX_ROWS}
+        )
+    return _Checker(organisation).check(header_row, headers, rows)
+
+
+def commit(actor, uploaded_file, organisation) -> ProductReport:
+    """Saves every row of the file (creating or updating the organisation's products, their
+    labels and their stock for the current edition), or none if the report has any error."""
+    if not services.may_manage(actor, organisation):
+        raise PermissionDenied
+    report = preview(uploaded_file, organisation)
+    if not report.ok:
+        return report
+    try:
+        with audit.acting_as(actor), transaction.atomic():
+            for item in report.items:
+                new = item.new
+                services.save_product(actor, item.product, labels=item.labels)
+                if item.stock is not None and report.edition is not None:
+                    services.set_stock(actor, item.product, report.edition, item.stock)
+                report.created += new
+                report.updated += not new
+    except (IntegrityError, ValidationError):  # the products changed meanwhile
+        report.created = report.updated = 0
+        report.items = []
+        report.problems.append(
+            Problem(
+                None,
+                "",
+                _(
+                    "The products changed while importing and nothing was saved: check the file "
+                    "again."
+                ),
+            )
+        )
+    return report
+
+
+# Checking rows ---------------------------------------------------------------------------
+
+
+class _Checker:
+    """Turns rows into products, with the lookups every row needs loaded once."""
+
+    def __init__(self, organisation):
+        self.organisation = organisation
+        self.edition = services.current_editions(organisation).first()
+        self.headers = {normalise(name): name for name in ORDER}
+        self.units = {normalise(code): code for code in Unit.values}
+        for language in LANGUAGES:
+            with translation.override(language):
+                for name, label in header_labels().items():
+                    self.headers.setdefault(normalise(label), name)
+                for code, label in Unit.choices:
+                    self.units.setdefault(normalise(str(label)), code)
+        for name, words in HEADERS.items():
+            for word in words:
+                self.headers.setdefault(normalise(word), name)
+        for code, words in UNIT_WORDS.items():
+            for word in words:
+                self.units.setdefault(normalise(word), code)
+        self.categories = {}
+        for category in Category.objects.select_related("parent"):
+            for key in (category.slug, category.name_ar, category.name_fr):
+                self.categories.setdefault(normalise(key), category)
+        self.labels = {}
+        for label in Label.objects.all():
+            for key in (label.code, label.name_ar, label.name_fr):
+                self.labels.setdefault(normalise(key), label)
+        self.products = {}  # normalised name -> the organisation's products of that name
+        for product in organisation.products.all():
+            for key in {normalise(product.name_fr), normalise(product.name_ar)} - {""}:
+                self.products.setdefault(key, []).append(product)
+
+    def check(self, header_row, headers, rows) -> ProductReport:
+        report = ProductReport(edition=self.edition)
+        columns = {}  # field -> position in the row
+        for position, header in enumerate(headers):
+            if not header:
+                continue
+            name = self.headers.get(normalise(header))
+            if name is None:
+                report.problems.append(
+                    Problem(header_row, header, _("Unknown column: it is ignored."), error=False)
+                )
+            elif name in columns:
+                report.problems.append(
+                    Problem(
+                        header_row,
+                        header,
+                        _("This column repeats the column “%(column)s”: it is ignored.")
+                        % {"column": headers[columns[name]]},
+                        error=False,
+                    )
+                )
+            else:
+                columns[name] = position
+        self.titles = {name: headers[i] for name, i in columns.items()}  # as written
+        if missing := self._missing(columns):
+            report.problems += [Problem(header_row, "", message) for message in missing]
+            return report
+        if "stock" in columns and self.edition is None:
+            report.problems.append(
+                Problem(
+                    header_row,
+                    self.titles["stock"],
+                    _(
+                        "Your organisation exhibits at no coming edition: the stock column is "
+                        "ignored."
+                    ),
+                    error=False,
+                )
+            )
+            del columns["stock"]
+        ordered = sorted(columns.items(), key=lambda column: ORDER.index(column[0]))
+        seen = {}  # product key -> the first row that has it
+        for number, row in rows:
+            report.rows += 1
+            cells = {name: row[i] if i < len(row) else None for name, i in ordered}
+            item, errors = self._build(number, cells)
+            errors += self._duplicate(item, number, seen, {n for n, _m in errors})
+            report.problems += [
+                Problem(number, self._title(name), message) for name, message in errors
+            ]
+            if not errors:
+                report.items.append(item)
+        return report
+
+    def _missing(self, columns) -> list[str]:
+        missing = []
+        if not columns.keys() & {"name", "name_ar", "name_fr"}:
+            missing.append(
+                _("The file has no name column: give the name in Arabic, in French or both.")
+            )
+        if "category" not in columns:
+            missing.append(
+                _("The file has no “%(column)s” column.") % {"column": header_labels()["category"]}
+            )
+        return missing
+
+    def _title(self, name) -> str:
+        """The header, as written, of the column a field's value came from."""
+        fallbacks = {
+            "name_fr": ("name", "name_ar"),
+            "name_ar": ("name", "name_fr"),
+            "description_fr": ("description",),
+            "description_ar": ("description",),
+        }
+        for candidate in (name, *fallbacks.get(name, ())):
+            if candidate in self.titles:
+                return self.titles[candidate]
+        return ""
+
+    def _build(self, number, cells) -> tuple[Item, list[tuple[str, str]]]:
+        names = self._names(cells)
+        errors = []
+        matches = {p.pk: p for key in names if key for p in self.products.get(key, ())}
+        if len(matches) > 1:
+            first, second = list(matches.values())[:2]
+            errors.append(
+                (
+                    "name_fr" if "name_fr" in self.titles else "name_ar",
+                    _("This row names two of your products: %(first)s and %(second)s.")
+                    % {"first": first, "second": second},
+                )
+            )
+        existing = next(iter(matches.values())) if len(matches) == 1 else None
+        if existing is not None:
+            product = Product.objects.get(pk=existing.pk)  # a copy: the lookup stays as stored
+        else:
+            product = Product(organisation=self.organisation)
+        item = Item(row=number, product=product)
+        for name, value in cells.items():
+            try:
+                self._set(item, name, value)
+            except ValidationError as error:
+                errors += [(name, message) for message in error.messages]
+        failed = {name for name, _message in errors}
+        exclude = ["slug", "from_application", "organisation", *failed]
+        try:
+            product.full_clean(exclude=exclude, validate_constraints=False)
+        except ValidationError as error:
+            errors += [
+                (name, message)
+                for name, messages in error.message_dict.items()
+                if name not in failed
+                for message in messages
+            ]
+        return item, errors
+
+    def _names(self, cells) -> list[str]:
+        """The row's names as typed (normalised): French first, then Arabic."""
+        name_fr, name_ar = _text(cells.get("name_fr")), _text(cells.get("name_ar"))
+        plain = _text(cells.get("name"))
+        if plain and ARABIC_LETTER.search(plain):
+            name_ar = name_ar or plain
+        elif plain:
+            name_fr = name_fr or plain
+        return [normalise(name_fr), normalise(name_ar)]
+
+    def _set(self, item, name, value):
+        product = item.product
+        if name in BILINGUAL:
+            text = _text(value)
+            arabic, french = BILINGUAL[name]
+            target = arabic if ARABIC_LETTER.search(text) else french
+            if text and not (getattr(product, target) and f"{target}" in self.titles):
+                setattr(product, target, text)
+        elif name == "category":
+            product.category = self._category(value)
+        elif name == "labels":
+            item.labels = self._labels(value)
+        elif name == "price":
+            product.price = _price(value)
+        elif name == "unit":
+            product.unit = self._unit(value, product.unit)
+        elif name == "stock":
+            item.stock = _stock(value)
+        else:
+            setattr(product, name, _text(value))
+
+    def _category(self, value) -> Category:
+        text = _text(value)
+        if not text:
+            raise ValidationError(_("This cell must be filled in."))
+        category = self.categories.get(normalise(text))
+        if category is None:
+            raise ValidationError(
+                _(
+                    "Unknown category “%(value)s”: give its name in Arabic or in French, as in "
+                    "the product form, or its code, such as huile-argan."
+                )
+                % {"value": text}
+            )
+        if category.parent_id is None:
+            raise ValidationError(_("Choose a category, not a family."))
+        return category
+
+    def _labels(self, value) -> list:
+        found, unknown = [], []
+        for part in LABEL_SEPARATORS.split(_text(value)):
+            if not part.strip():
+                continue
+            label = self.labels.get(normalise(part))
+            if label is None:
+                unknown.append(part.strip())
+            elif label not in found:
+                found.append(label)
+        if unknown:
+            raise ValidationError(
+                _("Unknown label “%(value)s”: use one of %(choices)s.")
+                % {
+                    "value": "”, “".join(unknown),
+                    "choices": ", ".join(sorted({label.code for label in self.labels.values()})),
+                }
+            )
+        return found
+
+    def _unit(self, value, current) -> str:
+        text = _text(value)
+        if not text:
+            return current or Unit.PIECE
+        if (code := self.units.get(normalise(text))) is None:
+            raise ValidationError(
+                _("Unknown unit “%(value)s”: use one of %(choices)s.")
+                % {"value": text, "choices": ", ".join(str(label) for label in Unit.labels)}
+            )
+        return code
+
+    def _duplicate(self, item, number, seen, failed) -> list[tuple[str, str]]:
+        """A second row for the same product (the same one of the organisation's, or the same
+        name for a new one)."""
+        if failed & {"name", "name_ar", "name_fr"}:
+            return []
+        product = item.product
+        if product.pk:
+            keys = [("pk", product.pk)]
+        else:
+            keys = [("name", key) for key in (normalise(product.name_fr),) if key]
+            keys += [("name", key) for key in (normalise(product.name_ar),) if key]
+        for key in keys:
+            first = seen.setdefault(key, number)
+            if first != number:
+                column = "name_fr" if product.name_fr else "name_ar"
+                return [(column, _("Same product as row %(row)d.") % {"row": first})]
+        return []
+
+
+def _price(value) -> Decimal | None:
+    """An amount in MAD: a number, or a text such as 120,50 or 120.50 DH."""
+    if value is None:
+        return None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+    else:
+        text = CURRENCY.sub("", _text(value)).replace("\u00a0", "").replace("\u202f", "")
+        text = text.replace(" ", "")
+        if not text:
+            return None
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")  # the French decimal comma
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(_("Enter an amount, such as 120.50.")) from None
+    if not amount.is_finite():
+        raise ValidationError(_("Enter an amount, such as 120.50."))
+    if amount < 0:
+        raise ValidationError(_("The price cannot be negative."))
+    return to_money(amount)
+
+
+def _stock(value) -> int | None:
+    if _text(value) == "":
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        raise ValidationError(_("Enter a whole number."))
+    quantity = _integer(value)
+    if quantity < 0:
+        raise ValidationError(_("The stock cannot be negative."))
+    return quantity
+
+
+# Export ----------------------------------------------------------------------------------
+
+
+def header_labels() -> dict[str, str]:
+    """Each column's title in the current language (the import reads them in any language)."""
+    labels = {
+        name: str(capfirst(Product._meta.get_field(name).verbose_name))
+        for name in FIELDS
+        if name != "stock"
+    }
+    labels["stock"] = str(capfirst(Stock._meta.verbose_name))
+    return labels
+
+
+def rows(organisation, edition=None):
+    """The organisation's products as export rows; the stock is the one for ``edition``."""
+    products = (
+        organisation.products.select_related("category")
+        .prefetch_related("labels")
+        .order_by("name_fr", "name_ar", "pk")
+    )
+    stock = {}
+    if edition is not None:
+        stock = dict(
+            Stock.objects.filter(product__organisation=organisation, edition=edition).values_list(
+                "product_id", "quantity"
+            )
+        )
+    for product in products:
+        values = {
+            "name_ar": product.name_ar,
+            "name_fr": product.name_fr,
+            "description_ar": product.description_ar,
+            "description_fr": product.description_fr,
+            "category": product.category.name,
+            "labels": ", ".join(label.code for label in product.labels.all()),
+            "price": product.price if product.price is not None else "",
+            "unit": product.get_unit_display(),
+            "stock": stock.get(product.pk, "") if edition is not None else "",
+        }
+        yield [neutralise(values[name]) for name in FIELDS]
+
+
+def export_xlsx(organisation) -> bytes:
+    """The organisation's products in the columns the import reads back, with the stock for
+    its current edition."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Products")[:31])
+    sheet.sheet_view.rightToLeft = translation.get_language_bidi()
+    labels = header_labels()
+    sheet.append([labels[name] for name in FIELDS])
+    for row in rows(organisation, services.current_editions(organisation).first()):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,88 @@
+"""What the catalogue adds to an edition's pages (the fairs app shows them without knowing this
+app: it asks ``core.access`` for links, figures and panels)."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maarid.core import access
+from maarid.core.access import provide
+from maarid.core.formatting import number
+from maarid.exhibitors.models import Exhibitor
+from maarid.registry.models import Kind
+
+from .models import Product
+
+
+def _url(name, edition):
+    return reverse(f"site:{name}", args=[edition.series.slug, edition.number])
+
+
+def exhibitors_of(edition):
+    """The edition's directory: its active exhibitors."""
+    return Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)
+
+
+def figures(edition) -> dict:
+    """The edition's figures so far (the home page and the API show them)."""
+    counts = exhibitors_of(edition).aggregate(
+        exhibitors=Count("id"),
+        womens_cooperatives=Count(
+            "id",
+            filter=Q(organisation__kind=Kind.COOPERATIVE, organisation__women_led=True),
+        ),
+        provinces=Count("organisation__province", distinct=True),
+    )
+    counts["products"] = (
+        Product.objects.public()
+        .filter(organisation__in=exhibitors_of(edition).values("organisation"))
+        .count()
+    )
+    return counts
+
+
+@provide("edition_links")
+def public_links(edition, user) -> list:
+    """The directory, for everyone, once the edition has exhibitors."""
+    if not exhibitors_of(edition).exists():
+        return []
+    return [(_("Exhibitors"), _url("directory", edition))]
+
+
+@provide("edition_figures")
+def public_figures(edition) -> list:
+    """(label, value) pairs for the edition's home page; nothing before the first exhibitor."""
+    f = figures(edition)
+    if not f["exhibitors"]:
+        return []
+    return [
+        (_("Exhibitors"), number(f["exhibitors"])),
+        (_("Women's cooperatives"), number(f["womens_cooperatives"])),
+        (_("Provinces represented"), number(f["provinces"])),
+        (_("Products"), number(f["products"])),
+    ]
+
+
+@provide("edition_panels")
+def organiser_panel(edition, user) -> dict:
+    """The public site on the organiser's dashboard, with the printable QR codes."""
+    f = figures(edition)
+    links = [(_("Exhibitor directory"), _url("directory", edition))]
+    if access.is_organiser(user, edition.series_id):
+        links += [
+            (_("QR codes of the exhibitors (PDF)"), _url("qr-sheet", edition)),
+            (_("QR codes of the products (PDF)"), _url("qr-sheet", edition) + "?products=1"),
+        ]
+    return {
+        "title": _("Public site"),
+        "figures": [(_("Exhibitors"), f["exhibitors"]), (_("Products"), f["products"])],
+        "links": links,
+    }
+
+
+@provide("organisation_links")
+def organisation_links(organisation, user) -> list:
+    """On an organisation's page, for those who manage it: its products."""
+    if not access.can_change(user, organisation):
+        return []
+    return [(_("Products"), reverse("catalogue:my-products", args=[organisation.slug]))]

@@ -1,0 +1,509 @@
+"""Search across products and organisations, on PostgreSQL and on SQLite.
+
+The page (views_search) and the API (api_search) both call :func:`search` (or :func:`find`).
+What is searched is the ``search_text`` column of the product or the organisation, normalised
+in Python by ``core.text.normalise`` when the row is saved (Arabic alef forms, hamza, taa
+marbuta, alef maqsura, tatweel and diacritics; French accents and case). The query goes through
+the same function, so "زيت الأركان", "زيت الاركان" and "Huile d'Argan" meet the text half-way.
+Every word is a prefix ("arga" finds argan); an Arabic word is also tried with and without its
+article (الاركان / اركان); the l' and d' of French are dropped. All the words must match.
+
+PostgreSQL (production and CI)
+    Full-text search on a ``simple``-config tsvector of search_text (no stemming and no stop
+    words: the text is already normalised, and the config must not guess a language) with a
+    GIN index: ``search_vector @@ to_tsquery('simple', 'huile:* & argan:*')``. For products the
+    tsvector is a stored generated column (``search_vector``, added by migration 0003 and
+    unknown to the model) so that ranking does not parse the text again; organisations, a small
+    table, use an expression index. Rank: ts_rank of the prefix query plus ts_rank of the exact
+    words, so "زيت" ranks the oils above the olives (زيتون) that only share the prefix.
+    Ranking every match of a word found in half the catalogue ("تقليدي", "huile") would cost
+    tens of milliseconds, so the matches ranked are at most the newest ``WINDOW`` (1,000):
+    ``total`` is then 1,000 and ``Found.more`` says there are more — refine the query.
+
+    Typos: when nothing matches, each word of four letters or more is looked up by trigram
+    similarity (pg_trgm, ``%``, a GIN ``gin_trgm_ops`` index) in the vocabulary of the indexed
+    texts (``catalogue_product_words``, ``catalogue_organisation_words``: every word of
+    search_text, kept by triggers), and the close words — within one edit for words of up to
+    five letters, two for longer ones — are tried as alternatives: "huile d'arganne" finds
+    argan, "زيت الاركن" finds الاركان. Trigrams are matched against the few thousand distinct
+    words rather than against search_text itself because checking ``word_similarity`` on every
+    product that shares trigrams with a misspelt common word takes seconds on 100,000 rows.
+
+SQLite (development, small installs)
+    An FTS5 table over search_text (external content: the product or organisation table itself,
+    kept in step by triggers), queried with prefix terms and ranked by bm25. Typos: the same
+    correction, with the vocabulary of the FTS5 index (an fts5vocab table): the words starting
+    with the same letter (after the article) within one or two edits.
+
+The columns, tables, indexes and triggers are made by migration 0003_search through
+:func:`install`. On SQLite a later migration that rebuilds the product or organisation table
+drops its triggers with the old table: :func:`find` notices once per process and puts them
+back, rebuilding the index.
+"""
+
+import dataclasses
+import re
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, FloatField, OuterRef
+from django.db.models.expressions import Expression
+
+from maarid.core.text import normalise
+
+PAGE_SIZE = 20
+WINDOW = 300  # the most matches ranked (and counted)
+MAX_WORDS = 6
+MAX_QUERY_LENGTH = 100
+KINDS = ("products", "organisations")
+
+# Per searched table: the tsvector to match (PostgreSQL) and the table of its words.
+VECTORS = {
+    "catalogue_product": "{table}.search_vector",
+    "registry_organisation": "to_tsvector('simple'::regconfig, {table}.search_text)",
+}
+WORDS = {
+    "catalogue_product": "catalogue_product_words",
+    "registry_organisation": "catalogue_organisation_words",
+}
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@dataclasses.dataclass
+class Found:
+    results: list
+    total: int  # at most WINDOW
+    more: bool = False  # more than WINDOW matched: only the newest WINDOW were ranked
+    fuzzy: bool = False  # found by typo tolerance, not by the words as typed
+
+
+def search(query, *, kind="products", edition=None, limit=PAGE_SIZE, offset=0):
+    """The products (or organisations) matching ``query``, best first: ``(results, total)``.
+
+    Products are the active ones; organisations, those exhibiting (not withdrawn) at an edition
+    open to the public. ``edition`` (an Edition or its id) keeps those of one edition. Each
+    result carries ``exhibitor_url``: its organisation's page at that edition, or at the latest
+    one it exhibited at, or None. ``total`` stops at WINDOW (1,000).
+    """
+    found = find(query, kind=kind, edition=edition, limit=limit, offset=offset)
+    return found.results, found.total
+
+
+def find(query, *, kind="products", edition=None, limit=PAGE_SIZE, offset=0) -> Found:
+    """:func:`search`, also telling whether there were more matches than counted and whether
+    the typo tolerance was needed."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    groups = parse(query)
+    if not groups:
+        return Found([], 0)
+    edition_id = getattr(edition, "pk", edition)
+    candidates = _candidates(kind, edition_id)
+    table = candidates.model._meta.db_table
+    ranked = _postgresql if connection.vendor == "postgresql" else _sqlite
+    if connection.vendor == "sqlite":
+        _ensure_sqlite_index(table)
+    results, count = ranked(candidates, groups, limit, offset)
+    fuzzy = False
+    if not count:
+        corrected = corrections(table, groups)
+        if corrected == groups:
+            return Found([], 0)
+        results, count = ranked(candidates, corrected, limit, offset)
+        fuzzy = True
+    _attach_exhibitor_urls(results, kind, edition_id)
+    return Found(results, min(count, WINDOW), more=count > WINDOW, fuzzy=fuzzy)
+
+
+# --- The query --------------------------------------------------------------------------------
+
+
+def parse(query) -> list[list[str]]:
+    """The normalised words of a query, each with its spellings to try (Arabic with and without
+    the article). One-letter words (the l' and d' of French) are dropped when there are others.
+    A word ending in "=" is matched whole (a correction); the others are prefixes."""
+    words = normalise((query or "")[:MAX_QUERY_LENGTH]).split()
+    if any(len(w) > 1 for w in words):
+        words = [w for w in words if len(w) > 1]
+    groups, seen = [], set()
+    for word in words:
+        if word not in seen:
+            seen.add(word)
+            groups.append(variants(word))
+    return groups[:MAX_WORDS]
+
+
+def variants(word: str) -> list[str]:
+    if not _ARABIC.match(word):
+        return [word]
+    if word.startswith("ال"):
+        return [word, word[2:]] if len(word) > 4 else [word]
+    return [word, "ال" + word] if len(word) >= 3 else [word]
+
+
+def corrections(table, groups) -> list[list[str]]:
+    """Each word of four letters or more, with the indexed words one edit away (two for words
+    longer than five letters) added as whole-word alternatives."""
+    close = _close_postgresql if connection.vendor == "postgresql" else _close_sqlite
+    result = []
+    for group in groups:
+        word = group[0]
+        if len(word) < 4:
+            result.append(group)
+            continue
+        limit = 1 if len(word) <= 5 else 2
+        found = [
+            f"{term}="
+            for term in close(table, word)
+            if term != word and abs(len(term) - len(word)) <= limit and edits(word, term) <= limit
+        ]
+        result.append(group + found[:10])
+    return result
+
+
+def edits(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (Levenshtein plus swaps of two neighbours), cut short
+    once it exceeds ``limit``."""
+    if a == b:
+        return 0
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# --- What is searched, and how it comes back --------------------------------------------------
+
+
+def _candidates(kind, edition_id):
+    from maarid.exhibitors.models import Exhibitor
+    from maarid.fairs.models import Edition
+    from maarid.registry.models import Organisation
+
+    from .models import Product
+
+    exhibiting = Exhibitor.objects.filter(status=Exhibitor.Status.ACTIVE).exclude(
+        edition__status=Edition.Status.DRAFT
+    )
+    if edition_id is not None:
+        exhibiting = exhibiting.filter(edition_id=edition_id)
+    if kind == "organisations":
+        return Organisation.objects.filter(Exists(exhibiting.filter(organisation=OuterRef("pk"))))
+    products = Product.objects.public()
+    if edition_id is not None:
+        products = products.filter(
+            Exists(exhibiting.filter(organisation=OuterRef("organisation_id")))
+        )
+    return products
+
+
+def _shaped(queryset):
+    """Only what a result shows, with its organisation and category in the same query."""
+    if queryset.model._meta.db_table == "registry_organisation":
+        return queryset.select_related("province").only(
+            "id", "slug", "kind", "name_ar", "name_fr", "sector", "province__name_ar",
+            "province__name_fr",
+        )  # fmt: skip
+    return queryset.select_related("organisation", "category").only(
+        "id", "slug", "name_ar", "name_fr", "price", "unit",
+        "organisation__id", "organisation__slug", "organisation__name_ar", "organisation__name_fr",
+        "category__id", "category__slug", "category__name_ar", "category__name_fr",
+    )  # fmt: skip
+
+
+def _attach_exhibitor_urls(results, kind, edition_id):
+    """One query for the page: each organisation's exhibitor page at the edition asked for, or
+    at the latest public edition it exhibited at."""
+    from django.urls import reverse
+
+    from maarid.exhibitors.models import Exhibitor
+    from maarid.fairs.models import Edition
+
+    if not results:
+        return
+    organisations = results if kind == "organisations" else [r.organisation for r in results]
+    rows = (
+        Exhibitor.objects.filter(
+            organisation__in={o.pk for o in organisations}, status=Exhibitor.Status.ACTIVE
+        )
+        .exclude(edition__status=Edition.Status.DRAFT)
+        .order_by("organisation_id", "-edition__starts_on")
+        .values_list("organisation_id", "edition__number", "edition__series__slug")
+    )
+    if edition_id is not None:
+        rows = rows.filter(edition_id=edition_id)
+    where, pattern = {}, {}
+    for organisation_id, number, series in rows:
+        if organisation_id not in where:
+            where[organisation_id] = (series, number)
+            if (series, number) not in pattern:  # one reverse() per edition, not per result
+                url = reverse("site:exhibitor", args=[series, number, "-"])
+                pattern[series, number] = url[: url.rindex("/-/") + 1] + "{}/"
+    for result, organisation in zip(results, organisations, strict=True):
+        at = where.get(organisation.pk)
+        result.exhibitor_url = pattern[at].format(organisation.slug) if at else None
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def _tsquery(groups) -> str:
+    """'(الاركان:* | اركان:*) & (زيت:* | الزيت:*)'. The words are normalised, hence letters and
+    digits only: nothing to_tsquery could read as an operator."""
+    return " & ".join(
+        "(" + " | ".join(w[:-1] if w.endswith("=") else f"{w}:*" for w in g) + ")" for g in groups
+    )
+
+
+class Searched(Expression):
+    """SQL over the searched table's own columns, ``{table}`` standing for the table's alias in
+    the query (so that it stays right inside a subquery, where Django renames the table)."""
+
+    def __init__(self, sql, params, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params, self.alias = sql, params, None
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        return self.sql.replace("{table}", table), list(self.params)
+
+
+def _postgresql(candidates, groups, limit, offset):
+    """The first WINDOW + 1 matches in table order (through the GIN index, or reading the table
+    when the words are everywhere: either way it stops there), ranked and counted in one query;
+    then the page's rows with their organisation and category, by primary key."""
+    vector = VECTORS[candidates.model._meta.db_table]
+    prefix = _tsquery(groups)
+    exact = " | ".join(w.rstrip("=") for g in groups for w in g)
+    rank = Searched(
+        f"ts_rank({vector}, to_tsquery('simple', %s))"
+        f" + ts_rank({vector}, to_tsquery('simple', %s))",
+        [prefix, exact],
+        FloatField(),
+    )
+    window = (
+        candidates.filter(
+            Searched(f"{vector} @@ to_tsquery('simple', %s)", [prefix], BooleanField())
+        )
+        .order_by()
+        .annotate(search_rank=rank)
+        .values_list("pk", "search_rank")[: WINDOW + 1]
+    )
+    sql, params = window.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.*, count(*) OVER () FROM ({sql}) w "  # noqa: S608
+            "ORDER BY 2 DESC, 1 DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return [], (window.count() if offset else 0)
+    found = _shaped(candidates.model.objects.filter(pk__in=[row[0] for row in rows])).in_bulk()
+    return [found[row[0]] for row in rows if row[0] in found], rows[0][2]
+
+
+def _close_postgresql(table, word) -> list[str]:
+    """The indexed words sharing trigrams with ``word`` (the GIN trigram index of the
+    vocabulary), most similar first. Short words share few trigrams even with one typo
+    ('miel', 'mial': 0.25), hence the lower threshold for them."""
+    threshold = 0.3 if len(word) > 5 else 0.15
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+        )
+        cursor.execute(
+            f"SELECT word FROM {WORDS[table]} WHERE word %% %s "  # noqa: S608
+            "ORDER BY similarity(word, %s) DESC, word LIMIT 50",
+            [word, word],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- SQLite -----------------------------------------------------------------------------------
+
+
+def _fts_match(groups) -> str:
+    return " AND ".join(
+        "(" + " OR ".join(f'"{w[:-1]}"' if w.endswith("=") else f'"{w}"*' for w in g) + ")"
+        for g in groups
+    )
+
+
+def _sqlite(candidates, groups, limit, offset):
+    """The FTS5 table joined to the searched one, ranked by bm25 (all matches: SQLite holds
+    small catalogues), counted up to WINDOW + 1."""
+    table = candidates.model._meta.db_table
+    fts = f"{table}_fts"
+    matches = candidates.extra(  # noqa: S610 - the way to join an FTS5 table and rank by bm25
+        tables=[fts],
+        where=[f'"{fts}"."rowid" = "{table}"."id"', f'"{fts}" MATCH %s'],
+        params=[_fts_match(groups)],
+        select={"search_rank": f'bm25("{fts}")'},
+    )
+    count = matches.order_by().values("pk")[: WINDOW + 1].count()
+    if not count or offset > WINDOW:
+        return [], count
+    results = list(_shaped(matches).order_by("search_rank", "-pk")[offset : offset + limit])
+    return results, count
+
+
+def _close_sqlite(table, word) -> list[str]:
+    """The indexed words starting with the same letter (after the Arabic article)."""
+    stem = word[:3] if word.startswith("ال") else word[:1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT term FROM "{table}_fts_vocab" WHERE term >= %s AND term < %s',  # noqa: S608
+            [stem, stem + "\U0010ffff"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- Columns, tables, indexes and triggers (migration 0003_search) ------------------------------
+
+
+POSTGRESQL_SETUP = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    # Products: a stored tsvector (ranking reads it instead of parsing the text again).
+    "ALTER TABLE catalogue_product ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
+    "CREATE INDEX IF NOT EXISTS catalogue_product_search_vector "
+    "ON catalogue_product USING gin (search_vector)",
+    # Organisations, a small table: an expression index.
+    "CREATE INDEX IF NOT EXISTS registry_organisation_search_vector ON registry_organisation "
+    "USING gin (to_tsvector('simple'::regconfig, search_text))",
+    # The vocabularies, for typos: every word of the texts, with a trigram index.
+    "CREATE TABLE IF NOT EXISTS catalogue_product_words (word text PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS catalogue_organisation_words (word text PRIMARY KEY)",
+    "CREATE INDEX IF NOT EXISTS catalogue_product_words_trgm "
+    "ON catalogue_product_words USING gin (word gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS catalogue_organisation_words_trgm "
+    "ON catalogue_organisation_words USING gin (word gin_trgm_ops)",
+    # Kept by statement triggers; words are added in order, so that two transactions adding
+    # the same new words cannot deadlock. Words no longer used stay: a correction to one finds
+    # nothing, which is what the typo would have found.
+    """CREATE OR REPLACE FUNCTION catalogue_search_words() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        EXECUTE format(
+            'INSERT INTO %I (word) SELECT DISTINCT w FROM new_rows, '
+            'unnest(tsvector_to_array(to_tsvector(''simple''::regconfig, new_rows.search_text))) '
+            'AS w ORDER BY w ON CONFLICT (word) DO NOTHING',
+            TG_ARGV[0]);
+        RETURN NULL;
+    END $$""",
+    *(
+        f"CREATE OR REPLACE TRIGGER {words}_{event.lower()} AFTER {event} ON {table} "
+        f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION catalogue_search_words('{words}')"
+        for table, words in WORDS.items()
+        for event in ("INSERT", "UPDATE")
+    ),
+    *(
+        f"INSERT INTO {words} (word) SELECT DISTINCT w FROM {table}, "  # noqa: S608
+        f"unnest(tsvector_to_array(to_tsvector('simple'::regconfig, search_text))) AS w "
+        f"ON CONFLICT (word) DO NOTHING"
+        for table, words in WORDS.items()
+    ),
+]
+
+POSTGRESQL_TEARDOWN = [
+    *(
+        f"DROP TRIGGER IF EXISTS {words}_{event} ON {table}"
+        for table, words in WORDS.items()
+        for event in ("insert", "update")
+    ),
+    "DROP FUNCTION IF EXISTS catalogue_search_words()",
+    "DROP TABLE IF EXISTS catalogue_product_words",
+    "DROP TABLE IF EXISTS catalogue_organisation_words",
+    "DROP INDEX IF EXISTS registry_organisation_search_vector",
+    "ALTER TABLE catalogue_product DROP COLUMN IF EXISTS search_vector",
+]
+
+
+def sqlite_setup(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    delete = f"INSERT INTO {fts}({fts}, rowid, search_text) "  # noqa: S608
+    delete += "VALUES ('delete', old.id, old.search_text);"
+    insert = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text);"  # noqa: S608
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, content='{table}', "
+        f"content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='2 3')",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts}_vocab USING fts5vocab({fts}, 'row')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF search_text ON {table} "
+        f"BEGIN {delete} {insert} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # noqa: S608
+    ]
+
+
+def sqlite_teardown(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    return [
+        *(f"DROP TRIGGER IF EXISTS {fts}_{event}" for event in ("insert", "delete", "update")),
+        f"DROP TABLE IF EXISTS {fts}_vocab",
+        f"DROP TABLE IF EXISTS {fts}",
+    ]
+
+
+def install(schema_editor):
+    """Run by migration 0003_search; nothing on databases other than these two."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = POSTGRESQL_SETUP
+    elif vendor == "sqlite":
+        statements = [s for table in VECTORS for s in sqlite_setup(table)]
+    else:
+        return
+    for statement in statements:
+        schema_editor.execute(statement, params=None)
+
+
+def uninstall(schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = POSTGRESQL_TEARDOWN
+    elif vendor == "sqlite":
+        statements = [s for table in VECTORS for s in sqlite_teardown(table)]
+    else:
+        return
+    for statement in statements:
+        schema_editor.execute(statement, params=None)
+
+
+_checked = set()
+
+
+def _ensure_sqlite_index(table):
+    """Puts back the triggers that rebuilding the table (a later migration) dropped."""
+    key = (connection.settings_dict["NAME"], table)
+    if key in _checked:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+            "AND name LIKE %s",
+            [table, f"{table}_fts_%"],
+        )
+        if cursor.fetchone()[0] < 3:
+            for statement in sqlite_setup(table):
+                cursor.execute(statement)
+    _checked.add(key)

@@ -154,7 +154,6 @@ def configure(data_dir: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "maarid.settings",
         "LOG_LEVEL": "ERROR",
     }
-    env.pop("REDIS_URL", None)
     os.environ.update(env)
     os.environ.pop("REDIS_URL", None)
     return dict(os.environ)
@@ -342,19 +341,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env, port):
+def start_server(env, port, log_path):
+    """``maarid serve --workers 2`` in a session of its own (so that the watchdog can end it
+    with its children); what it prints goes to a file, shown if it fails."""
     command = [str(ROOT / ".venv" / "bin" / "maarid"), "serve", "--workers", str(WORKERS)]
     command += ["--port", str(port)]
-    server = subprocess.Popen(  # noqa: S603
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with open(log_path, "wb") as output:
+        server = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
+            log(Path(log_path).read_text(errors="replace")[-3000:])
             raise SystemExit(f"maarid serve stopped (exit code {server.returncode})")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -469,11 +473,13 @@ def main():
 
         connections.close_all()
         port = free_port()
-        server = start_server(env, port)
+        server = start_server(env, port, Path(data_dir) / "serve.log")
         log(f"maarid serve --workers {WORKERS} answers on port {port}")
         for target in args.targets.split(","):
             result = run_clients(port, target, load_queries, args.warm_up, args.seconds)
             print(json.dumps(result), flush=True)
+            if result["errors"]:
+                log(Path(data_dir, "serve.log").read_text(errors="replace")[-3000:])
     finally:
         if server is not None:
             stop_server(server)

@@ -47,12 +47,17 @@ def make_user(username, **extra):
 
 
 def ensure_places():
-    """Places come from a data migration, but transactional tests flush them: reload."""
+    """Places, categories and labels come from data migrations, but transactional tests flush
+    them: reload."""
+    from maarid.catalogue.models import Category, Label
+    from maarid.catalogue.taxonomy import load as load_taxonomy
     from maarid.registry.models import Region
     from maarid.registry.places import load_places
 
     if not Region.objects.exists():
         load_places()
+    if not Category.objects.exists():
+        load_taxonomy(Category, Label)
 
 
 def make_organisation(**fields):

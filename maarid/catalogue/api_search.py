@@ -2,7 +2,6 @@
 
 from typing import Literal
 
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from maarid.core.money import to_money
@@ -82,7 +81,7 @@ def _organisation(o) -> dict:
     }
 
 
-@router.get("", response=SearchOut, summary=str(_("Search products and exhibitors")))
+@router.get("", response=SearchOut, summary="Search products and exhibitors")
 def search(request, params: Query[SearchParams]):
     """Products (by default) or exhibiting organisations, best match first, 20 a page. Arabic
     and French spellings are normalised; every word is a prefix; a typo is tolerated."""

@@ -17,8 +17,11 @@ PostgreSQL (production and CI)
     table, use an expression index. Rank: ts_rank of the prefix query plus ts_rank of the exact
     words, so "زيت" ranks the oils above the olives (زيتون) that only share the prefix.
     Ranking every match of a word found in half the catalogue ("تقليدي", "huile") would cost
-    tens of milliseconds, so the matches ranked are at most the newest ``WINDOW`` (1,000):
-    ``total`` is then 1,000 and ``Found.more`` says there are more — refine the query.
+    tens of milliseconds on 100,000 products, so at most ``WINDOW`` (300) matches are ranked:
+    the first ones in table order, which PostgreSQL finds by the GIN index, or for a word that
+    is everywhere by reading the table until it has them (a fraction of a millisecond). The
+    count stops there too: ``total`` is 300 and ``Found.more`` says there are more (the page
+    asks for another word). Pages go as far as 300 results.
 
     Typos: when nothing matches, each word of four letters or more is looked up by trigram
     similarity (pg_trgm, ``%``, a GIN ``gin_trgm_ops`` index) in the vocabulary of the indexed
@@ -73,7 +76,7 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 class Found:
     results: list
     total: int  # at most WINDOW
-    more: bool = False  # more than WINDOW matched: only the newest WINDOW were ranked
+    more: bool = False  # more than WINDOW matched: only the first WINDOW were ranked
     fuzzy: bool = False  # found by typo tolerance, not by the words as typed
 
 
@@ -83,7 +86,7 @@ def search(query, *, kind="products", edition=None, limit=PAGE_SIZE, offset=0):
     Products are the active ones; organisations, those exhibiting (not withdrawn) at an edition
     open to the public. ``edition`` (an Edition or its id) keeps those of one edition. Each
     result carries ``exhibitor_url``: its organisation's page at that edition, or at the latest
-    one it exhibited at, or None. ``total`` stops at WINDOW (1,000).
+    one it exhibited at, or None. ``total`` stops at WINDOW (300).
     """
     found = find(query, kind=kind, edition=edition, limit=limit, offset=offset)
     return found.results, found.total
@@ -97,6 +100,7 @@ def find(query, *, kind="products", edition=None, limit=PAGE_SIZE, offset=0) -> 
     groups = parse(query)
     if not groups:
         return Found([], 0)
+    limit = max(0, min(limit, WINDOW - offset))  # no further than the matches counted
     edition_id = getattr(edition, "pk", edition)
     candidates = _candidates(kind, edition_id)
     table = candidates.model._meta.db_table
@@ -142,21 +146,25 @@ def variants(word: str) -> list[str]:
 
 
 def corrections(table, groups) -> list[list[str]]:
-    """Each word of four letters or more, with the indexed words one edit away (two for words
-    longer than five letters) added as whole-word alternatives."""
+    """Each word of four letters or more (with and without the Arabic article), with the
+    indexed words one edit away (two for words longer than five letters) added as whole-word
+    alternatives."""
     close = _close_postgresql if connection.vendor == "postgresql" else _close_sqlite
     result = []
     for group in groups:
-        word = group[0]
-        if len(word) < 4:
-            result.append(group)
-            continue
-        limit = 1 if len(word) <= 5 else 2
-        found = [
-            f"{term}="
-            for term in close(table, word)
-            if term != word and abs(len(term) - len(word)) <= limit and edits(word, term) <= limit
-        ]
+        found = []
+        for word in group:
+            if len(word) < 4:
+                continue
+            limit = 1 if len(word) <= 5 else 2
+            found += [
+                f"{term}="
+                for term in close(table, word)
+                if term not in group
+                and f"{term}=" not in found
+                and abs(len(term) - len(word)) <= limit
+                and edits(word, term, limit) <= limit
+            ]
         result.append(group + found[:10])
     return result
 
@@ -314,17 +322,18 @@ def _postgresql(candidates, groups, limit, offset):
             [*params, limit, offset],
         )
         rows = cursor.fetchall()
-    if not rows:
-        return [], (window.count() if offset else 0)
+    if not rows:  # nothing matches, or the page is past the end: count then
+        return [], (window.count() if offset or not limit else 0)
     found = _shaped(candidates.model.objects.filter(pk__in=[row[0] for row in rows])).in_bulk()
     return [found[row[0]] for row in rows if row[0] in found], rows[0][2]
 
 
 def _close_postgresql(table, word) -> list[str]:
     """The indexed words sharing trigrams with ``word`` (the GIN trigram index of the
-    vocabulary), most similar first. Short words share few trigrams even with one typo
-    ('miel', 'mial': 0.25), hence the lower threshold for them."""
-    threshold = 0.3 if len(word) > 5 else 0.15
+    vocabulary), most similar first. The thresholds are low because one typo costs a short
+    word many of its trigrams ('miel', 'mial': 0.25; 'safran', 'safarn': 0.27); the edit
+    distance then keeps the close ones."""
+    threshold = 0.15 if len(word) <= 5 else 0.2
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
@@ -359,7 +368,7 @@ def _sqlite(candidates, groups, limit, offset):
         select={"search_rank": f'bm25("{fts}")'},
     )
     count = matches.order_by().values("pk")[: WINDOW + 1].count()
-    if not count or offset > WINDOW:
+    if not count or not limit:
         return [], count
     results = list(_shaped(matches).order_by("search_rank", "-pk")[offset : offset + limit])
     return results, count

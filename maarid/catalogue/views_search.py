@@ -3,6 +3,7 @@
 from django import forms
 from django.shortcuts import render
 
+from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Sector
 
 from . import search as engine
@@ -41,6 +42,7 @@ def search(request):
             "query": query,
             "kind": kind,
             "edition": edition,
+            "edition_shown": edition and Edition.objects.public().filter(pk=edition).first(),
             "found": found,
             "page": {
                 "number": number,

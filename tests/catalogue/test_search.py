@@ -9,6 +9,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from maarid.catalogue import search as engine
 from maarid.catalogue.models import Product
@@ -89,6 +92,7 @@ TYPOS = [
     ("fromagge chevre", "Fromage de chèvre affiné"),
     ("babouchs", "Babouches brodées"),
     ("تالوبن", "Safran de Taliouine"),
+    ("زيت اركن", "Huile d'argan alimentaire"),  # without the article, and misspelt
 ]
 
 
@@ -141,7 +145,7 @@ def test_nothing_found(catalogue, query):
 
 def test_query_syntax_is_only_words(catalogue):
     """Characters that mean something to to_tsquery or to FTS5 are only separators."""
-    for query in ["argan:*", 'argan" "', "(argan) & !x", "argan*", "NEAR(argan)", "argan -miel"]:
+    for query in ["argan:*", 'argan" "', "(argan) & !x", "argan*", "-argan", "argan^", "{argan}"]:
         assert "Huile d'argan alimentaire" in names(query)
 
 
@@ -335,6 +339,17 @@ def test_the_page_says_when_nothing_is_found_and_when_spelling_was_forgiven(cata
     assert found.fuzzy and found.total == 1
 
 
+def test_the_page_for_one_edition(catalogue, exhibiting, other_cooperative, client):
+    make_product(other_cooperative, name_fr="Huile d'argan cosmétique")
+    page = client.get("/fr/search/", {"q": "argan", "edition": exhibiting.edition_id})
+    assert [p.name_fr for p in page.context["found"].results] == ["Huile d'argan alimentaire"]
+    html = page.content.decode()
+    with translation.override("fr"):
+        scope = gettext("Only the exhibitors of %(edition)s.")
+    assert scope % {"edition": escape(exhibiting.edition.name_fr)} in html
+    assert f'name="edition" value="{exhibiting.edition_id}"' in html
+
+
 def test_the_page_without_a_query(client, db):
     page = client.get("/en/search/")
     assert page.status_code == 200
@@ -388,6 +403,12 @@ def test_the_api_for_exhibitors_and_pages(exhibitors, edition):
     assert data["results"][0]["organisation_kind"] == "cooperative"
     beyond = client.get("/api/v1/search", {"q": "amal", "kind": "organisations", "page": 3})
     assert beyond.json()["results"] == [] and beyond.json()["count"] == 1
+
+
+def test_the_api_is_described(db):
+    schema = Client().get("/api/openapi.json").json()
+    assert "/api/v1/search" in schema["paths"]
+    assert "security" not in schema["paths"]["/api/v1/search"]["get"]  # public
 
 
 def test_the_api_refuses_what_it_does_not_know(db):

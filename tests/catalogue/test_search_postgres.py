@@ -1,0 +1,204 @@
+"""Search on PostgreSQL: full-text search with prefixes, trigram typo tolerance, the indexes.
+
+These run (never skip) in the PostgreSQL run; without pg_trgm, the generated column or the
+indexes they fail. ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/maarid_ci
+.venv/bin/pytest -q -m postgres tests/catalogue/test_search_postgres.py``
+"""
+
+import pytest
+from django.db import connection, transaction
+
+from maarid.catalogue import search as engine
+from tests.catalogue.conftest import category, make_product
+from tests.catalogue.test_search import CATALOGUE, FOUND, TYPOS
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def catalogue(exhibiting):
+    return {
+        name_fr: make_product(
+            exhibiting.organisation, name_fr=name_fr, name_ar=name_ar, category=category(slug)
+        )
+        for name_fr, name_ar, slug in CATALOGUE
+    }
+
+
+def names(query, **kwargs):
+    return [p.name_fr for p in engine.search(query, **kwargs)[0]]
+
+
+def rows(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def test_this_run_is_on_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize(("query", "expected"), FOUND)
+def test_spellings_find_the_product(catalogue, query, expected):
+    assert expected in names(query)
+
+
+@pytest.mark.parametrize(("query", "expected"), TYPOS)
+def test_trigram_typo_tolerance(catalogue, query, expected):
+    found = engine.find(query)
+    assert expected in [p.name_fr for p in found.results]
+    assert found.fuzzy
+
+
+def test_typo_candidates_come_from_the_trigram_index_of_the_words(catalogue):
+    assert "argan" in engine._close_postgresql("catalogue_product", "arganne")
+    assert "الاركان" in engine._close_postgresql("catalogue_product", "الاركن")
+    assert engine.corrections("catalogue_product", [["arganne"]]) == [["arganne", "argan="]]
+
+
+def test_exact_words_rank_above_longer_words_sharing_the_prefix(catalogue):
+    """زيت (oil) is the beginning of زيتون (olives): the oils come first."""
+    olives = make_product(
+        catalogue["Miel de thym"].organisation,
+        name_fr="Olives vertes cassées",
+        name_ar="زيتون أخضر مرضوض",
+        category=category("conserves"),
+    )
+    found = names("زيت")
+    assert found.index(olives.name_fr) > found.index("Huile d'argan alimentaire")
+    assert found.index(olives.name_fr) > found.index("Huile d'olive vierge extra")
+
+
+def test_the_words_table_follows_inserts_and_updates(catalogue):
+    product = catalogue["Miel de thym"]
+    product.name_fr = "Miel d'euphorbe"
+    product.save()
+    words = {w for (w,) in rows("SELECT word FROM catalogue_product_words")}
+    assert {"euphorbe", "thym", "عسل", "الزعتر"} <= words
+    found = engine.find("euforbe")
+    assert [p.name_fr for p in found.results] == ["Miel d'euphorbe"] and found.fuzzy
+
+
+def test_the_generated_vector_follows_the_text(catalogue):
+    [(vector,)] = rows(
+        "SELECT search_vector::text FROM catalogue_product WHERE id = %s",
+        [catalogue["Huile d'argan alimentaire"].pk],
+    )
+    assert "'argan'" in vector and "'الاركان'" in vector
+
+
+def test_pg_trgm_is_installed():
+    assert rows("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'") == [("pg_trgm",)]
+
+
+@pytest.mark.parametrize(
+    ("table", "index", "definition"),
+    [
+        ("catalogue_product", "catalogue_product_search_vector", "USING gin (search_vector)"),
+        (
+            "registry_organisation",
+            "registry_organisation_search_vector",
+            "USING gin (to_tsvector('simple'::regconfig, search_text))",
+        ),
+        (
+            "catalogue_product_words",
+            "catalogue_product_words_trgm",
+            "USING gin (word gin_trgm_ops)",
+        ),
+        (
+            "catalogue_organisation_words",
+            "catalogue_organisation_words_trgm",
+            "USING gin (word gin_trgm_ops)",
+        ),
+    ],
+)
+def test_the_indexes_exist(table, index, definition):
+    [(indexdef,)] = rows(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s", [table, index]
+    )
+    assert definition in indexdef
+
+
+def plan(sql, params):
+    """The plan PostgreSQL makes when it may not read the whole table (the test tables are too
+    small for an index to pay): proves the query's expression is the indexed one."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_product_search_uses_the_full_text_index(catalogue):
+    [match] = [
+        q for q in _captured(lambda: engine.search("huile argan")) if "@@ to_tsquery" in q["sql"]
+    ]
+    assert "catalogue_product_search_vector" in plan(match["sql"], ())
+
+
+def test_organisation_search_uses_the_full_text_index(exhibiting):
+    [match] = [
+        q
+        for q in _captured(lambda: engine.search("amal", kind="organisations"))
+        if "@@ to_tsquery" in q["sql"]
+    ]
+    assert "registry_organisation_search_vector" in plan(match["sql"], ())
+
+
+def test_typo_lookup_uses_the_trigram_index(catalogue):
+    """With a large vocabulary: below some tens of thousands of words, reading them all is
+    cheaper, and PostgreSQL does that."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO catalogue_product_words SELECT substr(md5(n::text), 1, 8) "
+            "FROM generate_series(1, 150000) AS n ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("ANALYZE catalogue_product_words")
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
+        cursor.execute(
+            "EXPLAIN SELECT word FROM catalogue_product_words WHERE word %% %s", ["arganne"]
+        )
+        assert "catalogue_product_words_trgm" in "\n".join(r[0] for r in cursor.fetchall())
+        assert "argan" in engine._close_postgresql("catalogue_product", "arganne")
+
+
+def _captured(run):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return queries.captured_queries
+
+
+def test_the_count_stops_at_the_window(catalogue, monkeypatch):
+    monkeypatch.setattr(engine, "WINDOW", 4)
+    found = engine.find("de")
+    assert found.total == 4 and found.more and len(found.results) == 4
+
+
+def test_the_page_and_the_api_on_postgresql(catalogue, client):
+    page = client.get("/ar/search/", {"q": "huile d'arganne"})
+    assert page.status_code == 200 and "زيت الأركان الغذائي" in page.content.decode()
+    data = client.get("/api/v1/search", {"q": "زيت الاركان"}).json()
+    assert [r["name_fr"] for r in data["results"]] == ["Huile d'argan alimentaire"]
+
+
+def test_many_products_from_bulk_create(exhibiting):
+    """The statement triggers keep the words of a bulk load (as the benchmark makes)."""
+    from maarid.catalogue.models import Product, search_text
+
+    products = []
+    for n in range(50):
+        product = Product(
+            organisation=exhibiting.organisation,
+            name_fr=f"Tapis zemmour {n}",
+            name_ar="زربية زمور",
+            category=category("tissage-tapis"),
+            slug=f"tapis-zemmour-{n}",
+        )
+        product.search_text = search_text(product)
+        products.append(product)
+    Product.objects.bulk_create(products)
+    assert engine.search("زربيه زمور")[1] == 50
+    assert engine.find("zemour").total == 50
+    assert make_product(exhibiting.organisation, name_fr="Tapis 2").pk

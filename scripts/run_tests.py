@@ -1,9 +1,9 @@
 """Runs the whole test suite once, as `make test` does.
 
-On PostgreSQL when MAARID_TEST_DATABASE_URL is set (every test, the PostgreSQL-only ones
-included), else on SQLite (the PostgreSQL-only tests left out). The tests marked `redis` run in
-a second pytest process with REDIS_URL set, because the cache and task backends are chosen when
-the settings load.
+On PostgreSQL when MAARID_TEST_DATABASE_URL is set (the PostgreSQL-only tests included, the
+SQLite-only ones left out), else on SQLite (the PostgreSQL-only tests left out). The tests
+marked `redis` run in a second pytest process with REDIS_URL set, because the cache and task
+backends are chosen when the settings load.
 """
 
 import os
@@ -28,7 +28,7 @@ def main():
     database = os.environ.get("MAARID_TEST_DATABASE_URL")
     if database:
         env["DATABASE_URL"] = database
-        markers = "not redis"
+        markers = "not redis and not sqlite"
         print(f"Tests on PostgreSQL ({database})", flush=True)
     else:
         env.pop("DATABASE_URL", None)

@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import translation
@@ -23,7 +22,6 @@ from tests.conftest import make_organisation
 
 pytestmark = pytest.mark.django_db
 
-SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 # A small catalogue: (French, Arabic, category).
 CATALOGUE = [

@@ -86,6 +86,10 @@ EDITIONS = [
         "city_id": "01.571.01.11",  # Tétouan
         "venue_fr": "Place de la Wilaya",
         "venue_ar": "ساحة الولاية",
+        "directions_fr": "Au centre de Tétouan, à côté de la wilaya. Taxis et bus urbains jusqu'à "
+        "la place Moulay El Mehdi, puis cinq minutes à pied ; parking public avenue Mohammed V.",
+        "directions_ar": "وسط مدينة تطوان بجوار مقر الولاية. سيارات الأجرة والحافلات الحضرية حتى "
+        "ساحة مولاي المهدي ثم خمس دقائق مشيا؛ موقف عمومي للسيارات بشارع محمد الخامس.",
         "area_m2": 5000,
         "starts_on": datetime.date(2024, 5, 31),
         "ends_on": datetime.date(2024, 6, 9),

@@ -19,6 +19,8 @@ class EditionForm(forms.ModelForm):
             "venue_ar",
             "venue_fr",
             "area_m2",
+            "directions_ar",
+            "directions_fr",
             "starts_on",
             "ends_on",
             "opens_at",
@@ -32,6 +34,8 @@ class EditionForm(forms.ModelForm):
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "directions_ar": forms.Textarea(attrs={"dir": "rtl", "lang": "ar", "rows": 3}),
+            "directions_fr": forms.Textarea(attrs={"lang": "fr", "rows": 3}),
             "venue_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "slogan_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
         }

@@ -140,6 +140,8 @@ class Edition(Bilingual, models.Model):
     ends_on = models.DateField(_("last day"))
     opens_at = models.TimeField(_("opens at"), default=usual_opening)
     closes_at = models.TimeField(_("closes at"), default=usual_closing)
+    directions_ar = models.TextField(_("how to get there, in Arabic"), blank=True)
+    directions_fr = models.TextField(_("how to get there, in French"), blank=True)
     slogan_ar = models.CharField(_("slogan in Arabic"), max_length=300, blank=True)
     slogan_fr = models.CharField(_("slogan in French"), max_length=300, blank=True)
     status = models.CharField(
@@ -178,6 +180,19 @@ class Edition(Bilingual, models.Model):
     @property
     def venue(self):
         return self.localised("venue")
+
+    @property
+    def directions(self):
+        return self.localised("directions")
+
+    @property
+    def map_url(self):
+        """The venue on OpenStreetMap (a link out: no map is embedded, the fair's network is
+        often poor)."""
+        from urllib.parse import quote
+
+        place = ", ".join(filter(None, [self.venue_fr, self.city.name_fr, "Maroc"]))
+        return f"https://www.openstreetmap.org/search?query={quote(place)}"
 
     @property
     def days(self):

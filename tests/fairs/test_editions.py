@@ -210,3 +210,12 @@ def test_another_regions_organiser_cannot_change_the_team(other_organiser, organ
         ).status_code
         == 403
     )
+
+
+def test_the_edition_page_says_how_to_get_there(client, edition):
+    edition.directions_fr = "Bus 12 jusqu'à la place Moulay El Mehdi."
+    edition.save()
+    with translation.override("fr"):
+        page = client.get(edition.get_absolute_url()).content.decode()
+    assert "Bus 12 jusqu&#x27;à la place Moulay El Mehdi." in page
+    assert "openstreetmap.org/search?query=Place%20de%20la%20Wilaya" in page

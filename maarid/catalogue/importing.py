@@ -39,6 +39,7 @@ from maarid.registry.importing import (
     _integer,
     _Outcome,
     _text,
+    map_columns,
     read_table,
 )
 
@@ -215,27 +216,8 @@ class _Checker:
 
     def check(self, header_row, headers, rows) -> ProductReport:
         report = ProductReport(edition=self.edition)
-        columns = {}  # field -> position in the row
-        for position, header in enumerate(headers):
-            if not header:
-                continue
-            name = self.headers.get(normalise(header))
-            if name is None:
-                report.problems.append(
-                    Problem(header_row, header, _("Unknown column: it is ignored."), error=False)
-                )
-            elif name in columns:
-                report.problems.append(
-                    Problem(
-                        header_row,
-                        header,
-                        _("This column repeats the column “%(column)s”: it is ignored.")
-                        % {"column": headers[columns[name]]},
-                        error=False,
-                    )
-                )
-            else:
-                columns[name] = position
+        columns, problems = map_columns(header_row, headers, self.headers)
+        report.problems += problems
         self.titles = {name: headers[i] for name, i in columns.items()}  # as written
         if missing := self._missing(columns):
             report.problems += [Problem(header_row, "", message) for message in missing]

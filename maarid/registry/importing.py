@@ -370,6 +370,33 @@ def _csv_rows(text: str):
         yield numbered
 
 
+def map_columns(header_row, headers, known: dict) -> tuple[dict, list]:
+    """Which field each column holds (``known`` maps normalised header names to fields), with
+    warnings for unknown and repeated columns. Shared by every spreadsheet import."""
+    columns, problems = {}, []  # field -> position in the row
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        name = known.get(normalise(header))
+        if name is None:
+            problems.append(
+                Problem(header_row, header, _("Unknown column: it is ignored."), error=False)
+            )
+        elif name in columns:
+            problems.append(
+                Problem(
+                    header_row,
+                    header,
+                    _("This column repeats the column “%(column)s”: it is ignored.")
+                    % {"column": headers[columns[name]]},
+                    error=False,
+                )
+            )
+        else:
+            columns[name] = position
+    return columns, problems
+
+
 # Checking rows ---------------------------------------------------------------------------
 
 
@@ -411,27 +438,8 @@ class _Checker:
 
     def check(self, header_row, headers, rows, progress=None) -> ImportReport:
         report = ImportReport()
-        columns = {}  # field -> position in the row
-        for position, header in enumerate(headers):
-            if not header:
-                continue
-            name = self.headers.get(normalise(header))
-            if name is None:
-                report.problems.append(
-                    Problem(header_row, header, _("Unknown column: it is ignored."), error=False)
-                )
-            elif name in columns:
-                report.problems.append(
-                    Problem(
-                        header_row,
-                        header,
-                        _("This column repeats the column “%(column)s”: it is ignored.")
-                        % {"column": headers[columns[name]]},
-                        error=False,
-                    )
-                )
-            else:
-                columns[name] = position
+        columns, problems = map_columns(header_row, headers, self.headers)
+        report.problems += problems
         self.titles = {name: headers[i] for name, i in columns.items()}  # as written
         if missing := self._missing(columns):
             report.problems += [Problem(header_row, "", message) for message in missing]

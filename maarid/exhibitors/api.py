@@ -41,7 +41,6 @@ from .models import (
     RequiredDocument,
     Review,
     Score,
-    SectorQuota,
 )
 
 router = Router(tags=["exhibitors"])
@@ -494,8 +493,6 @@ def put_call(request, series: str, number: int, payload: CallIn):
     fields["eligible_kinds"] = [str(k) for k in fields["eligible_kinds"]]
     fields["eligible_sectors"] = [str(s) for s in fields["eligible_sectors"]]
     quotas = payload.sector_quotas
-    if quotas is not None and len({q.sector for q in quotas}) != len(quotas):
-        raise ValidationError({"sector_quotas": _("Give each sector once.")})
     with acting_as(request.user), transaction.atomic():
         call = Call.objects.filter(edition=edition).first()
         if call is None:
@@ -505,22 +502,10 @@ def put_call(request, series: str, number: int, payload: CallIn):
                 setattr(call, name, value)
             call, status = services.save_call(request.user, call), 200
         if quotas is not None:
-            _replace_quotas(call, quotas)
+            services.replace_sector_quotas(
+                request.user, call, [(q.sector, q.minimum, q.maximum) for q in quotas]
+            )
     return Status(status, call)
-
-
-def _replace_quotas(call: Call, quotas: list[QuotaIn]):
-    kept = []
-    for q in quotas:
-        quota = SectorQuota.objects.filter(call=call, sector=q.sector).first() or SectorQuota(
-            call=call, sector=q.sector
-        )
-        quota.minimum, quota.maximum = q.minimum, q.maximum
-        quota.full_clean()
-        quota.save()
-        kept.append(quota.pk)
-    for stale in call.sector_quotas.exclude(pk__in=kept):
-        stale.delete()  # one by one, so the audit trail records each
 
 
 # --- Applications -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .models import (
     RequiredDocument,
     Review,
     Score,
+    SectorQuota,
     SelectionRun,
 )
 
@@ -73,6 +74,25 @@ def save_call(actor, call: Call, formsets=()) -> Call:
         formset.instance = call
         formset.save()
     return call
+
+
+@transaction.atomic
+def replace_sector_quotas(actor, call: Call, quotas: list[tuple[str, int | None, int | None]]):
+    """Replaces the call's sector quotas with ``(sector, minimum, maximum)`` rows."""
+    access.require_organiser(actor, call.edition.series_id)
+    if len({sector for sector, _min, _max in quotas}) != len(quotas):
+        raise ValidationError({"sector_quotas": _("Give each sector once.")})
+    kept = []
+    for sector, minimum, maximum in quotas:
+        quota = call.sector_quotas.filter(sector=sector).first() or SectorQuota(
+            call=call, sector=sector
+        )
+        quota.minimum, quota.maximum = minimum, maximum
+        quota.full_clean()
+        quota.save()
+        kept.append(quota.pk)
+    for stale in call.sector_quotas.exclude(pk__in=kept):
+        stale.delete()  # one by one, so the audit trail records each
 
 
 def may_apply_for(user, call: Call) -> list:

@@ -35,12 +35,12 @@ from maarid.registry.importing import (
     ARABIC_LETTER,
     LANGUAGES,
     ImportFileError,
+    Outcome,
     Problem,
-    _integer,
-    _Outcome,
-    _text,
+    integer_cell,
     map_columns,
     read_table,
+    text_cell,
 )
 
 from . import services
@@ -108,7 +108,7 @@ class Item:
 
 
 @dataclass
-class ProductReport(_Outcome):
+class ProductReport(Outcome):
     items: list = field(default_factory=list)  # the rows without errors
     problems: list = field(default_factory=list)
     rows: int = 0
@@ -313,8 +313,8 @@ class _Checker:
 
     def _names(self, cells) -> list[str]:
         """The row's names as typed (normalised): French first, then Arabic."""
-        name_fr, name_ar = _text(cells.get("name_fr")), _text(cells.get("name_ar"))
-        plain = _text(cells.get("name"))
+        name_fr, name_ar = text_cell(cells.get("name_fr")), text_cell(cells.get("name_ar"))
+        plain = text_cell(cells.get("name"))
         if plain and ARABIC_LETTER.search(plain):
             name_ar = name_ar or plain
         elif plain:
@@ -324,7 +324,7 @@ class _Checker:
     def _set(self, item, name, value):
         product = item.product
         if name in BILINGUAL:
-            text = _text(value)
+            text = text_cell(value)
             arabic, french = BILINGUAL[name]
             target = arabic if ARABIC_LETTER.search(text) else french
             if text and not (getattr(product, target) and f"{target}" in self.titles):
@@ -340,10 +340,10 @@ class _Checker:
         elif name == "stock":
             item.stock = _stock(value)
         else:
-            setattr(product, name, _text(value))
+            setattr(product, name, text_cell(value))
 
     def _category(self, value) -> Category:
-        text = _text(value)
+        text = text_cell(value)
         if not text:
             raise ValidationError(_("This cell must be filled in."))
         category = self.categories.get(normalise(text))
@@ -361,7 +361,7 @@ class _Checker:
 
     def _labels(self, value) -> list:
         found, unknown = [], []
-        for part in LABEL_SEPARATORS.split(_text(value)):
+        for part in LABEL_SEPARATORS.split(text_cell(value)):
             if not part.strip():
                 continue
             label = self.labels.get(normalise(part))
@@ -380,7 +380,7 @@ class _Checker:
         return found
 
     def _unit(self, value, current) -> str:
-        text = _text(value)
+        text = text_cell(value)
         if not text:
             return current or Unit.PIECE
         if (code := self.units.get(normalise(text))) is None:
@@ -416,7 +416,7 @@ def _price(value) -> Decimal | None:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         amount = Decimal(str(value))
     else:
-        text = CURRENCY.sub("", _text(value)).replace("\u00a0", "").replace("\u202f", "")
+        text = CURRENCY.sub("", text_cell(value)).replace("\u00a0", "").replace("\u202f", "")
         text = text.replace(" ", "")
         if not text:
             return None
@@ -434,11 +434,11 @@ def _price(value) -> Decimal | None:
 
 
 def _stock(value) -> int | None:
-    if _text(value) == "":
+    if text_cell(value) == "":
         return None
     if isinstance(value, float) and not value.is_integer():
         raise ValidationError(_("Enter a whole number."))
-    quantity = _integer(value)
+    quantity = integer_cell(value)
     if quantity < 0:
         raise ValidationError(_("The stock cannot be negative."))
     return quantity

@@ -141,7 +141,7 @@ class Problem:
     error: bool = True  # else a warning, which does not stop the import
 
 
-class _Outcome:
+class Outcome:
     rows: int
     problems: list
 
@@ -159,7 +159,7 @@ class _Outcome:
 
 
 @dataclass
-class ImportReport(_Outcome):
+class ImportReport(Outcome):
     organisations: list = field(default_factory=list)  # the rows without errors
     problems: list = field(default_factory=list)
     rows: int = 0
@@ -183,7 +183,7 @@ class ImportReport(_Outcome):
 
 
 @dataclass
-class StoredReport(_Outcome):
+class StoredReport(Outcome):
     """A report read back from a finished job's result, to show it."""
 
     rows: int = 0
@@ -508,7 +508,7 @@ class _Checker:
 
     def _set(self, organisation, name, value):
         if name in BILINGUAL:
-            text = _text(value)
+            text = text_cell(value)
             arabic, french = BILINGUAL[name]
             target = arabic if ARABIC_LETTER.search(text) else french
             if text and not getattr(organisation, target):
@@ -520,7 +520,7 @@ class _Checker:
         elif name == "commune":
             organisation.commune = self._commune(organisation.province_id, value)
         elif name in INTEGERS:
-            setattr(organisation, name, _integer(value))
+            setattr(organisation, name, integer_cell(value))
         elif name in BOOLEANS:
             setattr(organisation, name, self._boolean(value))
         elif name == "founded_on":
@@ -528,16 +528,16 @@ class _Checker:
         elif name == "ice" and isinstance(value, int | float):
             organisation.ice = f"{int(value):015d}"  # Excel drops the leading zeros of numbers
         elif name == "phone":
-            text = _text(value)
+            text = text_cell(value)
             organisation.phone = normalise_phone(text) if text else ""
         elif name == "website":
-            text = _text(value)
+            text = text_cell(value)
             organisation.website = f"https://{text}" if text and "://" not in text else text
         else:
-            setattr(organisation, name, _text(value))
+            setattr(organisation, name, text_cell(value))
 
     def _choice(self, name, value) -> str:
-        text = _text(value)
+        text = text_cell(value)
         choices = self.kinds if name == "kind" else self.sectors
         if not text:
             raise ValidationError(_("This cell must be filled in."))
@@ -550,7 +550,7 @@ class _Checker:
         return code
 
     def _province(self, value) -> Province:
-        text = _text(value)
+        text = text_cell(value)
         if not text:
             raise ValidationError(_("This cell must be filled in."))
         if (province := self.provinces.get(normalise(text))) is None:
@@ -564,7 +564,7 @@ class _Checker:
         return province
 
     def _commune(self, province_id, value) -> Commune | None:
-        text = _text(value)
+        text = text_cell(value)
         if not text or province_id is None:
             return None
         key = normalise(text)
@@ -578,7 +578,7 @@ class _Checker:
     def _boolean(self, value) -> bool:
         if isinstance(value, bool):
             return value
-        text = normalise(_text(value))
+        text = normalise(text_cell(value))
         if text in self.yes:
             return True
         if text in self.no:
@@ -618,7 +618,7 @@ def _choices(enum, words) -> dict[str, str]:
     return found
 
 
-def _text(value) -> str:
+def text_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -631,10 +631,10 @@ def _text(value) -> str:
     return text
 
 
-def _integer(value) -> int:
+def integer_cell(value) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = _text(value).replace(" ", "").replace("\u202f", "")
+    text = text_cell(value).replace(" ", "").replace("\u202f", "")
     if not text:
         return 0
     if not text.lstrip("-").isdigit():
@@ -654,7 +654,7 @@ def _date(value) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    text = text_cell(value)
     if not text:
         return None
     for pattern, order in DATE_FORMATS:

@@ -444,3 +444,30 @@ def test_products_made_in_bulk_are_found(exhibiting):
     product.search_text = search_text(product)
     Product.objects.bulk_create([product])
     assert names("كسكس") == ["Couscous d'orge"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "*",
+        'argan"*',
+        "NEAR(a b)",
+        "' OR 1=1 --",
+        "a" * 500,
+        "^^^",
+        "زيت AND OR NOT",
+        "(",
+        "huile:argan",
+        "-argan",
+        "{x}",
+        "argan & | !",
+    ],
+)
+def test_search_syntax_in_a_query_is_only_text(catalogue, client, query):
+    """Full-text engines have their own query languages (FTS5, tsquery): what people type
+    never reaches them as syntax, whatever it is, on either database."""
+    for kind in ("products", "organisations"):
+        assert client.get("/fr/search/", {"q": query, "kind": kind}).status_code == 200
+        api = client.get("/api/v1/search", {"q": query, "kind": kind})
+        assert api.status_code == (422 if len(query) > 100 else 200)  # too long: a clear 422

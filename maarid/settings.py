@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "maarid.fairs",
     "maarid.exhibitors",
     "maarid.catalogue",
+    "maarid.sales",
+    "maarid.b2b",
     "maarid.api",
     "maarid.demo",
 ]
@@ -159,7 +161,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+]
 STORAGES = {
     # Uploads go to MEDIA_ROOT (below), outside the static root.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from maarid.api.api import api
 from maarid.catalogue.sitemaps import SITEMAPS, robots_txt
+from maarid.sales import views as sales_views
 
 urlpatterns = [
     path("api/", api.urls),
@@ -24,6 +25,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("pos-sw.js", sales_views.service_worker, name="pos-service-worker"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,9 +33,11 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("maarid.core.urls")),
     path("", include("maarid.catalogue.urls")),
+    path("", include("maarid.sales.urls")),
     path("organisations/", include("maarid.registry.urls")),
     # Last: an edition's pages live under /<lang>/<series-slug>/<number>/.
     path("<slug:series>/<int:number>/", include("maarid.exhibitors.urls")),
     path("<slug:series>/<int:number>/", include("maarid.catalogue.urls_edition")),
+    path("<slug:series>/<int:number>/", include("maarid.sales.urls_edition")),
     path("", include("maarid.fairs.urls")),
 )

@@ -3,8 +3,10 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer, django_auth
 from pydantic import ConfigDict
 
@@ -45,6 +47,55 @@ def validation_error(request, exc):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+# Pydantic's messages are English only: the usual ones are said again in the user's language.
+SCHEMA_MESSAGES = {
+    "missing": _lazy("This field is required."),
+    "extra_forbidden": _lazy("This field is not expected."),
+    "int_type": _lazy("Expected a whole number."),
+    "int_parsing": _lazy("Expected a whole number."),
+    "int_from_float": _lazy("Expected a whole number."),
+    "string_type": _lazy("Expected text."),
+    "string_too_long": _lazy("This text is too long."),
+    "string_pattern_mismatch": _lazy("This value is not in the expected form."),
+    "bool_type": _lazy("Expected true or false."),
+    "bool_parsing": _lazy("Expected true or false."),
+    "list_type": _lazy("Expected a list."),
+    "too_long": _lazy("This list is too long."),
+    "too_short": _lazy("This list is too short."),
+    "dict_type": _lazy("Expected an object."),
+    "model_type": _lazy("Expected an object."),
+    "model_attributes_type": _lazy("Expected an object."),
+    "uuid_type": _lazy("Expected an identifier (UUID)."),
+    "uuid_parsing": _lazy("Expected an identifier (UUID)."),
+    "datetime_type": _lazy("Expected a date and time."),
+    "datetime_parsing": _lazy("Expected a date and time."),
+    "datetime_from_date_parsing": _lazy("Expected a date and time."),
+    "date_parsing": _lazy("Expected a date."),
+    "date_from_datetime_parsing": _lazy("Expected a date."),
+    "enum": _lazy("This is not one of the allowed values."),
+    "literal_error": _lazy("This is not one of the allowed values."),
+    "json_invalid": _lazy("The request body is not valid JSON."),
+    "greater_than_equal": _lazy("This number is too small."),
+    "less_than_equal": _lazy("This number is too large."),
+}
+
+
+@api.exception_handler(SchemaError)
+def schema_error(request, exc):
+    """A body or parameter of the wrong shape: 422, with a message per field in the user's
+    language (``lines.0.quantity``: the path of the field, without the ``body`` prefix)."""
+    detail = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc and loc[0] in ("body", "query", "path", "form"):
+            loc = loc[1:]
+        if len(loc) > 1 and loc[0] == "payload":
+            loc = loc[1:]
+        message = SCHEMA_MESSAGES.get(error.get("type"), error.get("msg", ""))
+        detail.setdefault(".".join(loc) or "__all__", []).append(str(message))
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
@@ -70,12 +121,14 @@ def mount():
     from maarid.exhibitors.api import router as exhibitors_router
     from maarid.fairs.api import router as fairs_router
     from maarid.registry.api import router as registry_router
+    from maarid.sales.api import router as sales_router
 
     api.add_router("/v1/registry/", registry_router)
     api.add_router("/v1/fairs/", fairs_router)
     api.add_router("/v1/exhibitors/", exhibitors_router)
     api.add_router("/v1/search", search_router)
     api.add_router("/v1/catalogue/", catalogue_router)
+    api.add_router("/v1/sales/", sales_router)
 
 
 mount()

@@ -15,6 +15,8 @@ from maarid.registry.models import Bilingual, Commune, Organisation, Region
 
 # Page addresses that an edition's series slug must not shadow (/<lang>/<series-slug>/…).
 RESERVED_SLUGS = {
+    "pos",
+    "receipts",
     "products",
     "search",
     "accounts",

@@ -1,0 +1,597 @@
+"""Selling: devices, recording sales exactly once, voids and refunds, stock, the day's close.
+
+Every write to the ledger goes through here. A device may send the same sale many times (a
+retry after a lost answer, a batch resent after a cut, two tabs syncing one queue): the sale's
+UUID, unique per device, makes the second and later copies no-ops that answer with what the
+server already had. Totals are recomputed here from the lines; a device's own total is only
+checked against ours.
+"""
+
+import datetime
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from maarid.catalogue.models import Product, Stock
+from maarid.core import access, messaging
+from maarid.core.models import ApiToken
+from maarid.core.phones import normalise_phone
+from maarid.core.services import absolute_url
+from maarid.exhibitors.models import Exhibitor
+
+from .models import DayClose, Device, Payment, Reconciliation, Sale, SaleLine
+
+CENT = Decimal("0.01")
+MAX_LINES = 100
+MAX_QUANTITY = 100_000
+MAX_AMOUNT = Decimal("9999999.99")  # what a DecimalField(12, 2) sum of a sale may hold
+MAX_BATCH = 200
+# A device clock later than this, or older than OLDEST, is wrong: the server's time is used.
+CLOCK_AHEAD = datetime.timedelta(minutes=10)
+OLDEST = datetime.timedelta(days=60)
+
+
+# --- What a device sends --------------------------------------------------------------------
+
+
+@dataclass
+class LineIn:
+    quantity: int
+    unit_price: Decimal
+    product_id: int | None = None
+    label: str = ""
+
+
+@dataclass
+class SaleIn:
+    uuid: uuidlib.UUID
+    sequence: int
+    payment: str
+    lines: list[LineIn]
+    discount: Decimal = Decimal("0.00")
+    total: Decimal | None = None  # the device's own total, checked against ours
+    buyer_phone: str = ""
+    language: str = "fr"
+    offline: bool = False
+    device_clock: datetime.datetime | None = None
+
+
+@dataclass
+class Recorded:
+    sale: Sale
+    created: bool  # False: the server already had this sale
+
+
+class OutOfStock(Exception):
+    """An online sale asked for more than is left: the device is told, nothing is saved."""
+
+    def __init__(self, product: Product, left: int):
+        self.product, self.left = product, left
+        super().__init__(
+            _("Only %(left)s left of “%(product)s”.") % {"left": left, "product": product.name}
+        )
+
+
+def line_total(unit_price: Decimal, quantity: int) -> Decimal:
+    return (unit_price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- Devices ------------------------------------------------------------------------------
+
+
+def may_sell(user, exhibitor: Exhibitor) -> bool:
+    """The exhibitor's own members sell and correct sales; organisers only read."""
+    f = access.facts(user)
+    return f.superuser or exhibitor.organisation_id in (f.organisations - f.buyer_organisations)
+
+
+def require_seller(user, exhibitor: Exhibitor):
+    if not may_sell(user, exhibitor):
+        raise PermissionDenied
+
+
+def may_view(user, exhibitor: Exhibitor) -> bool:
+    return may_sell(user, exhibitor) or access.is_organiser(user, exhibitor.edition.series_id)
+
+
+@transaction.atomic
+def register_device(exhibitor: Exhibitor, name: str, user) -> tuple[Device, str]:
+    """A new device for the exhibitor, with its token (shown once, as a QR code to scan)."""
+    require_seller(user, exhibitor)
+    if exhibitor.status != Exhibitor.Status.ACTIVE:
+        raise ValidationError(_("This exhibitor has withdrawn from the fair."))
+    name = (name or "").strip()[:60] or _("Phone")
+    number = (
+        Device.objects.select_for_update()
+        .filter(exhibitor=exhibitor)
+        .aggregate(n=Max("number"))["n"]
+        or 0
+    ) + 1
+    token, raw = ApiToken.issue(user, f"{name} — {exhibitor.organisation.name}", device=True)
+    device = Device.objects.create(
+        exhibitor=exhibitor, number=number, name=name, token=token, created_by=user
+    )
+    return device, raw
+
+
+def revoke_device(device: Device, user) -> None:
+    require_seller(user, device.exhibitor)
+    now = timezone.now()
+    with transaction.atomic():
+        Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=now)
+        if device.token_id:
+            ApiToken.objects.filter(pk=device.token_id, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
+    device.revoked_at = now
+
+
+def device_for(user) -> Device:
+    """The device whose token signed the request, or PermissionDenied: sales come from devices.
+
+    The token is checked on every request (revoking a device revokes it); the device row itself
+    never changes otherwise, so it is looked up with one query."""
+    token = getattr(user, "api_token", None)
+    if token is None or not token.device:
+        raise PermissionDenied
+    device = (
+        Device.objects.select_related("exhibitor__edition__series", "exhibitor__organisation")
+        .filter(token_id=token.pk, revoked_at__isnull=True)
+        .first()
+    )
+    if device is None or not may_sell(user, device.exhibitor):
+        raise PermissionDenied
+    return device
+
+
+def last_sequence(device: Device) -> int:
+    return device.sales.aggregate(n=Max("sequence"))["n"] or 0
+
+
+# --- Checking what a device sends ---------------------------------------------------------
+
+
+def _check_amount(value: Decimal, errors: list, what: str, allow_zero=True):
+    if value.is_nan() or value != value.quantize(CENT) or value < 0 or value > MAX_AMOUNT:
+        errors.append(_("%(what)s must be an amount between 0 and 9,999,999.99.") % {"what": what})
+    elif not allow_zero and value == 0:
+        errors.append(_("%(what)s must be more than zero.") % {"what": what})
+
+
+def check_sale(sale: SaleIn, products: dict) -> list[str]:
+    """What is wrong with a sale, as messages in the user's language (empty: nothing)."""
+    errors = []
+    if sale.payment not in Payment.values:
+        errors.append(_("Unknown payment method “%(p)s”.") % {"p": sale.payment})
+    if not 1 <= sale.sequence <= 99_999_999:
+        errors.append(_("The receipt sequence must be a positive number."))
+    if not sale.lines:
+        errors.append(_("A sale needs at least one line."))
+    if len(sale.lines) > MAX_LINES:
+        errors.append(_("A sale has at most %(n)s lines.") % {"n": MAX_LINES})
+    if sale.language not in ("ar", "fr", "en"):
+        errors.append(_("Unknown language."))
+    for index, line in enumerate(sale.lines[:MAX_LINES], start=1):
+        where = _("Line %(n)s") % {"n": index}
+        if not 1 <= line.quantity <= MAX_QUANTITY:
+            errors.append(
+                _("%(where)s: the quantity must be between 1 and 100,000.") % {"where": where}
+            )
+        _check_amount(line.unit_price, errors, where)
+        if line.product_id is not None and line.product_id not in products:
+            errors.append(_("%(where)s: this product is not in your catalogue.") % {"where": where})
+        if line.product_id is None and not line.label.strip():
+            errors.append(_("%(where)s: a free amount needs a description.") % {"where": where})
+    _check_amount(sale.discount, errors, _("The discount"))
+    if errors:
+        return errors
+    subtotal = sum((line_total(x.unit_price, x.quantity) for x in sale.lines), Decimal("0.00"))
+    if subtotal > MAX_AMOUNT:
+        errors.append(_("The sale is too large."))
+    elif sale.discount > subtotal:
+        errors.append(_("The discount is more than the sale."))
+    elif sale.total is not None and sale.total != subtotal - sale.discount:
+        errors.append(
+            _("The total sent (%(sent)s) is not the total of the lines (%(ours)s).")
+            % {"sent": sale.total, "ours": subtotal - sale.discount}
+        )
+    return errors
+
+
+def _catalogue(device: Device, sales: list[SaleIn]) -> dict:
+    ids = {line.product_id for sale in sales for line in sale.lines if line.product_id}
+    if not ids:
+        return {}
+    products = Product.objects.filter(organisation_id=device.exhibitor.organisation_id, pk__in=ids)
+    return {p.pk: p for p in products}
+
+
+def _validate(device: Device, sales: list[SaleIn]) -> dict:
+    """All sales are checked before any is saved: a batch is saved whole or not at all."""
+    products = _catalogue(device, sales)
+    problems = {}
+    for index, sale in enumerate(sales):
+        errors = check_sale(sale, products)
+        if errors:
+            problems[f"sales[{index}]" if len(sales) > 1 else "__all__"] = errors
+    if problems:
+        raise ValidationError(problems)
+    return products
+
+
+def _phone(sale: SaleIn) -> str:
+    if not sale.buyer_phone.strip():
+        return ""
+    try:
+        return normalise_phone(sale.buyer_phone)
+    except ValidationError:
+        return ""  # a receipt number typed wrong must not lose the sale; no SMS then
+
+
+def _sold_at(sale: SaleIn, now) -> datetime.datetime:
+    clock = sale.device_clock
+    if clock is None or timezone.is_naive(clock) or not now - OLDEST <= clock <= now + CLOCK_AHEAD:
+        return now
+    return clock
+
+
+# --- Recording ----------------------------------------------------------------------------
+
+
+def record_sale(device: Device, sale: SaleIn, user) -> Recorded:
+    """One sale made online: refused with ``OutOfStock`` when the stock does not cover it."""
+    return _record(device, [sale], user, refuse_oversell=not sale.offline)[0]
+
+
+def sync(device: Device, sales: list[SaleIn], user) -> list[Recorded]:
+    """A device's queue of sales made while it could not reach the server. They have happened:
+    they are accepted even when they oversell (flagged for the exhibitor to reconcile)."""
+    if len(sales) > MAX_BATCH:
+        raise ValidationError(_("Send at most %(n)s sales at a time.") % {"n": MAX_BATCH})
+    return _record(device, sales, user, refuse_oversell=False)
+
+
+def _record(device, sales, user, refuse_oversell) -> list[Recorded]:
+    products = _validate(device, sales)
+    for attempt in range(3):
+        try:
+            return _record_once(device, sales, user, products, refuse_oversell)
+        except IntegrityError:
+            # Another request of the same device saved some of these sales in the meantime:
+            # the next attempt finds them and answers with them.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _record_once(device, sales, user, products, refuse_oversell) -> list[Recorded]:
+    # One device's requests take turns: what one sees as new, the other sees as done.
+    Device.objects.select_for_update().filter(pk=device.pk).values_list("pk").first()
+    by_uuid = {
+        s.uuid: s for s in Sale.objects.filter(device=device, uuid__in=[x.uuid for x in sales])
+    }
+    fresh, seen = [], set()
+    for sale in sales:
+        if sale.uuid not in by_uuid and sale.uuid not in seen:
+            seen.add(sale.uuid)
+            fresh.append(sale)
+    if fresh:
+        _save(device, fresh, user, products, refuse_oversell, by_uuid)
+    created = {s.uuid for s in fresh}
+    return [Recorded(by_uuid[s.uuid], s.uuid in created) for s in sales]
+
+
+def _sequences(device, fresh: list[SaleIn]) -> dict:
+    """The device numbers its receipts; a number it reuses (its storage was wiped) gets the
+    next free one instead, so receipts never collide."""
+    wanted = [s.sequence for s in fresh]
+    taken = set(
+        Sale.objects.filter(device=device, sequence__in=wanted).values_list("sequence", flat=True)
+    )
+    result, top = {}, None
+    for sale in fresh:
+        if sale.sequence in taken:
+            if top is None:
+                top = max(last_sequence(device), *wanted)
+            top += 1
+            result[sale.uuid] = top
+        else:
+            result[sale.uuid] = sale.sequence
+        taken.add(result[sale.uuid])
+    return result
+
+
+def _take_stock(device, fresh, products, refuse_oversell) -> set:
+    """Lowers the stock of what was sold; returns the UUIDs of sales that sold more than was
+    left. The stock rows are locked (in a fixed order, so two devices cannot deadlock)."""
+    wanted = {}
+    for sale in fresh:
+        for line in sale.lines:
+            if line.product_id:
+                wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    if not wanted:
+        return set()
+    rows = list(
+        Stock.objects.select_for_update()
+        .filter(edition_id=device.exhibitor.edition_id, product_id__in=wanted)
+        .order_by("pk")
+        .values_list("pk", "product_id", "quantity")
+    )
+    left = {product_id: quantity for _pk, product_id, quantity in rows}
+    oversold = set()
+    for sale in fresh:
+        for line in sale.lines:
+            if line.product_id in left:
+                if left[line.product_id] < line.quantity:
+                    if refuse_oversell:
+                        raise OutOfStock(products[line.product_id], max(left[line.product_id], 0))
+                    oversold.add(sale.uuid)
+                left[line.product_id] -= line.quantity
+    for pk, product_id, _quantity in rows:
+        Stock.objects.filter(pk=pk).update(quantity=F("quantity") - wanted[product_id])
+    return oversold
+
+
+def receipt_number(device: Device, sequence: int) -> str:
+    """Exhibitor–device–sequence: unique across an exhibitor's devices without asking anyone."""
+    return f"{device.exhibitor_id:03d}-{device.number}-{sequence:04d}"
+
+
+def _save(device, fresh, user, products, refuse_oversell, by_uuid):
+    oversold = _take_stock(device, fresh, products, refuse_oversell)
+    sequences = _sequences(device, fresh)
+    now = timezone.now()
+    entries = []
+    for sale in fresh:
+        subtotal = sum((line_total(x.unit_price, x.quantity) for x in sale.lines), Decimal("0.00"))
+        entries.append(
+            Sale(
+                uuid=sale.uuid,
+                device=device,
+                exhibitor_id=device.exhibitor_id,
+                edition_id=device.exhibitor.edition_id,
+                sequence=sequences[sale.uuid],
+                number=receipt_number(device, sequences[sale.uuid]),
+                payment=sale.payment,
+                subtotal=subtotal,
+                discount=sale.discount,
+                total=subtotal - sale.discount,
+                buyer_phone=_phone(sale),
+                language=sale.language,
+                made_by=user,
+                offline=sale.offline,
+                device_clock=sale.device_clock
+                if timezone.is_aware(sale.device_clock or now)
+                else None,
+                sold_at=_sold_at(sale, now),
+                received_at=now,
+                oversold=sale.uuid in oversold,
+            )
+        )
+    Sale.objects.bulk_create(entries)
+    lines = []
+    for entry, sale in zip(entries, fresh, strict=True):
+        by_uuid[entry.uuid] = entry
+        for line in sale.lines:
+            product = products.get(line.product_id)
+            lines.append(
+                SaleLine(
+                    sale=entry,
+                    product=product,
+                    label=(product.name if product else line.label.strip())[:150],
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    total=line_total(line.unit_price, line.quantity),
+                )
+            )
+    SaleLine.objects.bulk_create(lines)
+    for entry in entries:
+        if entry.buyer_phone:
+            transaction.on_commit(lambda e=entry: send_receipt(e))
+
+
+def receipt_path(sale: Sale, language: str | None = None) -> str:
+    with translation.override(language or sale.language):
+        return reverse("sales:receipt", args=[sale.receipt_key])
+
+
+def send_receipt(sale: Sale):
+    """The receipt's link by SMS to the buyer's phone, in the language of the sale."""
+    with translation.override(sale.language):
+        text = _("%(exhibitor)s — receipt %(number)s, %(total)s MAD: %(url)s") % {
+            "exhibitor": sale.exhibitor.organisation.name,
+            "number": sale.number,
+            "total": sale.total,
+            "url": absolute_url(receipt_path(sale)),
+        }
+    messaging.sms(sale.buyer_phone, text, language=sale.language, series_id=sale.edition.series_id)
+
+
+# --- Corrections --------------------------------------------------------------------------
+
+
+def remaining(sale: Sale) -> dict:
+    """What is left to refund of each line of a sale: line id -> quantity."""
+    left = {line.pk: line.quantity for line in sale.lines.all()}
+    for line in SaleLine.objects.filter(sale__corrects=sale, corrects__isnull=False):
+        left[line.corrects_id] += line.quantity  # corrections are negative
+    return left
+
+
+def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
+    """A new entry that takes back ``returned`` (line id -> quantity) of ``sale``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    existing = Sale.objects.filter(device_id=sale.device_id, uuid=uuid).first()
+    if existing is not None:
+        if existing.corrects_id != sale.pk:
+            raise ValidationError(_("This identifier is already used by another entry."))
+        return existing
+    lines = {line.pk: line for line in sale.lines.all()}
+    left = remaining(sale)
+    for line_id, quantity in returned.items():
+        if line_id not in lines:
+            raise ValidationError(_("This line is not on the sale."))
+        if not 1 <= quantity <= left[line_id]:
+            raise ValidationError(
+                _("At most %(n)s of “%(label)s” can be taken back.")
+                % {"n": left[line_id], "label": lines[line_id].label}
+            )
+    if not returned:
+        raise ValidationError(_("Nothing is left to take back on this sale."))
+    subtotal = -sum(
+        (line_total(lines[i].unit_price, q) for i, q in returned.items()), Decimal("0.00")
+    )
+    # The discount is given back in proportion; the last correction gives back what is left
+    # of it, so a sale taken back whole sums to exactly zero.
+    given_back = -(Sale.objects.filter(corrects=sale).aggregate(d=Sum("discount"))["d"] or 0)
+    if all(left[i] == returned.get(i, 0) for i in left):
+        give_back = sale.discount - given_back
+    elif sale.subtotal:
+        give_back = (sale.discount * -subtotal / sale.subtotal).quantize(CENT, ROUND_HALF_UP)
+    else:
+        give_back = Decimal("0.00")
+    discount = -give_back
+    entry = Sale(
+        uuid=uuid,
+        device_id=sale.device_id,
+        exhibitor_id=sale.exhibitor_id,
+        edition_id=sale.edition_id,
+        kind=kind,
+        corrects=sale,
+        sequence=None,
+        number="",
+        payment=sale.payment,
+        subtotal=subtotal,
+        discount=discount,
+        total=subtotal - discount,
+        language=sale.language,
+        reason=reason[:200],
+        made_by=user,
+        sold_at=timezone.now(),
+    )
+    count = Sale.objects.filter(corrects=sale).count() + 1
+    entry.number = f"{sale.number}-{'V' if kind == Sale.Kind.VOID else 'R'}{count}"
+    entry.save()
+    SaleLine.objects.bulk_create(
+        SaleLine(
+            sale=entry,
+            product_id=lines[i].product_id,
+            label=lines[i].label,
+            unit_price=lines[i].unit_price,
+            quantity=-q,
+            total=-line_total(lines[i].unit_price, q),
+            corrects=lines[i],
+        )
+        for i, q in returned.items()
+    )
+    # What comes back goes back on the shelf.
+    for i, q in returned.items():
+        if lines[i].product_id:
+            Stock.objects.filter(product_id=lines[i].product_id, edition_id=sale.edition_id).update(
+                quantity=F("quantity") + q
+            )
+    return entry
+
+
+def _lock_sale(sale: Sale, user) -> Sale:
+    require_seller(user, sale.exhibitor)
+    if sale.kind != Sale.Kind.SALE:
+        raise ValidationError(_("Only a sale can be voided or refunded."))
+    # Two corrections of one sale take turns, so they cannot together take back too much.
+    Sale.objects.select_for_update().filter(pk=sale.pk).values_list("pk").first()
+    return sale
+
+
+@transaction.atomic
+def void(sale: Sale, *, reason: str, user, uuid=None) -> Sale:
+    """Cancels what is left of a sale (all of it, unless part was refunded)."""
+    _lock_sale(sale, user)
+    left = {i: q for i, q in remaining(sale).items() if q > 0}
+    return _correction(
+        sale, Sale.Kind.VOID, left, reason=reason, user=user, uuid=uuid or uuidlib.uuid4()
+    )
+
+
+@transaction.atomic
+def refund(sale: Sale, returned: dict, *, reason: str, user, uuid=None) -> Sale:
+    """Takes back part of a sale: ``returned`` maps line ids to quantities."""
+    _lock_sale(sale, user)
+    return _correction(
+        sale, Sale.Kind.REFUND, returned, reason=reason, user=user, uuid=uuid or uuidlib.uuid4()
+    )
+
+
+def reconcile(sale: Sale, note: str, user) -> Reconciliation:
+    require_seller(user, sale.exhibitor)
+    note = (note or "").strip()
+    if not sale.oversold:
+        raise ValidationError(_("This sale did not oversell."))
+    if not note:
+        raise ValidationError({"note": [_("Say how the difference was settled.")]})
+    reconciliation, _created = Reconciliation.objects.get_or_create(
+        sale=sale, defaults={"note": note[:300], "by": user}
+    )
+    return reconciliation
+
+
+# --- The day's close ----------------------------------------------------------------------
+
+
+@dataclass
+class DaySummary:
+    day: datetime.date
+    by_payment: list = field(default_factory=list)  # (Payment, net amount)
+    sales: int = 0
+    corrections: int = 0
+    total: Decimal = Decimal("0.00")
+    cash: Decimal = Decimal("0.00")
+    close: DayClose | None = None
+
+
+def day_entries(exhibitor: Exhibitor, day: datetime.date):
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return Sale.objects.filter(
+        exhibitor=exhibitor, sold_at__gte=start, sold_at__lt=start + datetime.timedelta(days=1)
+    )
+
+
+def day_summary(exhibitor: Exhibitor, day: datetime.date) -> DaySummary:
+    entries = day_entries(exhibitor, day)
+    sums = dict(entries.values("payment").annotate(t=Sum("total")).values_list("payment", "t"))
+    summary = DaySummary(day=day)
+    summary.by_payment = [(p, sums.get(p.value) or Decimal("0.00")) for p in Payment]
+    summary.total = sum(sums.values(), Decimal("0.00"))
+    summary.cash = sums.get(Payment.CASH) or Decimal("0.00")
+    summary.sales = entries.filter(kind=Sale.Kind.SALE).count()
+    summary.corrections = entries.exclude(kind=Sale.Kind.SALE).count()
+    summary.close = exhibitor.day_closes.filter(day=day).first()
+    return summary
+
+
+def close_day(
+    exhibitor: Exhibitor, day: datetime.date, *, opening: Decimal, counted: Decimal, note, user
+) -> DayClose:
+    require_seller(user, exhibitor)
+    for value in (opening, counted):
+        if value < 0 or value > MAX_AMOUNT:
+            raise ValidationError(_("Enter an amount between 0 and 9,999,999.99."))
+    summary = day_summary(exhibitor, day)
+    return DayClose.objects.create(
+        exhibitor=exhibitor,
+        day=day,
+        opening_cash=opening,
+        expected_cash=opening + summary.cash,
+        counted_cash=counted,
+        note=(note or "").strip()[:300],
+        by=user,
+    )

@@ -1,0 +1,378 @@
+"""The point of sale's pages: the sales app (an installable, offline-first web app), receipts,
+an exhibitor's sales, devices and day close, and the organisers' live turnover board.
+
+The sales app's page holds nothing personal: it is cached by the service worker and opens with
+no network. What it sells with (the device token, the catalogue, the queue of unsent sales)
+lives in the phone's IndexedDB and comes from the API.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from maarid.catalogue import qr
+from maarid.core import access, pdf
+from maarid.core.services import absolute_url
+from maarid.exhibitors.models import Exhibitor
+from maarid.fairs.models import Edition
+
+from . import queries, services
+from .forms import CloseForm, CorrectionForm, DeviceForm, ReconcileForm
+from .models import Device, Payment, Sale
+
+# --- The sales app ------------------------------------------------------------------------
+
+
+def app_strings() -> dict:
+    """The words the app's script shows, in the page's language (the page is cached whole)."""
+    return {
+        "notPaired": _("This phone is not registered yet."),
+        "sent": _("Sent"),
+        "pending": _("Waiting for the network"),
+        "refused": _("Refused"),
+        "oversold": _("Oversold: reconcile the stock"),
+        "online": _("Online"),
+        "offline": _("Offline"),
+        "unsent": _("not sent"),
+        "saleSaved": _("Sale recorded"),
+        "saleQueued": _("Sale saved on the phone; it will be sent when the network is back."),
+        "emptyCart": _("Add a product or an amount first."),
+        "revoked": _("This phone's registration was revoked. Register it again."),
+        "free": _("Amount"),
+        "left": _("left"),
+        "receipt": _("Receipt"),
+        "error": _("Something went wrong; the sale is kept on the phone."),
+    }
+
+
+@cache_control(no_cache=True)
+def app(request):
+    return render(
+        request,
+        "sales/app.html",
+        {
+            "strings": app_strings(),
+            "payments": Payment.choices,
+            "language": translation.get_language(),
+        },
+    )
+
+
+def manifest(request):
+    """The web app manifest, so the sales app installs on a phone's home screen."""
+    language = translation.get_language()
+    return JsonResponse(
+        {
+            "name": _("Maarid sales"),
+            "short_name": _("Sales"),
+            "lang": language,
+            "dir": "rtl" if translation.get_language_bidi() else "ltr",
+            "start_url": reverse("sales:app"),
+            "scope": reverse("sales:app"),
+            "display": "standalone",
+            "orientation": "portrait",
+            "background_color": "#fbf8f3",
+            "theme_color": "#0b6e4f",
+            "icons": [
+                {"src": static("sales/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+                {"src": static("sales/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("sales/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """Served from the site's root so that it may control the app in every language."""
+    with open(_static_path("sales/sw.js"), "rb") as f:
+        response = HttpResponse(f.read(), content_type="text/javascript")
+    return response
+
+
+def _static_path(name: str) -> str:
+    from django.contrib.staticfiles import finders
+
+    return finders.find(name)
+
+
+# --- Receipts -----------------------------------------------------------------------------
+
+
+def _receipt(key) -> Sale:
+    return get_object_or_404(
+        Sale.objects.select_related("exhibitor__organisation", "edition", "corrects"),
+        receipt_key=key,
+    )
+
+
+def _receipt_context(sale) -> dict:
+    url = absolute_url(services.receipt_path(sale, translation.get_language()))
+    return {
+        "sale": sale,
+        "lines": list(sale.lines.select_related("product")),
+        "corrections": list(sale.corrections.all()),
+        "url": url,
+        "qr": qr.svg_inline(url, _("QR code of this receipt")),
+    }
+
+
+def receipt(request, key):
+    """A receipt for whoever has its link: the key in it cannot be guessed."""
+    return render(request, "sales/receipt.html", _receipt_context(_receipt(key)))
+
+
+def receipt_pdf(request, key):
+    sale = _receipt(key)
+    language = translation.get_language()
+    context = _receipt_context(sale)
+    context["qr_png"] = qr.png_data_uri(context["url"])
+    body = pdf.render_pdf("sales/receipt_pdf.html", context, language)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{sale.number}.pdf"'
+    return response
+
+
+def receipt_qr(request, key):
+    sale = _receipt(key)
+    url = absolute_url(services.receipt_path(sale, translation.get_language()))
+    return HttpResponse(qr.svg_document(url), content_type="image/svg+xml")
+
+
+# --- An exhibitor's sales -----------------------------------------------------------------
+
+
+def _edition(series, number) -> Edition:
+    return get_object_or_404(
+        Edition.objects.select_related("series"), series__slug=series, number=number
+    )
+
+
+def _exhibitor(request, series, number, organisation, *, sell=False) -> Exhibitor:
+    """The exhibitor's pages are for its members (and, to read, the edition's organisers);
+    anyone else gets a 404, as for an exhibitor that does not exist."""
+    exhibitor = get_object_or_404(
+        Exhibitor.objects.select_related("edition__series", "organisation"),
+        edition__series__slug=series,
+        edition__number=number,
+        organisation__slug=organisation,
+    )
+    allowed = services.may_sell if sell else services.may_view
+    if not allowed(request.user, exhibitor):
+        raise Http404
+    return exhibitor
+
+
+def _day(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def ledger(request, series, number, organisation):
+    exhibitor = _exhibitor(request, series, number, organisation)
+    day = _day(request)
+    entries = services.day_entries(exhibitor, day).select_related("device", "corrects")
+    show = request.GET.get("show", "")
+    oversold = Sale.objects.filter(exhibitor=exhibitor, oversold=True, reconciliation=None)
+    if show == "oversold":
+        entries = oversold
+    return render(
+        request,
+        "sales/ledger.html",
+        {
+            "exhibitor": exhibitor,
+            "edition": exhibitor.edition,
+            "summary": services.day_summary(exhibitor, day),
+            "entries": entries[:500],
+            "oversold_count": oversold.count(),
+            "show": show,
+            "day": day,
+            "days": _days(exhibitor.edition),
+            "seller": services.may_sell(request.user, exhibitor),
+            "total": queries.exhibitor_total(exhibitor),
+        },
+    )
+
+
+def _days(edition) -> list:
+    days, day = [], edition.starts_on
+    while day <= edition.ends_on:
+        days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+@login_required
+def sale_detail(request, series, number, organisation, pk):
+    exhibitor = _exhibitor(request, series, number, organisation)
+    sale = get_object_or_404(Sale, pk=pk, exhibitor=exhibitor)
+    seller = services.may_sell(request.user, exhibitor)
+    lines = list(sale.lines.all())
+    left = services.remaining(sale) if sale.kind == Sale.Kind.SALE else {}
+    form = CorrectionForm(lines=lines, left=left)
+    reconcile_form = ReconcileForm()
+    if request.method == "POST":
+        if not seller:
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "reconcile":
+                reconcile_form = ReconcileForm(request.POST)
+                if reconcile_form.is_valid():
+                    services.reconcile(sale, reconcile_form.cleaned_data["note"], request.user)
+                    messages.success(request, _("The sale is reconciled."))
+                    return redirect(request.path)
+            else:
+                form = CorrectionForm(request.POST, lines=lines, left=left)
+                if form.is_valid():
+                    entry = _correct(sale, action, form, request.user)
+                    messages.success(request, _("Recorded: %(number)s.") % {"number": entry.number})
+                    return redirect(request.path)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "sales/sale.html",
+        {
+            "exhibitor": exhibitor,
+            "edition": exhibitor.edition,
+            "sale": sale,
+            "lines": lines,
+            "left": left,
+            "corrections": sale.corrections.all(),
+            "form": form,
+            "reconcile_form": reconcile_form,
+            "seller": seller,
+            "receipt": services.receipt_path(sale, translation.get_language()),
+        },
+    )
+
+
+def _correct(sale, action, form, user) -> Sale:
+    reason = form.cleaned_data["reason"]
+    if action == "void":
+        return services.void(sale, reason=reason, user=user, uuid=form.cleaned_data["uuid"])
+    return services.refund(
+        sale, form.returned(), reason=reason, user=user, uuid=form.cleaned_data["uuid"]
+    )
+
+
+@login_required
+def devices(request, series, number, organisation):
+    exhibitor = _exhibitor(request, series, number, organisation, sell=True)
+    form = DeviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, raw = services.register_device(
+                exhibitor, form.cleaned_data["name"], request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            pairing = _pairing_url(request, raw)
+            if request.POST.get("here"):
+                return redirect(pairing)  # this very phone: straight into the app
+            request.session["sales-pairing"] = [device.pk, pairing]
+            return redirect(request.path)
+    pairing = request.session.pop("sales-pairing", None)
+    shown = None
+    if pairing:
+        shown = {
+            "device": get_object_or_404(Device, pk=pairing[0], exhibitor=exhibitor),
+            "url": pairing[1],
+            "qr": qr.svg_inline(pairing[1], _("QR code to scan with the phone")),
+        }
+    return render(
+        request,
+        "sales/devices.html",
+        {
+            "exhibitor": exhibitor,
+            "edition": exhibitor.edition,
+            "devices": exhibitor.devices.select_related("created_by"),
+            "form": form,
+            "shown": shown,
+        },
+    )
+
+
+def _pairing_url(request, raw: str) -> str:
+    """The app's address with the token after ``#``: browsers never send that part anywhere."""
+    return request.build_absolute_uri(reverse("sales:app")) + "#pair=" + raw
+
+
+@login_required
+@require_POST
+def revoke(request, series, number, organisation, pk):
+    exhibitor = _exhibitor(request, series, number, organisation, sell=True)
+    device = get_object_or_404(Device, pk=pk, exhibitor=exhibitor)
+    services.revoke_device(device, request.user)
+    messages.success(request, _("“%(name)s” can no longer sell.") % {"name": device.name})
+    return redirect("turnover:devices", series, number, organisation)
+
+
+@login_required
+def close(request, series, number, organisation):
+    exhibitor = _exhibitor(request, series, number, organisation)
+    day = _day(request)
+    summary = services.day_summary(exhibitor, day)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST":
+        if not services.may_sell(request.user, exhibitor):
+            raise Http404
+        if form.is_valid():
+            try:
+                services.close_day(
+                    exhibitor,
+                    day,
+                    opening=form.cleaned_data["opening_cash"],
+                    counted=form.cleaned_data["counted_cash"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The day is closed."))
+                return redirect(f"{request.path}?day={day.isoformat()}")
+    return render(
+        request,
+        "sales/close.html",
+        {
+            "exhibitor": exhibitor,
+            "edition": exhibitor.edition,
+            "summary": summary,
+            "day": day,
+            "form": form,
+            "seller": services.may_sell(request.user, exhibitor),
+        },
+    )
+
+
+# --- The organisers' board ----------------------------------------------------------------
+
+
+@login_required
+def board(request, series, number):
+    """The edition's turnover, live: the page reloads its figures by itself (htmx)."""
+    edition = _edition(series, number)
+    access.require_organiser(request.user, edition.series_id)
+    figures = queries.turnover(edition)
+    context = {"edition": edition, "figures": figures, "charts": queries.charts(figures)}
+    if request.headers.get("HX-Request"):
+        return render(request, "sales/board_figures.html", context)
+    return render(request, "sales/board.html", context)

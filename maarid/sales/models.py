@@ -181,6 +181,9 @@ class Reconciliation(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self):
+        return self.note
+
 
 class DayClose(models.Model):
     """An exhibitor's count of the cash at the end of a day, against what the ledger expects.
@@ -201,6 +204,9 @@ class DayClose(models.Model):
         ordering = ["-day", "-at"]
         verbose_name = _("day close")
         verbose_name_plural = _("day closes")
+
+    def __str__(self):
+        return f"{self.exhibitor} {self.day}"
 
     @property
     def difference(self):

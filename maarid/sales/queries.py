@@ -92,7 +92,7 @@ def _names_in_language(edition, exhibitor_ids) -> dict:
 
 
 def _labels(choices) -> dict:
-    return {value: label for value, label in choices.choices}
+    return dict(choices.choices)
 
 
 def average(total: Decimal, count: int) -> Decimal:

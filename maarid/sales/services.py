@@ -235,6 +235,10 @@ def _phone(sale: SaleIn) -> str:
         return ""  # a receipt number typed wrong must not lose the sale; no SMS then
 
 
+def _aware_or_none(clock):
+    return clock if clock is not None and timezone.is_aware(clock) else None
+
+
 def _sold_at(sale: SaleIn, now) -> datetime.datetime:
     clock = sale.device_clock
     if clock is None or timezone.is_naive(clock) or not now - OLDEST <= clock <= now + CLOCK_AHEAD:

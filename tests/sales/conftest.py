@@ -20,7 +20,7 @@ def stand(edition, cooperative):
 
 
 @pytest.fixture
-def argan(stand, taxonomy):
+def argan(stand):
     """Argan oil at 180.00 a litre, 20 in stock."""
     product = make_product(stand.organisation)
     Stock.objects.create(product=product, edition=stand.edition, quantity=20)
@@ -28,7 +28,7 @@ def argan(stand, taxonomy):
 
 
 @pytest.fixture
-def honey(stand, taxonomy):
+def honey(stand):
     """Thyme honey at 95.50, stock not counted."""
     return make_product(
         stand.organisation, name_fr="Miel de thym", name_ar="عسل الزعتر", price=Decimal("95.50")

@@ -20,9 +20,15 @@ from maarid.registry.models import Kind, Province, Sector
 from .models import Payment, Sale
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 TOP_SELLERS = 10
 
 NET_SALES = Count("id", filter=Q(kind=Sale.Kind.SALE)) - Count("id", filter=Q(kind=Sale.Kind.VOID))
+
+
+def cents(amount) -> Decimal:
+    """A sum from the database as money: SQLite returns ``Decimal("360")`` for 360.00."""
+    return (amount or ZERO).quantize(CENT)
 
 
 def _zone():
@@ -32,7 +38,7 @@ def _zone():
 def _slices(entries, field: str) -> dict:
     """key -> (total, sales) for one way of slicing the entries."""
     rows = entries.values(field).annotate(t=Sum("total"), n=NET_SALES).values_list(field, "t", "n")
-    return {key: (total or ZERO, n) for key, total, n in rows}
+    return {key: (cents(total), n) for key, total, n in rows}
 
 
 def _slice(key, label, pair) -> dict:
@@ -48,7 +54,7 @@ def _ranked(found: dict, labels: dict) -> list:
 def turnover(edition) -> dict:
     entries = Sale.objects.filter(edition=edition)
     totals = entries.aggregate(t=Sum("total"), n=NET_SALES)
-    total, sales = totals["t"] or ZERO, totals["n"] or 0
+    total, sales = cents(totals["t"]), totals["n"] or 0
     zone = _zone()
 
     by_day = _slices(entries.annotate(d=TruncDate("sold_at", tzinfo=zone)), "d")
@@ -98,7 +104,7 @@ def _labels(choices) -> dict:
 def average(total: Decimal, count: int) -> Decimal:
     if not count:
         return ZERO
-    return (total / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (total / count).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def catalogue_for(exhibitor) -> list[dict]:
@@ -141,7 +147,7 @@ def day_out(summary) -> dict:
 def exhibitor_total(exhibitor) -> dict:
     """An exhibitor's turnover at its edition so far."""
     totals = Sale.objects.filter(exhibitor=exhibitor).aggregate(t=Sum("total"), n=NET_SALES)
-    return {"total": totals["t"] or ZERO, "sales": totals["n"] or 0}
+    return {"total": cents(totals["t"]), "sales": totals["n"] or 0}
 
 
 def bars(slices: list) -> list:

@@ -11,7 +11,12 @@ from django.test import Client
 from maarid.catalogue.models import Stock
 from maarid.exhibitors.models import Exhibitor
 from maarid.sales import services
-from tests.catalogue.conftest import make_product, other_product, taxonomy  # noqa: F401 (fixtures)
+from tests.catalogue.conftest import (  # noqa: F401 (fixtures)
+    make_product,
+    other_exhibitor,
+    other_product,
+    taxonomy,
+)
 
 
 @pytest.fixture
@@ -77,6 +82,8 @@ def sale_in(body: dict) -> services.SaleIn:
         ],
         discount=Decimal(body.get("discount", "0")),
         offline=body.get("offline", False),
+        language=body.get("language", "fr"),
+        buyer_phone=body.get("buyer_phone", ""),
     )
 
 

@@ -1,0 +1,570 @@
+"""Instance files for the B2B scheduler: the published benchmark's MiniZinc data and our JSON.
+
+No Django here: ``maarid b2b-solve`` and the benchmarks read files with these functions and hand
+the result to :func:`maarid.b2b.schedule.solve`.
+
+**MiniZinc data (.dzn)** of Bofill et al. (CP 2014, JAIR 2022): ``name = value;`` assignments with
+``%`` and ``/* */`` comments. Values: integers, sets (``{1,2}``, ``{}``, ``1..3``), 1-D arrays
+``[a, b]``, 2-D arrays ``[| a, b, c | d, e, f |]`` and the ``array1d(1..n, [...])`` /
+``array2d(1..n, 1..3, [...])`` forms; trailing commas are accepted, as in the published files.
+:func:`parse_dzn` is a small hand-written parser (no MiniZinc needed); every error is an
+:class:`InstanceError` carrying the line number. :func:`read_dzn` checks the B2B parameters
+(``nBusiness``, ``nMeetings``, ``nTables``, ``nTotalSlots``, ``nMorningSlots``, ``requested``,
+``forbidden``, ``fixed``, ``precedences``; other names such as ``meetingsxBusiness`` are
+redundant and ignored) and :func:`benchmark_problem` turns them into scheduler input in
+*benchmark mode*: every meeting must happen, no table assignment (at most ``nTables`` meetings
+per slot), one day (breaks count over the whole slot range), session 1 = slots
+``1..nMorningSlots``, 2 = the rest, 3 = either; ``forbidden`` ``{0}`` = none (the 0 is a
+placeholder); ``fixed`` 0 = free; ``precedences[m]`` = meetings (1-based) that come before ``m``;
+fairness = max - min breaks over all participants (``Options.fairness_spread``).
+
+**Maarid JSON** (what the Django side exports; ``"format": "maarid-b2b"``, ``"version": 1``)::
+
+    {"format": "maarid-b2b", "version": 1,
+     "slots": [{"index": 1, "day": "2024-06-08", "session": "am"}, ...],
+     "tables": [{"id": "T1", "capacity": 2}, ...],
+     "participants": [{"id": 17, "unavailable": [3, 4]}, ...],
+     "meetings": [{"id": 101, "participants": [17, 42], "weight": 1, "pinned_slot": null,
+                   "pinned_table": null, "session": null, "after": [99]}, ...],
+     "fairness": 2}
+
+``slots``, ``tables``, ``participants`` and ``meetings`` are required, the other keys optional
+(defaults as in the scheduler's dataclasses); ids are integers or strings. Syntax errors carry
+the JSON line; a wrong field is reported with the line of the object that holds it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .schedule import AM, PM, Meeting, Options, Participant, Slot, Table
+
+
+class InstanceError(ValueError):
+    """A malformed instance file: ``message`` and the 1-based ``line`` (None if unknown)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message, self.line = message, line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class Problem:
+    """Scheduler input read from a file: pass ``options(...)`` and the lists to ``solve``."""
+
+    participants: list
+    slots: list
+    tables: list
+    meetings: list
+    require_all: bool = False
+    assign_tables: bool = True
+    fairness: int | None = None
+    fairness_spread: bool = False
+    name: str = ""
+
+    def options(self, **overrides) -> Options:
+        values = {
+            "require_all": self.require_all,
+            "assign_tables": self.assign_tables,
+            "fairness": self.fairness,
+            "fairness_spread": self.fairness_spread,
+        }
+        values.update(overrides)
+        return Options(**values)
+
+
+@dataclass
+class BenchmarkInstance:
+    """A published instance as in the file, 1-based like the file."""
+
+    n_participants: int
+    n_tables: int
+    n_slots: int
+    n_morning: int
+    requested: list  # (p1, p2, session) per meeting
+    forbidden: list = field(default_factory=list)  # set of slots per participant
+    fixed: list = field(default_factory=list)  # slot or 0 per meeting
+    precedences: list = field(default_factory=list)  # set of earlier meetings per meeting
+
+
+# --- The .dzn tokenizer and parser ------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"(?P<ws>[ \t\r\f\v]+)|(?P<nl>\n)|(?P<comment>%[^\n]*)|(?P<block>/\*.*?\*/)"
+    r"|(?P<int>-?\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<sym>\[\||\|\]|\.\.|[\[\]{}|,;=()])",
+    re.S,
+)
+
+
+@dataclass
+class _Tok:
+    kind: str
+    text: str
+    line: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out, line, pos = [], 1, 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            if text.startswith("/*", pos):
+                raise InstanceError("unterminated comment", line)
+            raise InstanceError(f"unexpected character {text[pos]!r}", line)
+        kind, value = match.lastgroup, match.group()
+        if kind in ("int", "name", "sym"):
+            out.append(_Tok(kind, value, line))
+        line += value.count("\n")
+        pos = match.end()
+    out.append(_Tok("eof", "", line))
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.toks = _tokens(text)
+        self.i = 0
+
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self, text: str | None = None, kind: str | None = None) -> _Tok:
+        tok = self.tok
+        if (text is not None and tok.text != text) or (kind is not None and tok.kind != kind):
+            wanted = (
+                repr(text) if text is not None else {"int": "an integer", "name": "a name"}[kind]
+            )
+            found = repr(tok.text) if tok.kind != "eof" else "the end of the file"
+            raise InstanceError(f"expected {wanted}, found {found}", tok.line)
+        self.i += 1
+        return tok
+
+    def parse(self) -> dict:
+        values = {}
+        while self.tok.kind != "eof":
+            name = self.take(kind="name")
+            if name.text in values:
+                raise InstanceError(f"{name.text} is assigned twice", name.line)
+            self.take("=")
+            values[name.text] = (self.value(), name.line)
+            self.take(";")
+        return values
+
+    def value(self):
+        tok = self.tok
+        if tok.text == "[|":
+            return self.array2d()
+        if tok.text == "[":
+            return self.array1d()
+        if tok.text == "{":
+            return self.set_literal()
+        if tok.text in ("array1d", "array2d"):
+            return self.array_call()
+        if tok.kind == "int":
+            first = int(self.take().text)
+            if self.tok.text == "..":
+                self.take("..")
+                return set(range(first, int(self.take(kind="int").text) + 1))
+            return first
+        if tok.text in ("true", "false"):
+            self.take()
+            return tok.text == "true"
+        found = repr(tok.text) if tok.kind != "eof" else "the end of the file"
+        raise InstanceError(f"expected a value, found {found}", tok.line)
+
+    def _items(self, closing: str, item) -> list:
+        """Comma-separated items up to ``closing`` (a trailing comma is fine)."""
+        out = []
+        while self.tok.text != closing:
+            out.append(item())
+            if self.tok.text == ",":
+                self.take(",")
+            elif self.tok.text != closing:
+                self.take(closing)  # raises "expected ..."
+        self.take(closing)
+        return out
+
+    def set_literal(self) -> set:
+        self.take("{")
+        return set(self._items("}", lambda: int(self.take(kind="int").text)))
+
+    def array1d(self) -> list:
+        self.take("[")
+        return self._items("]", self.value)
+
+    def array2d(self) -> list:
+        start = self.take("[|")
+        rows, row = [], []
+        while True:
+            if self.tok.text == "|]":
+                self.take("|]")
+                if row:
+                    rows.append(row)
+                break
+            if self.tok.text == "|":
+                self.take("|")
+                rows.append(row)
+                row = []
+                continue
+            row.append(self.value())
+            if self.tok.text == ",":
+                self.take(",")
+            elif self.tok.text not in ("|", "|]"):
+                self.take("|")
+        widths = {len(r) for r in rows}
+        if len(widths) > 1:
+            raise InstanceError("rows of a 2-D array differ in length", start.line)
+        return rows
+
+    def array_call(self) -> list:
+        call = self.take(kind="name")
+        self.take("(")
+        dims = [self.value(), None]
+        self.take(",")
+        if call.text == "array2d":
+            dims[1] = self.value()
+            self.take(",")
+        flat = self.value()
+        self.take(")")
+        if not isinstance(flat, list) or any(not isinstance(d, set) for d in dims if d is not None):
+            raise InstanceError(f"malformed {call.text}(...)", call.line)
+        if call.text == "array1d":
+            if len(flat) != len(dims[0]):
+                raise InstanceError("array1d size does not match its index set", call.line)
+            return flat
+        width = len(dims[1])
+        if width == 0 or len(flat) != len(dims[0]) * width:
+            raise InstanceError("array2d size does not match its index sets", call.line)
+        return [flat[r * width : (r + 1) * width] for r in range(len(dims[0]))]
+
+
+def parse_dzn(text: str) -> dict:
+    """``{name: (value, line)}`` for every assignment; ints, sets, lists (2-D: lists of rows)."""
+    return _Parser(text).parse()
+
+
+# --- The B2B benchmark -----------------------------------------------------------------------
+
+
+def read_dzn(source) -> BenchmarkInstance:
+    """Read a published instance from a path or a string of .dzn text; checks every value."""
+    text = Path(source).read_text() if isinstance(source, Path) else source
+    values = parse_dzn(text)
+    last_line = text.count("\n") + 1
+
+    def get(name, default=None):
+        if name not in values:
+            if default is not None:
+                return default
+            raise InstanceError(f"missing parameter {name}", last_line)
+        return values[name]
+
+    def integer(name, low=0):
+        value, line = get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise InstanceError(f"{name} must be an integer >= {low}", line)
+        return value
+
+    n_p = integer("nBusiness", 1)
+    n_m = integer("nMeetings", 0)
+    n_tables = integer("nTables", 1)
+    n_slots = integer("nTotalSlots", 1)
+    n_morning = integer("nMorningSlots", 0)
+    if n_morning > n_slots:
+        raise InstanceError("nMorningSlots exceeds nTotalSlots", get("nMorningSlots")[1])
+    requested = _requested(*get("requested"), n_m, n_p)
+    forbidden = _sets(*get("forbidden", ([{0}] * n_p, 0)), "forbidden", n_p, 0, n_slots)
+    fixed = _ints(*get("fixed", ([0] * n_m, 0)), "fixed", n_m, 0, n_slots)
+    precedences = _sets(*get("precedences", ([set()] * n_m, 0)), "precedences", n_m, 1, n_m)
+    return BenchmarkInstance(
+        n_participants=n_p,
+        n_tables=n_tables,
+        n_slots=n_slots,
+        n_morning=n_morning,
+        requested=requested,
+        forbidden=[s - {0} for s in forbidden],
+        fixed=fixed,
+        precedences=precedences,
+    )
+
+
+def _requested(value, line, n_m, n_p):
+    if not isinstance(value, list) or len(value) != n_m:
+        raise InstanceError(f"requested must be a 2-D array of {n_m} rows", line)
+    rows = []
+    for number, row in enumerate(value, 1):
+        if not isinstance(row, list) or len(row) != 3 or not all(_is_int(v) for v in row):
+            raise InstanceError(f"requested row {number} must be p1, p2, session", line)
+        a, b, session = row
+        if not (1 <= a <= n_p and 1 <= b <= n_p) or a == b:
+            raise InstanceError(f"requested row {number}: bad participants {a}, {b}", line)
+        if session not in (1, 2, 3):
+            raise InstanceError(f"requested row {number}: session must be 1, 2 or 3", line)
+        rows.append((a, b, session))
+    return rows
+
+
+def _sets(value, line, name, n, low, high):
+    if not isinstance(value, list) or len(value) != n:
+        raise InstanceError(f"{name} must be an array of {n} sets", line)
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, set) or any(not low <= v <= high for v in item):
+            raise InstanceError(f"{name}[{number}] must be a set of {low}..{high}", line)
+    return [set(item) for item in value]
+
+
+def _ints(value, line, name, n, low, high):
+    if not isinstance(value, list) or len(value) != n:
+        raise InstanceError(f"{name} must be an array of {n} integers", line)
+    for number, item in enumerate(value, 1):
+        if not _is_int(item) or not low <= item <= high:
+            raise InstanceError(f"{name}[{number}] must be an integer in {low}..{high}", line)
+    return list(value)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def benchmark_problem(instance: BenchmarkInstance, fairness: int | None = 2) -> Problem:
+    """Scheduler input in benchmark mode (see the module docstring). Ids are 1-based like the
+    file: participant ``p``, slot ``t``, meeting ``m`` (its row in ``requested``)."""
+    slots = [
+        Slot(index=t, day=0, session=AM if t <= instance.n_morning else PM)
+        for t in range(1, instance.n_slots + 1)
+    ]
+    participants = [
+        Participant(id=p, unavailable=frozenset(instance.forbidden[p - 1]))
+        for p in range(1, instance.n_participants + 1)
+    ]
+    tables = [Table(id=k, capacity=2) for k in range(1, instance.n_tables + 1)]
+    meetings = []
+    for m, (a, b, session) in enumerate(instance.requested, 1):
+        meetings.append(
+            Meeting(
+                id=m,
+                participants=(a, b),
+                pinned_slot=instance.fixed[m - 1] or None,
+                session={1: AM, 2: PM, 3: None}[session],
+                after=tuple(sorted(instance.precedences[m - 1])),
+            )
+        )
+    return Problem(
+        participants,
+        slots,
+        tables,
+        meetings,
+        require_all=True,
+        assign_tables=False,
+        fairness=fairness,
+        fairness_spread=True,
+    )
+
+
+# --- Maarid JSON ----------------------------------------------------------------------------
+
+
+class _Lined(dict):
+    """A JSON object that remembers the line it starts on."""
+
+    line: int | None = None
+
+
+def _lined_loads(text: str):
+    """``json.loads`` whose objects are :class:`_Lined` (via the pure-Python scanner, whose
+    object parser can be wrapped; the C one cannot)."""
+    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    decoder = json.JSONDecoder()
+
+    def parse_object(s_and_end, *args, **kwargs):
+        obj, end = json.decoder.JSONObject(s_and_end, *args, **kwargs)
+        lined = _Lined(obj)
+        lined.line = bisect.bisect_left(newlines, s_and_end[1]) + 1
+        return lined, end
+
+    decoder.parse_object = parse_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    try:
+        return decoder.decode(text)
+    except json.JSONDecodeError as error:
+        raise InstanceError(f"invalid JSON: {error.msg}", error.lineno)
+
+
+def read_json(source) -> Problem:
+    """Read the project's JSON export (see the module docstring) from a path or a string."""
+    text = Path(source).read_text() if isinstance(source, Path) else source
+    data = _lined_loads(text)
+    if not isinstance(data, dict):
+        raise InstanceError("the file must hold a JSON object", 1)
+    if data.get("format", "maarid-b2b") != "maarid-b2b" or data.get("version", 1) != 1:
+        raise InstanceError("not a maarid-b2b version 1 file", data.line)
+    for key in ("slots", "tables", "participants", "meetings"):
+        if not isinstance(data.get(key), list):
+            raise InstanceError(f"{key!r} must be a list", data.line)
+    slots = [_slot(o) for o in data["slots"]]
+    tables = [_table(o) for o in data["tables"]]
+    participants = [_participant(o) for o in data["participants"]]
+    meetings = [_meeting(o) for o in data["meetings"]]
+    fairness = data.get("fairness")
+    if fairness is not None and (not _is_int(fairness) or fairness < 0):
+        raise InstanceError("'fairness' must be a non-negative integer", data.line)
+    problem = Problem(participants, slots, tables, meetings, fairness=fairness)
+    _check_references(problem, data)
+    return problem
+
+
+def _field(obj, key, check, what, default=...):
+    if not isinstance(obj, dict):
+        raise InstanceError("expected a JSON object", getattr(obj, "line", None))
+    if key not in obj:
+        if default is ...:
+            raise InstanceError(f"missing {key!r}", obj.line)
+        return default
+    value = obj[key]
+    if not check(value):
+        raise InstanceError(f"{key!r} must be {what}", obj.line)
+    return value
+
+
+def _is_id(value) -> bool:
+    return (_is_int(value)) or (isinstance(value, str) and value != "")
+
+
+def _slot(obj):
+    return Slot(
+        index=_field(obj, "index", _is_int, "an integer"),
+        day=_field(obj, "day", lambda v: _is_id(v), "an integer or a string", 0),
+        session=_field(obj, "session", lambda v: v in (AM, PM), '"am" or "pm"', AM),
+    )
+
+
+def _table(obj):
+    return Table(
+        id=_field(obj, "id", _is_id, "an integer or a string"),
+        capacity=_field(obj, "capacity", lambda v: _is_int(v) and v >= 1, "a positive integer", 2),
+    )
+
+
+def _participant(obj):
+    unavailable = _field(obj, "unavailable", _int_list, "a list of slot indices", [])
+    return Participant(
+        id=_field(obj, "id", _is_id, "an integer or a string"),
+        unavailable=frozenset(unavailable),
+    )
+
+
+def _int_list(value) -> bool:
+    return isinstance(value, list) and all(_is_int(v) for v in value)
+
+
+def _meeting(obj):
+    people = _field(
+        obj, "participants", lambda v: isinstance(v, list) and all(map(_is_id, v)), "a list of ids"
+    )
+    if len(set(people)) < 2:
+        raise InstanceError("a meeting needs at least two distinct participants", obj.line)
+    return Meeting(
+        id=_field(obj, "id", _is_id, "an integer or a string"),
+        participants=tuple(people),
+        weight=_field(obj, "weight", lambda v: _is_int(v) and v >= 1, "a positive integer", 1),
+        pinned_slot=_field(
+            obj, "pinned_slot", lambda v: v is None or _is_int(v), "a slot index", None
+        ),
+        pinned_table=_field(
+            obj, "pinned_table", lambda v: v is None or _is_id(v), "a table id", None
+        ),
+        session=_field(obj, "session", lambda v: v in (None, AM, PM), '"am", "pm" or null', None),
+        after=tuple(
+            _field(
+                obj,
+                "after",
+                lambda v: isinstance(v, list) and all(map(_is_id, v)),
+                "a list of meeting ids",
+                [],
+            )
+        ),
+    )
+
+
+def _check_references(problem: Problem, data) -> None:
+    """Unique ids and references to known participants, slots, tables and meetings."""
+    lines = {"slots": [], "tables": [], "participants": [], "meetings": []}
+    for key in lines:
+        lines[key] = [getattr(o, "line", None) for o in data[key]]
+    _unique([s.index for s in problem.slots], lines["slots"], "slot index")
+    _unique([t.id for t in problem.tables], lines["tables"], "table id")
+    _unique([p.id for p in problem.participants], lines["participants"], "participant id")
+    _unique([m.id for m in problem.meetings], lines["meetings"], "meeting id")
+    people = {p.id for p in problem.participants}
+    slots = {s.index for s in problem.slots}
+    tables = {t.id for t in problem.tables}
+    meetings = {m.id for m in problem.meetings}
+    for p, line in zip(problem.participants, lines["participants"], strict=True):
+        if not p.unavailable <= slots:
+            raise InstanceError(f"participant {p.id!r}: unknown slot in 'unavailable'", line)
+    for m, line in zip(problem.meetings, lines["meetings"], strict=True):
+        if not set(m.participants) <= people:
+            raise InstanceError(f"meeting {m.id!r}: unknown participant", line)
+        if m.pinned_slot is not None and m.pinned_slot not in slots:
+            raise InstanceError(f"meeting {m.id!r}: unknown pinned slot", line)
+        if m.pinned_table is not None and m.pinned_table not in tables:
+            raise InstanceError(f"meeting {m.id!r}: unknown pinned table", line)
+        if not set(m.after) <= meetings:
+            raise InstanceError(f"meeting {m.id!r}: unknown meeting in 'after'", line)
+
+
+def _unique(values, lines, what):
+    seen = set()
+    for value, line in zip(values, lines, strict=True):
+        if value in seen:
+            raise InstanceError(f"duplicate {what} {value!r}", line)
+        seen.add(value)
+
+
+def write_json(problem: Problem) -> str:
+    """The JSON export of ``problem`` (what :func:`read_json` reads back)."""
+    data = {
+        "format": "maarid-b2b",
+        "version": 1,
+        "slots": [{"index": s.index, "day": s.day, "session": s.session} for s in problem.slots],
+        "tables": [{"id": t.id, "capacity": t.capacity} for t in problem.tables],
+        "participants": [
+            {"id": p.id, "unavailable": sorted(p.unavailable)} for p in problem.participants
+        ],
+        "meetings": [
+            {
+                "id": m.id,
+                "participants": list(m.participants),
+                "weight": m.weight,
+                "pinned_slot": m.pinned_slot,
+                "pinned_table": m.pinned_table,
+                "session": m.session,
+                "after": list(m.after),
+            }
+            for m in problem.meetings
+        ],
+    }
+    if problem.fairness is not None:
+        data["fairness"] = problem.fairness
+    return json.dumps(data, indent=1)
+
+
+def read_instance(path) -> Problem:
+    """A .dzn or .json file by its content: JSON starts with ``{``."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError:
+        raise InstanceError("not a text file", None)
+    if text.lstrip().startswith("{"):
+        problem = read_json(text)
+    else:
+        problem = benchmark_problem(read_dzn(text))
+    problem.name = path.name
+    return problem

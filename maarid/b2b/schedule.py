@@ -1,0 +1,870 @@
+"""The B2B meeting scheduler: which meeting happens in which slot at which table (no Django here).
+
+Plain dataclasses in (:class:`Participant`, :class:`Slot`, :class:`Table`, :class:`Meeting`,
+:class:`Options`), a plain :class:`Schedule` out, OR-Tools CP-SAT inside, so the optimiser can be
+tested and benchmarked on plain data; ``services.py`` turns the edition's rows into these.
+
+Hard rules: nobody is in two meetings at once; nobody meets in a slot they are unavailable; at
+most one meeting per table per slot, and a meeting gets a table seating all its participants;
+pinned (and kept) meetings stay where they are; a meeting asked for the morning or the afternoon
+happens then; a meeting listed in another's ``after`` comes strictly earlier when both happen.
+
+Objective, lexicographic, as successive solves (each phase's value is fixed as a constraint and
+its solution is the next phase's hint — no big-M weighted sum that could overflow or blur):
+
+1. **scheduled** — maximise the priority weight of the meetings that happen (skipped with
+   ``require_all``: then every meeting must happen, or the schedule is infeasible);
+2. **breaks** — minimise the total number of breaks. A break is a maximal run of free slots
+   between two meetings of the same person *within a day*: free time before the first or after
+   the last meeting of a day is no break, and the night between two days is none either.
+   ``fairness`` caps each person's breaks (or, with ``fairness_spread``, the published
+   benchmark's max - min spread);
+3. **table changes** — how often a person walks to another table between two meetings of a day.
+   Tables are assigned *after* the slots (see "Tables" below), per slot in time order, by a
+   min-cost matching that keeps as many people as possible at the table of their previous
+   meeting: optimal slot by slot, not globally (a global model needs a variable per meeting,
+   slot and table: 750,000 of them at 3,000 meetings x 16 slots x 250 tables, much too slow).
+
+Breaks (why this encoding): per person ``p`` and slot ``t`` a literal ``busy[p,t]`` (the sum of
+the meetings of ``p`` that may use ``t``, at most one); ``start[p,t] = busy[p,t] and not
+busy[p,t-1]`` marks where a block of consecutive meetings begins (channelled both ways, so it is
+exact and propagates both ways). A person's breaks on a day are ``blocks - 1`` when they meet that
+day, so ``breaks = sum(start) - any`` with ``any`` the "meets that day" literal (a constant 1
+when a meeting of ``p`` is forced onto that day). This is linear, needs no "busy later" chains
+and no big-M. Redundant bounds make it tight: a person with ``k`` forced meetings has at least
+the number of blocks that ``k`` meetings need in their free runs (a free run shorter than ``k``
+forces a second block), and in benchmark mode, a window formulation: a literal per possible
+"one block" window, so "nobody has a break" propagates as strongly as a timetable.
+
+Tables (why the count constraints are enough): a meeting of ``k`` people needs a table of
+capacity ``>= k``. Per slot, for every size ``k`` in use, "meetings of size >= k" <= "tables of
+capacity >= k". The sets of tables a meeting can use are nested (every table that seats ``k``
+also seats fewer), so Hall's condition reduces to exactly these counts, and a matching of the
+slot's meetings to tables always exists; it is found afterwards by min-cost flow. Tables pinned
+to a meeting are taken out of the pool first (at most one pinned meeting per table and slot).
+When all tables are equal and meetings bilateral this is one count per slot — far faster than
+per-table variables.
+
+Re-scheduling (``Options.keep``): every kept meeting that still can stay (its people are still
+available, its slot and table still exist) is pinned to its previous slot and table; only new or
+changed meetings move. Kept meetings that cannot stay are freed and listed in
+``Schedule.released``.
+
+Determinism: meetings, people and slots are put in a canonical order, and with ``workers=1`` and
+a deterministic limit (``Options.deterministic_limit``, CP-SAT's ``max_deterministic_time``) the
+same input gives the same schedule. ``time_limit`` is a wall-clock safety cap only: if it cuts a
+phase short, the result may differ between runs (``Schedule.phases`` then says "feasible").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+
+AM, PM = "am", "pm"
+OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
+# Reason codes for an unscheduled meeting (``Reason.code``); the Django side translates them.
+PARTICIPANT_UNAVAILABLE = "participant_unavailable"  # no slot where all are free
+SESSION_UNAVAILABLE = "session_unavailable"  # common free slots, none in the asked session
+NO_TABLE_BIG_ENOUGH = "no_table_big_enough"
+PINNED_CONFLICT = "pinned_conflict"  # its pin clashes with another pin or an absence
+OVER_SUBSCRIBED = "over_subscribed"  # possible alone, lost to higher-priority meetings
+NOT_SCHEDULED = "not_scheduled"  # require_all and infeasible together / solver ran out of time
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person (or organisation) who meets; ``unavailable``: slot indices they cannot meet in."""
+
+    id: Hashable
+    unavailable: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A time slot. ``index`` orders the slots (and is what pins, absences and the result use);
+    ``day`` groups them (breaks are counted within a day); ``session`` is ``"am"`` or ``"pm"``."""
+
+    index: int
+    day: Hashable = 0
+    session: str = AM
+
+
+@dataclass(frozen=True)
+class Table:
+    id: Hashable
+    capacity: int = 2
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting to place. ``participants``: 2 for a bilateral meeting, more for a group meeting
+    (one buyer, several sellers). ``weight``: priority, a positive integer. ``pinned_slot`` /
+    ``pinned_table``: the organiser's pins. ``session``: ``"am"``/``"pm"`` or None. ``after``:
+    ids of meetings that must happen strictly before this one (when both happen)."""
+
+    id: Hashable
+    participants: tuple
+    weight: int = 1
+    pinned_slot: int | None = None
+    pinned_table: Hashable | None = None
+    session: str | None = None
+    after: tuple = ()
+
+
+@dataclass(frozen=True)
+class Placement:
+    slot: int
+    table: Hashable | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to solve.
+
+    ``fairness``: at most that many breaks per person (None: no cap). ``fairness_spread``: read
+    ``fairness`` as the benchmark's bound on max - min breaks over all participants instead.
+    ``time_limit``: wall-clock safety cap in seconds for the whole solve. ``deterministic_limit``:
+    CP-SAT deterministic seconds for the whole solve (the reproducible limit). ``seed`` and
+    ``workers``: CP-SAT's ``random_seed`` and ``num_workers`` (1 = reproducible). ``keep``:
+    the previous schedule (meeting id -> :class:`Placement`) to keep in place. ``progress``:
+    called as ``progress(fraction, message)`` as solutions improve. ``require_all``: every
+    meeting must happen (benchmark mode). ``assign_tables``: False leaves ``Placement.table``
+    None (benchmark mode: only "at most as many meetings as tables per slot")."""
+
+    fairness: int | None = None
+    fairness_spread: bool = False
+    time_limit: float = 60.0
+    deterministic_limit: float | None = None
+    seed: int = 0
+    workers: int = 1
+    keep: Mapping | None = None
+    progress: Callable[[float, str], None] | None = None
+    require_all: bool = False
+    assign_tables: bool = True
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a meeting is not scheduled: a short ``code`` (see the module constants) and ``params``
+    (participant ids, slot indices, sizes) for the message."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One lexicographic phase: its objective ``value``, the solver's ``bound`` on it, status."""
+
+    name: str
+    value: int | None
+    bound: int | None
+    status: str
+    seconds: float
+
+
+@dataclass
+class Schedule:
+    """The result. ``status``: optimal (every phase proven), feasible, infeasible or unknown (no
+    schedule found in time). ``bound``: the proven lower bound on the breaks (None when unknown).
+    ``breaks_by_participant`` only lists people with at least one break."""
+
+    status: str
+    placements: dict = field(default_factory=dict)
+    unscheduled: dict = field(default_factory=dict)
+    scheduled_weight: int = 0
+    breaks: int | None = None
+    bound: int | None = None
+    table_changes: int | None = None
+    breaks_by_participant: dict = field(default_factory=dict)
+    phases: list = field(default_factory=list)
+    released: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def solve(
+    participants: Sequence[Participant],
+    slots: Sequence[Slot],
+    tables: Sequence[Table],
+    meetings: Sequence[Meeting],
+    options: Options | None = None,
+) -> Schedule:
+    """Schedule ``meetings``; see the module docstring for the rules and the objective."""
+    options = options or Options()
+    started = time.monotonic()
+    problem = _Problem(participants, slots, tables, meetings, options)
+    result = _Solver(problem, options, started).run()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def count_breaks(slot_indices, slots: Sequence[Slot]) -> int:
+    """Breaks of one person who meets in ``slot_indices``: runs of free slots between two of
+    their meetings on the same day. Public so the Django side and tests can recount."""
+    order = sorted(slots, key=lambda s: s.index)
+    busy = set(slot_indices)
+    breaks = 0
+    for day in dict.fromkeys(s.day for s in order):
+        line = [s.index in busy for s in order if s.day == day]
+        runs = sum(1 for i, b in enumerate(line) if b and (i == 0 or not line[i - 1]))
+        breaks += max(0, runs - 1)
+    return breaks
+
+
+# --- Preparation: canonical order, domains, reasons -------------------------------------------
+
+
+class _Problem:
+    """The input in canonical order with integer indices, each meeting's possible slots, and the
+    reasons of the meetings that cannot happen at all."""
+
+    def __init__(self, participants, slots, tables, meetings, options):
+        self.slots = sorted(slots, key=lambda s: s.index)
+        self.slot_pos = {s.index: i for i, s in enumerate(self.slots)}
+        if len(self.slot_pos) != len(self.slots):
+            raise ValueError("slot indices must be unique")
+        self.people = list(participants)
+        self.person_pos = {p.id: i for i, p in enumerate(self.people)}
+        if len(self.person_pos) != len(self.people):
+            raise ValueError("participant ids must be unique")
+        self.tables = list(tables)
+        self.table_pos = {t.id: i for i, t in enumerate(self.tables)}
+        self.meetings = list(meetings)
+        self.meeting_pos = {m.id: i for i, m in enumerate(self.meetings)}
+        if len(self.meeting_pos) != len(self.meetings):
+            raise ValueError("meeting ids must be unique")
+        self.members = [self._members(m) for m in self.meetings]
+        self.days = self._days()
+        self.max_capacity = max((t.capacity for t in self.tables), default=0)
+        self.reasons: dict[int, Reason] = {}
+        self.pin_slot: dict[int, int] = {}
+        self.pin_table: dict[int, int] = {}
+        self.released: list = []
+        self._pins(options.keep or {})
+        self.domains = [self._domain(i) for i in range(len(self.meetings))]
+        self.before = self._precedences()
+
+    def _members(self, meeting):
+        people = tuple(dict.fromkeys(meeting.participants))
+        if len(people) < 2:
+            raise ValueError(f"meeting {meeting.id!r} needs at least two participants")
+        for p in people:
+            if p not in self.person_pos:
+                raise ValueError(f"meeting {meeting.id!r}: unknown participant {p!r}")
+        return tuple(self.person_pos[p] for p in people)
+
+    def _days(self):
+        """Slot positions grouped by day, each list in time order."""
+        days = defaultdict(list)
+        for i, s in enumerate(self.slots):
+            days[s.day].append(i)
+        return list(days.values())
+
+    def _free(self, i):
+        """Slot positions where all of meeting ``i``'s people are available."""
+        out = set(range(len(self.slots)))
+        for p in self.members[i]:
+            for index in self.people[p].unavailable:
+                out.discard(self.slot_pos.get(index, -1))
+        return out
+
+    def _pins(self, keep):
+        """Pins from the organiser, then kept placements: a kept placement that still fits is a
+        pin; two pins that clash (same person or table in the same slot) keep the first."""
+        taken_people, taken_tables = {}, {}
+        for i, meeting in enumerate(self.meetings):
+            slot, table = meeting.pinned_slot, meeting.pinned_table
+            kept = keep.get(meeting.id)
+            if kept is not None and slot is None:
+                if self._keepable(i, kept):
+                    slot = kept.slot
+                    table = kept.table if table is None else table
+                else:
+                    self.released.append(meeting.id)
+            if table is not None and table not in self.table_pos:
+                raise ValueError(f"meeting {meeting.id!r}: unknown table {table!r}")
+            if slot is not None and slot not in self.slot_pos:
+                raise ValueError(f"meeting {meeting.id!r}: unknown slot {slot!r}")
+            if slot is None:
+                if table is not None:
+                    self.pin_table[i] = self.table_pos[table]
+                continue
+            t = self.slot_pos[slot]
+            clash = self._clash(i, t, table, taken_people, taken_tables)
+            if clash is not None:
+                self.reasons[i] = clash
+                continue
+            self.pin_slot[i] = t
+            for p in self.members[i]:
+                taken_people[p, t] = meeting.id
+            if table is not None:
+                self.pin_table[i] = self.table_pos[table]
+                taken_tables[table, t] = meeting.id
+
+    def _keepable(self, i, kept):
+        t = self.slot_pos.get(kept.slot)
+        if t is None or t not in self._free(i) or not self._session_ok(i, t):
+            return False
+        if kept.table is None:
+            return True
+        table = self.table_pos.get(kept.table)
+        return table is not None and self.tables[table].capacity >= len(self.members[i])
+
+    def _clash(self, i, t, table, taken_people, taken_tables):
+        slot = self.slots[t].index
+        for p in self.members[i]:
+            if t not in self._free(i):
+                absent = [
+                    self.people[q].id for q in self.members[i] if slot in self.people[q].unavailable
+                ]
+                return Reason(PINNED_CONFLICT, {"slot": slot, "unavailable": absent})
+            if (p, t) in taken_people:
+                return Reason(PINNED_CONFLICT, {"slot": slot, "with": taken_people[p, t]})
+        if table is not None:
+            if self.tables[self.table_pos[table]].capacity < len(self.members[i]):
+                return Reason(NO_TABLE_BIG_ENOUGH, {"table": table, "size": len(self.members[i])})
+            if (table, t) in taken_tables:
+                return Reason(PINNED_CONFLICT, {"slot": slot, "with": taken_tables[table, t]})
+        return None
+
+    def _session_ok(self, i, t):
+        session = self.meetings[i].session
+        return session is None or self.slots[t].session == session
+
+    def _domain(self, i):
+        """The slot positions meeting ``i`` may take; sets ``reasons[i]`` when there are none."""
+        if i in self.reasons:
+            return []
+        size = len(self.members[i])
+        fit = (
+            self.max_capacity
+            if i not in self.pin_table
+            else self.tables[self.pin_table[i]].capacity
+        )
+        if size > fit:
+            self.reasons[i] = Reason(NO_TABLE_BIG_ENOUGH, {"size": size, "capacity": fit})
+            return []
+        if i in self.pin_slot:
+            return [self.pin_slot[i]]
+        free = self._free(i)
+        domain = sorted(t for t in free if self._session_ok(i, t))
+        if not domain:
+            people = [self.people[p].id for p in self.members[i]]
+            if free:
+                session = self.meetings[i].session
+                self.reasons[i] = Reason(
+                    SESSION_UNAVAILABLE, {"session": session, "participants": people}
+                )
+            else:
+                self.reasons[i] = Reason(PARTICIPANT_UNAVAILABLE, {"participants": people})
+        return domain
+
+    def _precedences(self):
+        """Pairs (earlier, later) of meeting positions; unknown ids are an input error."""
+        pairs = []
+        for j, meeting in enumerate(self.meetings):
+            for before in meeting.after:
+                if before not in self.meeting_pos:
+                    raise ValueError(f"meeting {meeting.id!r}: unknown meeting {before!r} in after")
+                pairs.append((self.meeting_pos[before], j))
+        return pairs
+
+
+# --- The CP-SAT model ------------------------------------------------------------------------
+
+
+class _Model:
+    """Variables and constraints shared by every phase."""
+
+    def __init__(self, problem: _Problem, options: Options):
+        self.pb = problem
+        self.options = options
+        self.model = cp_model.CpModel()
+        self.forced = self._forced()
+        self.x = self._placements()
+        self.scheduled = self._scheduled()
+        self.busy = self._busy()
+        self._tables()
+        self._precedences()
+        self.person_breaks = self._breaks()
+        self.total_breaks = sum(self.person_breaks.values())
+        self._fairness()
+        if options.require_all:
+            self._windows()
+
+    def _forced(self):
+        """Meetings that must happen: all with ``require_all``, else the pinned ones."""
+        pb = self.pb
+        if self.options.require_all:
+            return set(range(len(pb.meetings)))
+        return {i for i in pb.pin_slot if pb.domains[i]}
+
+    def _placements(self):
+        """``x[i][t]``: meeting ``i`` happens in slot position ``t`` (only for its domain)."""
+        model = self.model
+        return [
+            {t: model.new_bool_var(f"x{i}_{t}") for t in dom}
+            for i, dom in enumerate(self.pb.domains)
+        ]
+
+    def _scheduled(self):
+        """Per meeting, a literal (or constant) "it happens"."""
+        model, out = self.model, []
+        for i, row in enumerate(self.x):
+            lits = list(row.values())
+            if not lits:
+                out.append(0)
+                if i in self.forced:
+                    model.add_bool_or([])  # a forced meeting that cannot happen: infeasible
+                continue
+            if len(lits) == 1 and i in self.forced:
+                model.add(lits[0] == 1)
+                out.append(1)
+                continue
+            if i in self.forced:
+                model.add_exactly_one(lits)
+                out.append(1)
+                continue
+            s = model.new_bool_var(f"s{i}")
+            model.add(sum(lits) == s)
+            out.append(s)
+        return out
+
+    def _busy(self):
+        """``busy[p][t]``: a literal, or None when ``p`` cannot meet in ``t``."""
+        pb, model = self.pb, self.model
+        by_person_slot = defaultdict(list)
+        for i, row in enumerate(self.x):
+            for t, lit in row.items():
+                for p in pb.members[i]:
+                    by_person_slot[p, t].append(lit)
+        busy = [[None] * len(pb.slots) for _ in pb.people]
+        for (p, t), lits in by_person_slot.items():
+            if len(lits) == 1:
+                busy[p][t] = lits[0]
+            else:
+                b = model.new_bool_var(f"b{p}_{t}")
+                model.add(sum(lits) == b)
+                busy[p][t] = b
+        return busy
+
+    def _tables(self):
+        """Per slot and size class: meetings needing >= k seats <= tables seating >= k; pinned
+        tables leave the pool first. See the module docstring for why this is exact."""
+        pb, model = self.pb, self.model
+        sizes = sorted({len(pb.members[i]) for i, d in enumerate(pb.domains) if d})
+        by_table_slot = defaultdict(list)
+        for i, table in pb.pin_table.items():
+            for t, lit in self.x[i].items():
+                by_table_slot[table, t].append(lit)
+        for lits in by_table_slot.values():
+            if len(lits) > 1:
+                model.add_at_most_one(lits)
+        for k in sizes:
+            room = sum(1 for table in pb.tables if table.capacity >= k)
+            for t in range(len(pb.slots)):
+                lits = []
+                for i, row in enumerate(self.x):
+                    if t not in row:
+                        continue
+                    table = pb.pin_table.get(i)
+                    needs = len(pb.members[i]) if table is None else pb.tables[table].capacity
+                    if needs >= k:
+                        lits.append(row[t])
+                if len(lits) > room:
+                    model.add(sum(lits) <= room)
+
+    def _precedences(self):
+        """``a`` before ``b`` when both happen: ``b`` in slot ``t`` rules out ``a`` in ``>= t``."""
+        model = self.model
+        for a, b in self.pb.before:
+            xa, xb = self.x[a], self.x[b]
+            for t, lit in xb.items():
+                late = [xa[u] for u in xa if u >= t]
+                for other in late:
+                    model.add_bool_or([lit.Not(), other.Not()])
+
+    def _breaks(self):
+        """Per person: the sum over days of (blocks - meets that day); see the module docstring."""
+        pb, model = self.pb, self.model
+        forced_days = self._forced_days()
+        out = {}
+        for p in range(len(pb.people)):
+            terms = []
+            for d, positions in enumerate(pb.days):
+                starts, lits, prev = [], [], None
+                for t in positions:
+                    b = self.busy[p][t]
+                    if b is not None:
+                        lits.append(b)
+                        starts.append(b if prev is None else self._start(b, prev))
+                    prev = b
+                if len(starts) < 2:
+                    continue
+                if (p, d) in forced_days:
+                    present = 1
+                    model.add(sum(starts) >= self._min_blocks(p, positions))
+                else:
+                    present = model.new_bool_var(f"any{p}_{d}")
+                    model.add_bool_or([present.Not(), *starts])
+                    for s in starts:
+                        model.add_implication(s, present)
+                terms.append(sum(starts) - present)
+            if terms:
+                out[p] = sum(terms)
+        return out
+
+    def _start(self, b, prev):
+        s = self.model.new_bool_var("")
+        self.model.add_implication(s, b)
+        self.model.add_implication(s, prev.Not())
+        self.model.add_bool_or([s, b.Not(), prev])
+        return s
+
+    def _forced_days(self):
+        """(person, day) pairs where a forced meeting of that person can only be on that day."""
+        day_of = {t: d for d, positions in enumerate(self.pb.days) for t in positions}
+        out = set()
+        for i in self.forced:
+            days = {day_of[t] for t in self.x[i]}
+            if len(days) == 1:
+                day = days.pop()
+                out.update((p, day) for p in self.pb.members[i])
+        return out
+
+    def _min_blocks(self, p, positions):
+        """Blocks needed at least for ``p``'s forced meetings of the day in its free runs."""
+        forced = [
+            i for i in self.forced if p in self.pb.members[i] and set(self.x[i]) <= set(positions)
+        ]
+        need = len(forced)
+        runs, run = [], 0
+        for t in positions:
+            if self.busy[p][t] is not None:
+                run += 1
+            else:
+                runs.append(run)
+                run = 0
+        runs.append(run)
+        blocks = 0
+        for length in sorted(runs, reverse=True):
+            if need <= 0:
+                break
+            need -= length
+            blocks += 1
+        return max(1, blocks)
+
+    def _fairness(self):
+        d = self.options.fairness
+        if d is None:
+            return
+        model = self.model
+        if not self.options.fairness_spread or self._someone_without_breaks():
+            for expr in self.person_breaks.values():
+                model.add(expr <= d)
+            return
+        low = model.new_int_var(0, len(self.pb.slots), "fewest_breaks")
+        for expr in self.person_breaks.values():
+            model.add(expr >= low)
+            model.add(expr <= low + d)
+
+    def _someone_without_breaks(self):
+        return len(self.person_breaks) < len(self.pb.people)
+
+    def _windows(self):
+        """Benchmark mode, one day, everything forced: ``w[p,a]`` = "p meets in exactly the
+        window a..a+k-1"; if no window literal is true, p has a break (``gap[p]``). Redundant,
+        but it lets "p has no break" propagate as a timetable: outside its window p is idle."""
+        pb, model = self.pb, self.model
+        if len(pb.days) != 1:
+            return
+        positions = pb.days[0]
+        self.gap = {}
+        for p in range(len(pb.people)):
+            k = sum(1 for i in self.forced if p in pb.members[i])
+            if k < 2:
+                continue
+            avail = [self.busy[p][t] is not None for t in positions]
+            windows = {}
+            for a in range(len(positions) - k + 1):
+                if all(avail[a : a + k]):
+                    windows[a] = model.new_bool_var("")
+            gap = model.new_bool_var(f"gap{p}")
+            self.gap[p] = gap
+            model.add_exactly_one([gap, *windows.values()])
+            model.add(self.person_breaks.get(p, 0) >= gap)
+            for t, pos in enumerate(positions):
+                b = self.busy[p][pos]
+                covering = [w for a, w in windows.items() if a <= t < a + k]
+                if b is not None:
+                    # Inside the chosen window p is busy; outside it (and no gap), idle.
+                    for w in covering:
+                        model.add_implication(w, b)
+                    model.add_bool_or([b.Not(), gap, *covering])
+
+
+# --- Solving in phases -----------------------------------------------------------------------
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report, phase, phases, sign):
+        super().__init__()
+        self.report, self.phase, self.phases, self.sign = report, phase, phases, sign
+
+    def on_solution_callback(self):
+        value = self.objective_value
+        bound = self.best_objective_bound
+        gap = 0.0 if value == bound else min(1.0, abs(value - bound) / max(1.0, abs(value)))
+        fraction = (self.phase + 1.0 - gap) / self.phases
+        self.report(min(fraction, 1.0), f"{self.phase + 1}/{self.phases}: {self.sign * value:g}")
+
+
+class _Solver:
+    def __init__(self, problem: _Problem, options: Options, started: float):
+        self.pb, self.options, self.started = problem, options, started
+        self.det_used = 0.0
+
+    def run(self) -> Schedule:
+        m = _Model(self.pb, self.options)
+        phases = []
+        n_phases = 1 if self.options.require_all else 2
+        solution = None
+        if not self.options.require_all:
+            weights = [(s, self.pb.meetings[i].weight) for i, s in enumerate(m.scheduled)]
+            total = sum(w for s, w in weights if not isinstance(s, int) or s)  # 0: cannot happen
+            objective = sum(w * s for s, w in weights)
+            m.model.maximize(objective)
+            phase, solution = self._phase(m, "scheduled", -1, 0, n_phases, share=0.4)
+            phases.append(phase)
+            if solution is None:
+                return self._failed(phase, phases)
+            if phase.value >= total:
+                for s, _w in weights:
+                    if not isinstance(s, int):
+                        m.model.add(s == 1)
+            else:
+                m.model.add(objective >= phase.value)
+            self._hint(m, solution)
+        m.model.minimize(m.total_breaks)
+        phase, solution2 = self._phase(m, "breaks", 1, n_phases - 1, n_phases, share=1.0)
+        phases.append(phase)
+        if solution2 is None and solution is None:
+            return self._failed(phase, phases)
+        if solution2 is not None:
+            solution = solution2
+        else:  # out of time before improving: keep the first phase's schedule
+            phases[-1] = Phase("breaks", self._breaks_of(m, solution), 0, FEASIBLE, phase.seconds)
+        return self._result(m, solution, phases)
+
+    def _limits(self, share):
+        elapsed = time.monotonic() - self.started
+        wall = max(0.05, (self.options.time_limit - elapsed) * share)
+        det = None
+        if self.options.deterministic_limit is not None:
+            det = max(0.01, (self.options.deterministic_limit - self.det_used) * share)
+        return wall, det
+
+    def _phase(self, m, name, sign, index, n_phases, share):
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        wall, det = self._limits(share)
+        params.max_time_in_seconds = wall
+        if det is not None:
+            params.max_deterministic_time = det
+        params.random_seed = self.options.seed
+        params.num_workers = max(1, self.options.workers)
+        params.symmetry_level = 2
+        callback = None
+        if self.options.progress is not None:
+            callback = _Progress(self.options.progress, index, n_phases, -sign)
+        begun = time.monotonic()
+        code = solver.solve(m.model, callback)
+        self.det_used += solver.deterministic_time
+        seconds = time.monotonic() - begun
+        status = {
+            cp_model.OPTIMAL: OPTIMAL,
+            cp_model.FEASIBLE: FEASIBLE,
+            cp_model.INFEASIBLE: INFEASIBLE,
+        }.get(code, UNKNOWN)
+        if status in (INFEASIBLE, UNKNOWN):
+            return Phase(name, None, None, status, seconds), None
+        value = round(solver.objective_value)
+        bound = round(solver.best_objective_bound)
+        if sign > 0:
+            bound = math.ceil(solver.best_objective_bound - 1e-6)
+        else:
+            bound = math.floor(solver.best_objective_bound + 1e-6)
+        solution = {
+            (i, t): solver.boolean_value(lit) for i, row in enumerate(m.x) for t, lit in row.items()
+        }
+        return Phase(name, value, bound, status, seconds), solution
+
+    def _hint(self, m, solution):
+        m.model.clear_hints()
+        for (i, t), value in solution.items():
+            m.model.add_hint(m.x[i][t], value)
+
+    def _breaks_of(self, m, solution):
+        slots = self._slots_by_person(solution)
+        return sum(
+            count_breaks([self.pb.slots[t].index for t in ts], self.pb.slots)
+            for ts in slots.values()
+        )
+
+    def _slots_by_person(self, solution):
+        out = defaultdict(list)
+        for (i, t), on in solution.items():
+            if on:
+                for p in self.pb.members[i]:
+                    out[p].append(t)
+        return out
+
+    def _failed(self, phase, phases):
+        status = INFEASIBLE if phase.status == INFEASIBLE else UNKNOWN
+        unscheduled = {}
+        for i, meeting in enumerate(self.pb.meetings):
+            unscheduled[meeting.id] = self.pb.reasons.get(
+                i, Reason(NOT_SCHEDULED, {"status": status})
+            )
+        return Schedule(
+            status=status, unscheduled=unscheduled, phases=phases, released=self.pb.released
+        )
+
+    def _result(self, m, solution, phases):
+        pb = self.pb
+        slot_of = {i: t for (i, t), on in solution.items() if on}
+        tables = _assign_tables(pb, slot_of) if self.options.assign_tables else {}
+        placements = {}
+        for i, t in sorted(slot_of.items()):
+            table = tables.get(i)
+            placements[pb.meetings[i].id] = Placement(
+                pb.slots[t].index, None if table is None else pb.tables[table].id
+            )
+        unscheduled = {}
+        for i, meeting in enumerate(pb.meetings):
+            if i not in slot_of:
+                unscheduled[meeting.id] = pb.reasons.get(i) or _why_not(pb, i, slot_of)
+        by_person = self._slots_by_person(solution)
+        breaks_by = {}
+        for p, ts in by_person.items():
+            n = count_breaks([pb.slots[t].index for t in ts], pb.slots)
+            if n:
+                breaks_by[pb.people[p].id] = n
+        status = OPTIMAL if all(ph.status == OPTIMAL for ph in phases) else FEASIBLE
+        breaks_phase = phases[-1]
+        result = Schedule(
+            status=status,
+            placements=placements,
+            unscheduled=unscheduled,
+            scheduled_weight=sum(pb.meetings[i].weight for i in slot_of),
+            breaks=sum(breaks_by.values()),
+            bound=breaks_phase.bound,
+            breaks_by_participant=breaks_by,
+            phases=phases,
+            released=pb.released,
+        )
+        if self.options.assign_tables:
+            result.table_changes = _table_changes(pb, slot_of, tables)
+            result.phases.append(Phase("table_changes", result.table_changes, None, FEASIBLE, 0.0))
+        if self.options.progress is not None:
+            self.options.progress(1.0, "done")
+        return result
+
+
+def _why_not(pb: _Problem, i: int, slot_of: dict) -> Reason:
+    """An unscheduled meeting that could happen alone: who (or which full slots) blocked it."""
+    busy = defaultdict(set)
+    per_slot = defaultdict(int)
+    for j, t in slot_of.items():
+        per_slot[t] += 1
+        for p in pb.members[j]:
+            busy[p].add(t)
+    blockers, full = set(), []
+    for t in pb.domains[i]:
+        here = [pb.people[p].id for p in pb.members[i] if t in busy[p]]
+        blockers.update(here)
+        if not here and per_slot[t] >= len(pb.tables):
+            full.append(pb.slots[t].index)
+    params = {"participants": sorted(blockers, key=str)}
+    if full:
+        params["full_slots"] = full
+    return Reason(OVER_SUBSCRIBED, params)
+
+
+# --- Tables ----------------------------------------------------------------------------------
+
+
+def _assign_tables(pb: _Problem, slot_of: dict) -> dict:
+    """Meeting position -> table position, slot by slot in time order: a min-cost matching that
+    seats each meeting at a table big enough and rewards every person who stays at the table of
+    their previous meeting that day. Pinned tables are fixed first. The count constraints of
+    the model guarantee that a full matching exists (nested capacities: Hall's condition)."""
+    at_slot = defaultdict(list)
+    for i, t in slot_of.items():
+        at_slot[t].append(i)
+    day_of = {t: d for d, positions in enumerate(pb.days) for t in positions}
+    last_table = {}  # (person, day) -> table position
+    out = {}
+    for t in sorted(at_slot):
+        meetings = sorted(at_slot[t])
+        pinned = {i: pb.pin_table[i] for i in meetings if i in pb.pin_table}
+        free_tables = [k for k in range(len(pb.tables)) if k not in set(pinned.values())]
+        loose = [i for i in meetings if i not in pinned]
+        chosen = dict(pinned)
+        chosen.update(_match(pb, loose, free_tables, last_table, day_of[t]))
+        for i, k in chosen.items():
+            for p in pb.members[i]:
+                last_table[p, day_of[t]] = k
+        out.update(chosen)
+    return out
+
+
+def _match(pb, meetings, tables, last_table, day) -> dict:
+    if not meetings:
+        return {}
+    flow = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1
+    m_node = {i: 2 + n for n, i in enumerate(meetings)}
+    t_node = {k: 2 + len(meetings) + n for n, k in enumerate(tables)}
+    for i in meetings:
+        flow.add_arc_with_capacity_and_unit_cost(source, m_node[i], 1, 0)
+        size = len(pb.members[i])
+        stay = defaultdict(int)
+        for p in pb.members[i]:
+            if (p, day) in last_table:
+                stay[last_table[p, day]] += 1
+        for k in tables:
+            if pb.tables[k].capacity >= size:
+                # Prefer staying; then the smallest table that fits (keeps big ones free).
+                cost = -1000 * stay.get(k, 0) + pb.tables[k].capacity
+                flow.add_arc_with_capacity_and_unit_cost(m_node[i], t_node[k], 1, cost)
+    for k in tables:
+        flow.add_arc_with_capacity_and_unit_cost(t_node[k], sink, 1, 0)
+    flow.set_node_supply(source, len(meetings))
+    flow.set_node_supply(sink, -len(meetings))
+    if flow.solve() != flow.OPTIMAL:
+        raise RuntimeError("no table matching: the table count constraints are wrong")
+    out = {}
+    node_meeting = {n: i for i, n in m_node.items()}
+    node_table = {n: k for k, n in t_node.items()}
+    for arc in range(flow.num_arcs()):
+        if flow.flow(arc) and flow.tail(arc) in node_meeting and flow.head(arc) in node_table:
+            out[node_meeting[flow.tail(arc)]] = node_table[flow.head(arc)]
+    return out
+
+
+def _table_changes(pb: _Problem, slot_of: dict, tables: dict) -> int:
+    """How many times someone changes table between two consecutive meetings of a day."""
+    day_of = {t: d for d, positions in enumerate(pb.days) for t in positions}
+    seq = defaultdict(list)
+    for i, t in sorted(slot_of.items(), key=lambda item: item[1]):
+        for p in pb.members[i]:
+            seq[p, day_of[t]].append(tables[i])
+    return sum(sum(1 for a, b in zip(s, s[1:], strict=False) if a != b) for s in seq.values())

@@ -492,34 +492,65 @@ class _Model:
                     model.add_bool_or([lit.Not(), other.Not()])
 
     def _breaks(self):
-        """Per person: the sum over days of (blocks - meets that day); see the module docstring."""
-        pb, model = self.pb, self.model
+        """Per person: the sum over days of ``blocks - meets that day``, as ordered "extra block"
+        literals ``e1 >= e2 >= ...`` (``sum(start) == present + sum(e)``): the objective is then a
+        plain sum of literals, which core-based search (the MaxSAT way) handles best, and ``e1``
+        is "has a break that day". See the module docstring."""
+        pb = self.pb
         forced_days = self._forced_days()
-        out = {}
+        lines = {}
         for p in range(len(pb.people)):
-            terms = []
             for d, positions in enumerate(pb.days):
-                starts, lits, prev = [], [], None
+                starts, prev = [], None
                 for t in positions:
                     b = self.busy[p][t]
                     if b is not None:
-                        lits.append(b)
                         starts.append(b if prev is None else self._start(b, prev))
                     prev = b
-                if len(starts) < 2:
-                    continue
-                if (p, d) in forced_days:
-                    present = 1
-                    model.add(sum(starts) >= self._min_blocks(p, positions))
-                else:
-                    present = model.new_bool_var(f"any{p}_{d}")
-                    model.add_bool_or([present.Not(), *starts])
-                    for s in starts:
-                        model.add_implication(s, present)
-                terms.append(sum(starts) - present)
-            if terms:
-                out[p] = sum(terms)
-        return out
+                if len(starts) >= 2:
+                    lines[p, d] = starts
+        cap = self._cap(lines)
+        self.first_break = {}
+        out = defaultdict(int)
+        for (p, d), starts in lines.items():
+            extra = self._extra_blocks(p, d, starts, forced_days, cap)
+            if extra:
+                self.first_break[p, d] = extra[0]
+                out[p] += sum(extra)
+        return dict(out)
+
+    def _cap(self, lines):
+        """Breaks per person and day can be capped up front by the fairness bound, unless the
+        benchmark's spread is asked and everybody could have breaks (then min may be > 0)."""
+        d = self.options.fairness
+        if d is None:
+            return None
+        everyone = {p for p, _ in lines} == set(range(len(self.pb.people)))
+        return None if self.options.fairness_spread and everyone else d
+
+    def _extra_blocks(self, p, d, starts, forced_days, cap):
+        model = self.model
+        if (p, d) in forced_days:
+            present = 1
+            least = self._min_blocks(p, self.pb.days[d]) - 1
+        else:
+            present = model.new_bool_var(f"any{p}_{d}")
+            model.add_bool_or([present.Not(), *starts])
+            for s in starts:
+                model.add_implication(s, present)
+            least = 0
+        n = len(starts) - 1 if cap is None else min(cap, len(starts) - 1)
+        if least > n:
+            model.add_bool_or([])  # more breaks needed than the cap allows: infeasible
+            return []
+        extra = [model.new_bool_var(f"e{p}_{d}_{j}") for j in range(n)]
+        for j, e in enumerate(extra):
+            if j < least:
+                model.add(e == 1)
+            if j:
+                model.add_implication(e, extra[j - 1])
+        model.add(sum(starts) == present + sum(extra))
+        return extra
 
     def _start(self, b, prev):
         s = self.model.new_bool_var("")
@@ -596,10 +627,10 @@ class _Model:
             for a in range(len(positions) - k + 1):
                 if all(avail[a : a + k]):
                     windows[a] = model.new_bool_var("")
-            gap = model.new_bool_var(f"gap{p}")
-            self.gap[p] = gap
+            gap = self.first_break.get((p, 0))
+            if gap is None:
+                continue  # p cannot have a break anyway
             model.add_exactly_one([gap, *windows.values()])
-            model.add(self.person_breaks.get(p, 0) >= gap)
             for t, pos in enumerate(positions):
                 b = self.busy[p][pos]
                 covering = [w for a, w in windows.items() if a <= t < a + k]

@@ -37,7 +37,7 @@ from maarid.fairs.models import (
 )
 from maarid.registry.models import Commune, Kind, Membership, Organisation, Province
 
-from . import catalogue, data, exhibitors
+from . import catalogue, data, exhibitors, sales
 
 SEED = 2024
 REGION = "01"
@@ -73,6 +73,7 @@ def load_demo() -> DemoSummary:
         load_accounts(series, keyed)
         exhibitors.load(editions, organisations, keyed)
         catalogue.load(editions[data.REFERENCE_EDITION])
+        sales.load(editions[data.REFERENCE_EDITION], keyed)
     return DemoSummary(
         series=series,
         reference_edition=editions[data.REFERENCE_EDITION],

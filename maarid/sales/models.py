@@ -38,8 +38,9 @@ class Device(models.Model):
     token = models.OneToOneField(
         ApiToken, on_delete=models.PROTECT, related_name="sales_device", null=True
     )
+    # Empty for devices loaded rather than registered (the demo's).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -197,7 +198,9 @@ class DayClose(models.Model):
     expected_cash = models.DecimalField(max_digits=12, decimal_places=2)
     counted_cash = models.DecimalField(_("cash counted"), max_digits=12, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour, TruncDate
+from django.utils.translation import gettext as _
 
 from maarid.catalogue.models import Stock
 from maarid.core.formatting import date as format_date
@@ -61,15 +62,20 @@ def turnover(edition) -> dict:
     days = []
     day = edition.starts_on
     while day <= edition.ends_on:
-        days.append(_slice(day.isoformat(), format_date(day, "EEE d"), by_day.pop(day, (ZERO, 0))))
+        days.append(
+            {
+                **_slice(day.isoformat(), format_date(day, "EEEE d"), by_day.pop(day, (ZERO, 0))),
+                "short": format_date(day, "d"),  # under a column of the chart
+            }
+        )
         day += datetime.timedelta(days=1)
     # Sales dated outside the fair's days (a device's early test, a late refund) still count.
     days += [_slice(d.isoformat(), format_date(d, "d MMM"), p) for d, p in sorted(by_day.items())]
 
     by_hour = _slices(entries.annotate(h=ExtractHour("sold_at", tzinfo=zone)), "h")
-    first = min([edition.opens_at.hour, *by_hour])
-    last = max([edition.closes_at.hour - (edition.closes_at.minute == 0), *by_hour])
-    hours = [_slice(h, f"{h:02d}h", by_hour.get(h, (ZERO, 0))) for h in range(first, last + 1)]
+    last = edition.closes_at.hour - (edition.closes_at.minute == 0)
+    open_hours = set(range(edition.opens_at.hour, last + 1)) | set(by_hour)
+    hours = [_slice(h, f"{h:02d}h", by_hour.get(h, (ZERO, 0))) for h in sorted(open_hours)]
 
     provinces = _slices(entries, "exhibitor__organisation__province")
     province_names = {p.pk: p.name for p in Province.objects.filter(pk__in=provinces)}
@@ -159,7 +165,22 @@ def bars(slices: list) -> list:
     ]
 
 
+def _head(slices: list, keep: int, other_label) -> list:
+    """The ``keep`` largest slices and one more for all the others."""
+    if len(slices) <= keep + 1:
+        return slices
+    rest = slices[keep:]
+    other = {
+        "key": "other",
+        "label": str(other_label),
+        "total": sum((s["total"] for s in rest), ZERO),
+        "sales": sum(s["sales"] for s in rest),
+    }
+    return [*slices[:keep], other]
+
+
 def charts(figures: dict) -> dict:
+    figures = {**figures, "by_province": _head(figures["by_province"], 10, _("Other provinces"))}
     return {
         name: bars(figures[name])
         for name in (

@@ -1,0 +1,88 @@
+"""Many phones at once, on PostgreSQL (where requests really run in parallel): the last units
+are sold exactly once, and one phone's queue synced by two tabs at the same moment counts once."""
+
+import threading
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+from django.db.models import Sum
+
+from maarid.catalogue.models import Stock
+from maarid.sales import services
+from maarid.sales.models import Sale
+from tests.conftest import ensure_places
+
+from .conftest import sale, sale_in
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def at_once(count, work):
+    """Runs ``work(i)`` in ``count`` threads released together; returns results and errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as error:  # collected and asserted by the caller
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.fixture(autouse=True)
+def _places():
+    ensure_places()
+
+
+def test_fifty_phones_selling_the_last_ten_units_sell_exactly_ten(stand, exhibitor, argan):
+    Stock.objects.filter(product=argan).update(quantity=10)
+    phones = [services.register_device(stand, f"Phone {i}", exhibitor)[0] for i in range(50)]
+
+    def sell(i):
+        try:
+            services.record_sale(phones[i], sale_in(sale((argan, 1, "180.00"))), exhibitor)
+        except services.OutOfStock:
+            return "refused"
+        return "sold"
+
+    results, errors = at_once(50, sell)
+    assert not errors
+    assert results.count("sold") == 10 and results.count("refused") == 40
+    assert Sale.objects.count() == 10
+    assert Stock.objects.get(product=argan).quantity == 0
+
+
+def test_two_tabs_syncing_one_queue_at_the_same_moment_count_it_once(phone, exhibitor, argan):
+    queue = [sale_in(sale((argan, 1, "180.00"), sequence=n, offline=True)) for n in range(1, 21)]
+
+    def sync(_i):
+        return services.sync(phone, queue, exhibitor)
+
+    results, errors = at_once(2, sync)
+    assert not errors
+    created = sum(r.created for batch in results for r in batch)
+    assert created == 20  # each sale created by exactly one of the two requests
+    assert Sale.objects.count() == 20
+    assert Sale.objects.aggregate(t=Sum("total"))["t"] == Decimal("3600.00")
+    assert Stock.objects.get(product=argan).quantity == 0
+
+
+def test_the_same_sale_sent_by_many_retries_at_once_is_recorded_once(phone, exhibitor, argan):
+    body = sale_in(sale((argan, 1, "180.00")))
+    body.uuid = uuid.uuid4()
+    results, errors = at_once(8, lambda _i: services.record_sale(phone, body, exhibitor))
+    assert not errors
+    assert sum(r.created for r in results) == 1 and Sale.objects.count() == 1
+    assert Stock.objects.get(product=argan).quantity == 19

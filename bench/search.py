@@ -14,15 +14,9 @@ after 10 minutes. ``.venv/bin/python bench/search.py [--reload] [--seconds 60]``
 import argparse
 import http.client
 import json
-import os
 import random
 import re
-import secrets
 import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,18 +27,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATABASE_URL = os.environ.get(
-    "MAARID_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/maarid_bench"
+from bench.common import (  # noqa: E402
+    configure,
+    create_database,
+    free_port,
+    log,
+    percentile,
+    start_server,
+    stop_server,
+    watchdog,
 )
+
 SEED = 2024
 PRODUCTS = 100_000
 ORGANISATIONS = 2_000
 CLIENTS = 8
-WORKERS = 2
 WARM_UP = 10
 MEASURED = 60
 TYPO_EVERY = 10
-DEADLINE = 600  # seconds: the bench stops itself, whatever happens
 
 # The demo's product lists (maarid/demo/exhibitors.py) by activity, filed in these categories.
 CATEGORY_OF = {
@@ -139,40 +139,6 @@ ORGANISATION_NAMES = [
     ("Ajddig", "أجديك"),
     ("Al Ikhlass", "الإخلاص"),
 ]
-
-
-def configure(data_dir: str) -> dict:
-    """The environment of the server, and of this process for migrating and loading."""
-    env = {
-        "DATABASE_URL": DATABASE_URL,
-        "MAARID_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "MAARID_HTTPS_REDIRECT": "0",
-        "DEBUG": "0",
-        "MAARID_DATA_DIR": data_dir,
-        "DJANGO_SETTINGS_MODULE": "maarid.settings",
-        "LOG_LEVEL": "ERROR",
-    }
-    os.environ.update(env)
-    os.environ.pop("REDIS_URL", None)
-    return dict(os.environ)
-
-
-def create_database():
-    import psycopg
-
-    url = urllib.parse.urlsplit(DATABASE_URL)
-    name = url.path.lstrip("/")
-    maintenance = urllib.parse.urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            log(f"created database {name}")
-
-
-def log(message):
-    print(f"# {message}", file=sys.stderr, flush=True)
 
 
 # --- Data -------------------------------------------------------------------------------------
@@ -335,54 +301,6 @@ def queries(rng, names, count=20_000) -> list[tuple[str, bool]]:
 # --- Server and clients -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env, port, log_path):
-    """``maarid serve --workers 2`` in a session of its own (so that the watchdog can end it
-    with its children); what it prints goes to a file, shown if it fails."""
-    command = [str(ROOT / ".venv" / "bin" / "maarid"), "serve", "--workers", str(WORKERS)]
-    command += ["--port", str(port)]
-    with open(log_path, "wb") as output:
-        server = subprocess.Popen(  # noqa: S603
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            log(Path(log_path).read_text(errors="replace")[-3000:])
-            raise SystemExit(f"maarid serve stopped (exit code {server.returncode})")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/search?q=miel")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            pass
-        time.sleep(0.5)
-    stop_server(server)
-    raise SystemExit("maarid serve did not answer within 120 s")
-
-
-def stop_server(server):
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 def path_for(target, query, arabic) -> str:
     q = urllib.parse.quote(query)
     if target == "api":
@@ -437,8 +355,8 @@ def run_clients(port, target, load, warm_up, measured):
         "products": PRODUCTS,
         "clients": CLIENTS,
         "rps": round(count / measured, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 1) if count else None,
-        "p95_ms": round(latencies[int(count * 0.95)] * 1000, 1) if count else None,
+        "p50_ms": percentile(latencies, 0.50),
+        "p95_ms": percentile(latencies, 0.95),
         "errors": errors[0],
     }
 
@@ -451,40 +369,30 @@ def main():
     parser.add_argument("--targets", default="page,api")
     args = parser.parse_args()
 
-    server = None
+    servers = []
     data_dir = tempfile.mkdtemp(prefix="maarid-bench-")
+    with watchdog(servers):
+        try:
+            env = configure(data_dir)
+            create_database()
+            load(args.reload)
+            rng = random.Random(SEED)
+            load_queries = queries(rng, vocabulary(rng))
+            from django.db import connections
 
-    def watchdog():
-        log(f"stopped by the watchdog after {DEADLINE} s")
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-        os._exit(2)
-
-    timer = threading.Timer(DEADLINE, watchdog)
-    timer.daemon = True
-    timer.start()
-    try:
-        env = configure(data_dir)
-        create_database()
-        load(args.reload)
-        rng = random.Random(SEED)
-        load_queries = queries(rng, vocabulary(rng))
-        from django.db import connections
-
-        connections.close_all()
-        port = free_port()
-        server = start_server(env, port, Path(data_dir) / "serve.log")
-        log(f"maarid serve --workers {WORKERS} answers on port {port}")
-        for target in args.targets.split(","):
-            result = run_clients(port, target, load_queries, args.warm_up, args.seconds)
-            print(json.dumps(result), flush=True)
-            if result["errors"]:
-                log(Path(data_dir, "serve.log").read_text(errors="replace")[-3000:])
-    finally:
-        if server is not None:
-            stop_server(server)
-        shutil.rmtree(data_dir, ignore_errors=True)
-        timer.cancel()
+            connections.close_all()
+            port = free_port()
+            servers.append(start_server(env, port, Path(data_dir) / "serve.log"))
+            log(f"maarid serve answers on port {port}")
+            for target in args.targets.split(","):
+                result = run_clients(port, target, load_queries, args.warm_up, args.seconds)
+                print(json.dumps(result), flush=True)
+                if result["errors"]:
+                    log(Path(data_dir, "serve.log").read_text(errors="replace")[-3000:])
+        finally:
+            for server in servers:
+                stop_server(server)
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

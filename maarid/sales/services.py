@@ -8,13 +8,14 @@ checked against ours.
 """
 
 import datetime
+import time
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from maarid.core.models import ApiToken
 from maarid.core.phones import normalise_phone
 from maarid.core.services import absolute_url
 from maarid.exhibitors.models import Exhibitor
+from maarid.registry.models import Membership
 
 from .models import DayClose, Device, Payment, Reconciliation, Sale, SaleLine
 
@@ -133,22 +135,38 @@ def revoke_device(device: Device, user) -> None:
     device.revoked_at = now
 
 
+# Devices found recently, per process: token digest -> (until, device). A phone sends many
+# sales a minute; its device, exhibitor and edition never change, and the token itself is
+# checked on every request (so revoking a device stops it at once). A member who leaves the
+# organisation stops being able to sell within DEVICE_CACHE_SECONDS.
+_devices: dict[str, tuple[float, Device]] = {}
+DEVICE_CACHE_SECONDS = 30
+
+
 def device_for(user) -> Device:
     """The device whose token signed the request, or PermissionDenied: sales come from devices.
-
-    The token is checked on every request (revoking a device revokes it); the device row itself
-    never changes otherwise, so it is looked up with one query."""
+    The person who registered the phone must still be an active member of the exhibitor."""
     token = getattr(user, "api_token", None)
     if token is None or not token.device:
         raise PermissionDenied
-    device = (
-        Device.objects.select_related("exhibitor__edition__series", "exhibitor__organisation")
-        .filter(token_id=token.pk, revoked_at__isnull=True)
-        .first()
+    cached = _devices.get(token.digest)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    found = list(
+        Device.objects.select_related("exhibitor__edition", "exhibitor__organisation")
+        .filter(
+            token_id=token.pk,
+            revoked_at__isnull=True,
+            exhibitor__organisation__memberships__user=user,
+            exhibitor__organisation__memberships__status=Membership.Status.ACTIVE,
+        )
+        .order_by()[:1]
     )
-    if device is None or not may_sell(user, device.exhibitor):
+    if not found:
+        _devices.pop(token.digest, None)
         raise PermissionDenied
-    return device
+    _devices[token.digest] = (time.monotonic() + DEVICE_CACHE_SECONDS, found[0])
+    return found[0]
 
 
 def last_sequence(device: Device) -> int:
@@ -209,7 +227,9 @@ def _catalogue(device: Device, sales: list[SaleIn]) -> dict:
     ids = {line.product_id for sale in sales for line in sale.lines if line.product_id}
     if not ids:
         return {}
-    products = Product.objects.filter(organisation_id=device.exhibitor.organisation_id, pk__in=ids)
+    products = Product.objects.filter(
+        organisation_id=device.exhibitor.organisation_id, pk__in=ids
+    ).only("id", "organisation_id", "name_ar", "name_fr")
     return {p.pk: p for p in products}
 
 
@@ -278,33 +298,33 @@ def _record(device, sales, user, refuse_oversell) -> list[Recorded]:
 @transaction.atomic
 def _record_once(device, sales, user, products, refuse_oversell) -> list[Recorded]:
     # One device's requests take turns: what one sees as new, the other sees as done.
-    Device.objects.select_for_update().filter(pk=device.pk).values_list("pk").first()
-    by_uuid = {
-        s.uuid: s for s in Sale.objects.filter(device=device, uuid__in=[x.uuid for x in sales])
-    }
+    Device.objects.select_for_update().filter(pk=device.pk).order_by().values_list("pk").first()
+    uuids = {x.uuid for x in sales}
+    known = list(
+        Sale.objects.filter(device=device)
+        .filter(Q(uuid__in=uuids) | Q(sequence__in=[x.sequence for x in sales]))
+        .order_by()
+    )
+    by_uuid = {s.uuid: s for s in known if s.uuid in uuids}
     fresh, seen = [], set()
     for sale in sales:
         if sale.uuid not in by_uuid and sale.uuid not in seen:
             seen.add(sale.uuid)
             fresh.append(sale)
     if fresh:
-        _save(device, fresh, user, products, refuse_oversell, by_uuid)
-    created = {s.uuid for s in fresh}
-    return [Recorded(by_uuid[s.uuid], s.uuid in created) for s in sales]
+        taken = {s.sequence for s in known}
+        _save(device, fresh, user, products, refuse_oversell, by_uuid, taken)
+    return [Recorded(by_uuid[s.uuid], s.uuid in seen) for s in sales]
 
 
-def _sequences(device, fresh: list[SaleIn]) -> dict:
+def _sequences(device, fresh: list[SaleIn], taken: set) -> dict:
     """The device numbers its receipts; a number it reuses (its storage was wiped) gets the
     next free one instead, so receipts never collide."""
-    wanted = [s.sequence for s in fresh]
-    taken = set(
-        Sale.objects.filter(device=device, sequence__in=wanted).values_list("sequence", flat=True)
-    )
     result, top = {}, None
     for sale in fresh:
         if sale.sequence in taken:
             if top is None:
-                top = max(last_sequence(device), *wanted)
+                top = max(last_sequence(device), *(s.sequence for s in fresh))
             top += 1
             result[sale.uuid] = top
         else:
@@ -315,7 +335,7 @@ def _sequences(device, fresh: list[SaleIn]) -> dict:
 
 def _take_stock(device, fresh, products, refuse_oversell) -> set:
     """Lowers the stock of what was sold; returns the UUIDs of sales that sold more than was
-    left. The stock rows are locked (in a fixed order, so two devices cannot deadlock)."""
+    left. Rows are updated in the order of their products, so two devices cannot deadlock."""
     wanted = {}
     for sale in fresh:
         for line in sale.lines:
@@ -323,10 +343,23 @@ def _take_stock(device, fresh, products, refuse_oversell) -> set:
                 wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
     if not wanted:
         return set()
+    stock = Stock.objects.filter(edition_id=device.exhibitor.edition_id)
+    if refuse_oversell:
+        # Online: each update only happens if enough is left (PostgreSQL re-checks the
+        # condition on the row it locked); a refusal rolls the whole sale back.
+        for product_id in sorted(wanted):
+            quantity = wanted[product_id]
+            if not stock.filter(product_id=product_id, quantity__gte=quantity).update(
+                quantity=F("quantity") - quantity
+            ):
+                left = stock.filter(product_id=product_id).values_list("quantity", flat=True)
+                if left:  # counted, and not enough: refused (none: stock not counted)
+                    raise OutOfStock(products[product_id], max(left[0], 0))
+        return set()
     rows = list(
-        Stock.objects.select_for_update()
-        .filter(edition_id=device.exhibitor.edition_id, product_id__in=wanted)
-        .order_by("pk")
+        stock.select_for_update()
+        .filter(product_id__in=wanted)
+        .order_by("product_id")
         .values_list("pk", "product_id", "quantity")
     )
     left = {product_id: quantity for _pk, product_id, quantity in rows}
@@ -335,8 +368,6 @@ def _take_stock(device, fresh, products, refuse_oversell) -> set:
         for line in sale.lines:
             if line.product_id in left:
                 if left[line.product_id] < line.quantity:
-                    if refuse_oversell:
-                        raise OutOfStock(products[line.product_id], max(left[line.product_id], 0))
                     oversold.add(sale.uuid)
                 left[line.product_id] -= line.quantity
     for pk, product_id, _quantity in rows:
@@ -349,9 +380,9 @@ def receipt_number(device: Device, sequence: int) -> str:
     return f"{device.exhibitor_id:03d}-{device.number}-{sequence:04d}"
 
 
-def _save(device, fresh, user, products, refuse_oversell, by_uuid):
+def _save(device, fresh, user, products, refuse_oversell, by_uuid, taken):
     oversold = _take_stock(device, fresh, products, refuse_oversell)
-    sequences = _sequences(device, fresh)
+    sequences = _sequences(device, fresh, taken)
     now = timezone.now()
     entries = []
     for sale in fresh:

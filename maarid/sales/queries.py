@@ -152,8 +152,7 @@ def day_out(summary) -> dict:
 
 def exhibitor_total(exhibitor) -> dict:
     """An exhibitor's turnover at its edition so far."""
-    totals = Sale.objects.filter(exhibitor=exhibitor).aggregate(t=Sum("total"), n=NET_SALES)
-    return {"total": cents(totals["t"]), "sales": totals["n"] or 0}
+    return _totals(Sale.objects.filter(exhibitor=exhibitor))
 
 
 def bars(slices: list) -> list:
@@ -193,3 +192,12 @@ def charts(figures: dict) -> dict:
             "top_sellers",
         )
     }
+
+
+def edition_total(edition) -> dict:
+    return _totals(Sale.objects.filter(edition=edition))
+
+
+def _totals(entries) -> dict:
+    totals = entries.aggregate(t=Sum("total"), n=NET_SALES)
+    return {"total": cents(totals["t"]), "sales": totals["n"] or 0}

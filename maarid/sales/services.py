@@ -124,15 +124,18 @@ def register_device(exhibitor: Exhibitor, name: str, user) -> tuple[Device, str]
 
 
 def revoke_device(device: Device, user) -> None:
+    """The device stops selling at once: its token is revoked too. (Audited: who, when.)"""
     require_seller(user, device.exhibitor)
+    if device.revoked_at is not None:
+        return
     now = timezone.now()
     with transaction.atomic():
-        Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=now)
+        device.revoked_at = now
+        device.save(update_fields=["revoked_at"])
         if device.token_id:
             ApiToken.objects.filter(pk=device.token_id, revoked_at__isnull=True).update(
                 revoked_at=now
             )
-    device.revoked_at = now
 
 
 # Devices found recently, per process: token digest -> (until, device). A phone sends many

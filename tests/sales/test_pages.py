@@ -184,3 +184,14 @@ def test_the_app_page_is_installable_and_has_nothing_personal(client, exhibitor)
     assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
     worker = client.get("/pos-sw.js")
     assert worker["Content-Type"].startswith("text/javascript") and b"fetch" in worker.content
+
+
+def test_the_dashboard_and_the_edition_page_lead_to_the_sales(edition, organiser, exhibitor, sold):
+    args = [edition.series.slug, edition.number]
+    dashboard = client_for(organiser).get(reverse("fairs:dashboard", args=args)).content.decode()
+    assert reverse("turnover:board", args=args) in dashboard and "640,00" in dashboard
+    page = client_for(exhibitor).get(edition.get_absolute_url()).content.decode()
+    assert url("ledger", sold[0].exhibitor) in page and reverse("sales:app") in page
+    cooperative = sold[0].exhibitor.organisation
+    profile = client_for(exhibitor).get(cooperative.get_absolute_url()).content.decode()
+    assert url("ledger", sold[0].exhibitor) in profile

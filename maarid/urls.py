@@ -39,5 +39,6 @@ urlpatterns += i18n_patterns(
     path("<slug:series>/<int:number>/", include("maarid.exhibitors.urls")),
     path("<slug:series>/<int:number>/", include("maarid.catalogue.urls_edition")),
     path("<slug:series>/<int:number>/", include("maarid.sales.urls_edition")),
+    path("<slug:series>/<int:number>/", include("maarid.b2b.urls")),
     path("", include("maarid.fairs.urls")),
 )

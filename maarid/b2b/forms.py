@@ -1,0 +1,172 @@
+"""Forms of the B2B pages: the programme's settings, a profile, a meeting the organisers add,
+an outcome."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from maarid.catalogue.models import Category, Label
+from maarid.core.formatting import date as format_date
+from maarid.registry.models import Sector
+
+from .models import Meeting, Outcome, Profile
+from .services import MAX_GROUP
+
+
+class SetUpForm(forms.Form):
+    days = forms.TypedMultipleChoiceField(
+        label=_("Days of the meetings"),
+        coerce=datetime.date.fromisoformat,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_at = forms.TimeField(
+        label=_("First meeting at"), widget=forms.TimeInput({"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("Last meeting ends at"), widget=forms.TimeInput({"type": "time"})
+    )
+    afternoon_from = forms.TimeField(
+        label=_("The afternoon starts at"), widget=forms.TimeInput({"type": "time"})
+    )
+    slot_minutes = forms.IntegerField(label=_("Minutes per meeting"), min_value=5, max_value=120)
+    tables = forms.IntegerField(label=_("Tables for two"), min_value=0, max_value=500)
+    big_tables = forms.IntegerField(
+        label=_("Big tables for group meetings"), min_value=0, max_value=100, initial=0
+    )
+    big_capacity = forms.IntegerField(
+        label=_("Seats at a big table"), min_value=3, max_value=30, initial=6
+    )
+    max_breaks = forms.IntegerField(
+        label=_("At most this many breaks per participant"),
+        min_value=0,
+        max_value=20,
+        required=False,
+        help_text=_("Leave empty for no limit. A break is a wait between two meetings of a day."),
+    )
+    requests_open = forms.BooleanField(label=_("Participants may ask for meetings"), required=False)
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        days, day = [], edition.starts_on
+        while day <= edition.ends_on:
+            days.append((day.isoformat(), format_date(day, "EEEE d MMMM")))
+            day += datetime.timedelta(days=1)
+        self.fields["days"].choices = days
+
+
+class ProfileForm(forms.ModelForm):
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken at the meeting"),
+        choices=Profile.Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Product categories"),
+        queryset=Category.objects.filter(parent__isnull=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    certifications = forms.ModelMultipleChoiceField(
+        label=_("Certifications and labels"),
+        queryset=Label.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unavailable = forms.TypedMultipleChoiceField(
+        label=_("When nobody of yours can meet"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example while your only member staffs your booth."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "description_fr",
+            "description_ar",
+            "offers",
+            "seeks",
+            "volumes",
+            "export_markets",
+            "attendees",
+        ]
+        widgets = {
+            "description_fr": forms.Textarea({"rows": 3}),
+            "description_ar": forms.Textarea({"rows": 3, "dir": "rtl"}),
+            "offers": forms.Textarea({"rows": 2}),
+            "seeks": forms.Textarea({"rows": 2}),
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unavailable"].choices = [
+            (s.index, f"{format_date(s.day, 'EEE d')} {s.start:%H:%M}") for s in programme.slots()
+        ]
+        if self.instance.pk:
+            self.initial.update(
+                sectors=self.instance.sectors,
+                languages=self.instance.languages,
+                unavailable=self.instance.unavailable,
+                categories=self.instance.categories.all(),
+                certifications=self.instance.certifications.all(),
+            )
+
+
+class RequestForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        coerce=int,
+        choices=Meeting.Priority.choices,
+        initial=2,
+    )
+    message = forms.CharField(label=_("Message"), max_length=300, required=False)
+
+
+class AddMeetingForm(forms.Form):
+    buyer = forms.ModelChoiceField(label=_("Buyer"), queryset=Profile.objects.none())
+    sellers = forms.ModelMultipleChoiceField(
+        label=_("Sellers"),
+        queryset=Profile.objects.none(),
+        help_text=_("Several sellers make a group meeting (at most %(n)s).") % {"n": MAX_GROUP},
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        coerce=int,
+        choices=Meeting.Priority.choices,
+        initial=2,
+    )
+    session = forms.ChoiceField(label=_("Session"), choices=Meeting.Session.choices, required=False)
+    pinned_slot = forms.TypedChoiceField(
+        label=_("Fixed time"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        profiles = programme.profiles.select_related("organisation")
+        self.fields["buyer"].queryset = profiles.filter(side="buyer")
+        self.fields["sellers"].queryset = profiles.filter(side="seller")
+        self.fields["pinned_slot"].choices = [("", "—")] + [
+            (s.index, f"{format_date(s.day, 'EEE d')} {s.start:%H:%M}") for s in programme.slots()
+        ]
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["result", "amount", "note"]
+        widgets = {"result": forms.RadioSelect}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") == Outcome.Result.DEAL and not data.get("amount"):
+            self.add_error("amount", _("Give the amount of the deal."))
+        return data

@@ -1,0 +1,39 @@
+"""The scheduler as a background task, with its progress on the job's page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from maarid.core import jobs
+
+from . import services
+from .models import Programme
+
+SCHEDULE_JOB = "b2b.schedule"
+
+
+@task()
+def run_schedule(job_id: str, programme_pk: int):
+    """Places the accepted meetings (announced ones stay) and sends the organiser back to the
+    meetings page with the figures of the run."""
+    with jobs.running(job_id) as job:
+        programme = Programme.objects.select_related("edition__series").get(pk=programme_pk)
+
+        def progress(fraction, message):
+            job.report(int(5 + 90 * fraction), _("Looking for a better schedule…"))
+
+        job.report(5, _("Placing the meetings…"))
+        result = services.solve(programme, progress=progress)
+        figures = services.save_schedule(programme, result)
+        edition = programme.edition
+        job.result = {
+            **figures,
+            "redirect": reverse("b2b:meetings", args=[edition.series.slug, edition.number]),
+        }
+        job.message = _(
+            "%(placed)d meetings placed, %(unplaced)d not placed; %(breaks)s breaks in all."
+        ) % {
+            "placed": figures["placed"],
+            "unplaced": figures["unplaced"],
+            "breaks": figures["breaks"],
+        }

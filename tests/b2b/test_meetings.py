@@ -1,0 +1,217 @@
+"""B2B meetings as participants and organisers use them: profiles, requests and answers,
+suggestions, the schedule (run as a job, announced meetings kept), agendas, check-in, outcomes."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from maarid.b2b import services
+from maarid.b2b.models import Meeting, Outcome
+from tests.conftest import client_for
+from tests.exhibitors.test_selection_pages import pdftotext
+
+from .conftest import member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def page(name, programme, *args):
+    edition = programme.edition
+    return reverse(f"b2b:{name}", args=[edition.series.slug, edition.number, *args])
+
+
+def test_the_programme_has_its_slots_and_tables(programme):
+    slots = programme.slots()
+    assert len(slots) == 12  # 6 slots of 20 minutes a day, two days
+    assert [s.session for s in slots[:6]] == ["am"] * 3 + ["pm"] * 3
+    assert slots[6].day == slots[0].day + datetime.timedelta(days=1) and slots[6].index == 6
+    assert [t.capacity for t in programme.tables.all()] == [2, 2, 2, 4]
+
+
+def test_only_exhibitors_sell_and_only_members_write_their_profile(programme, cooperative, buyer):
+    with pytest.raises(PermissionDenied):
+        services.save_profile(programme, cooperative, buyer, offers="x")  # not a member
+    user = member_of(cooperative, "member")
+    with pytest.raises(PermissionDenied):  # a member, but the cooperative does not exhibit
+        services.save_profile(programme, cooperative, user, offers="x")
+
+
+def test_a_request_is_answered_by_the_other_side_only(seller, buyer_profile, exhibitor, buyer):
+    meeting = services.request_meeting(
+        seller, buyer_profile, exhibitor, priority=1, message="Bonjour"
+    )
+    assert meeting.buyer == buyer_profile and list(meeting.sellers.all()) == [seller]
+    assert any("Coopérative Al Amal" in m.body for m in mail.outbox)  # the buyer is told
+    with pytest.raises(PermissionDenied):
+        services.respond(meeting, exhibitor, accept=True)  # the asker cannot accept
+    services.respond(meeting, buyer, accept=True)
+    assert Meeting.objects.get().status == Meeting.Status.ACCEPTED
+    with pytest.raises(ValidationError):
+        services.respond(meeting, buyer, accept=False)  # answered already
+    with pytest.raises(ValidationError):
+        services.request_meeting(buyer_profile, seller, buyer)  # the pair already meets
+
+
+def test_sellers_do_not_request_sellers(seller, other_seller, exhibitor):
+    with pytest.raises(ValidationError):
+        services.request_meeting(seller, other_seller, exhibitor)
+
+
+def test_suggestions_rank_matching_profiles_with_reasons(seller, buyer_profile, other_buyer):
+    ranked = services.suggestions(seller)
+    assert [s.profile for s in ranked][0] == buyer_profile
+    reasons = " ".join(ranked[0].reasons)
+    assert "argan" in reasons  # both mention argan oil
+    assert ranked[0].score > (ranked[1].score if len(ranked) > 1 else 0)
+
+
+def test_suggestions_match_arabic_spellings(seller, buyer_profile, buyer):
+    buyer_profile.seeks = "نبحث عن زيت الاركان"  # no hamza on the alef
+    buyer_profile.save()
+    seller.offers = "زيت الأركان"
+    seller.save()
+    assert services.suggestions(seller)[0].profile == buyer_profile
+
+
+def accepted(seller, buyer_profile, exhibitor, buyer, **kwargs):
+    meeting = services.request_meeting(seller, buyer_profile, exhibitor, **kwargs)
+    return services.respond(meeting, buyer, accept=True)
+
+
+def test_the_schedule_runs_as_a_job_and_the_agenda_shows_the_meeting(
+    seller, buyer_profile, exhibitor, buyer, organiser
+):
+    meeting = accepted(seller, buyer_profile, exhibitor, buyer)
+    response = client_for(organiser).post(page("schedule", seller.programme), follow=True)
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.slot is not None and meeting.table is not None
+    body = client_for(exhibitor).get(page("agenda", seller.programme)).content.decode()
+    assert "Distribution Nord SARL" in body
+
+
+def test_publishing_tells_the_participants_and_keeps_announced_meetings(
+    seller, buyer_profile, other_seller, exhibitor, buyer, organiser
+):
+    first = accepted(seller, buyer_profile, exhibitor, buyer)
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    mail.outbox.clear()
+    assert services.publish(seller.programme, organiser) == 2
+    assert len(mail.outbox) == 2  # one member each side
+    first.refresh_from_db()
+    placed = (first.slot, first.table_id)
+    # A late meeting for the buyer: the schedule runs again, the announced one stays.
+    late = services.request_meeting(other_seller, buyer_profile, other_seller.user)
+    services.respond(late, buyer, accept=True)
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    first.refresh_from_db()
+    late.refresh_from_db()
+    assert (first.slot, first.table_id) == placed and first.announced
+    assert late.slot is not None and late.slot != first.slot
+    mail.outbox.clear()
+    assert services.publish(seller.programme, organiser) == 2  # only the late meeting's people
+    assert len(mail.outbox) == 2 and all("/b2b/agenda/" in m.body for m in mail.outbox)
+
+
+def test_an_unplaceable_meeting_says_why(seller, buyer_profile, exhibitor, buyer, organiser):
+    seller.unavailable = list(range(12))  # never free
+    seller.save()
+    meeting = accepted(seller, buyer_profile, exhibitor, buyer)
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    meeting.refresh_from_db()
+    assert meeting.slot is None
+    assert meeting.unplaced_reason["code"] == "participant_unavailable"
+    body = client_for(organiser).get(page("meetings", seller.programme)).content.decode()
+    assert services.reason_text(meeting) in body
+
+
+def test_a_group_meeting_gets_the_big_table(seller, other_seller, buyer_profile, organiser):
+    meeting = services.add_meeting(
+        seller.programme, organiser, buyer_profile, [seller, other_seller]
+    )
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    meeting.refresh_from_db()
+    assert meeting.table.capacity == 4
+    with pytest.raises(PermissionDenied):
+        services.add_meeting(seller.programme, other_seller.user, buyer_profile, [seller])
+
+
+def test_participants_see_only_their_own_requests_and_agenda(
+    seller, buyer_profile, other_seller, other_buyer, exhibitor, buyer
+):
+    accepted(seller, buyer_profile, exhibitor, buyer, message="Secret de fabrication")
+    outsider = client_for(other_seller.user)
+    requests = outsider.get(page("requests", seller.programme)).content.decode()
+    assert "Secret de fabrication" not in requests and "Distribution Nord" not in requests
+    # Another participant's agenda is not reachable by changing the address.
+    agenda = outsider.get(page("agenda", seller.programme) + f"?profile={seller.pk}")
+    assert "Distribution Nord" not in agenda.content.decode()
+    meeting = Meeting.objects.get(buyer=buyer_profile)
+    assert (
+        outsider.post(page("answer", seller.programme, meeting.pk), {"accept": "0"}).status_code
+        == 404
+    )
+    assert outsider.get(page("outcome", seller.programme, meeting.pk)).status_code == 404
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.ACCEPTED
+
+
+def test_one_tap_request_from_the_suggestions(seller, buyer_profile, exhibitor):
+    client = client_for(exhibitor)
+    response = client.post(
+        page("ask", seller.programme, buyer_profile.pk), {"priority": "2"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+    assert Meeting.objects.filter(requested_by=seller).count() == 1
+    again = client.post(
+        page("ask", seller.programme, buyer_profile.pk), {"priority": "2"}, HTTP_HX_REQUEST="true"
+    )
+    assert "rejected" in again.content.decode() and Meeting.objects.count() == 1
+
+
+def test_agenda_as_pdf_in_arabic_and_as_ical(seller, buyer_profile, exhibitor, buyer):
+    accepted(seller, buyer_profile, exhibitor, buyer)
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    client = client_for(exhibitor)
+    edition = seller.programme.edition
+    pdf = client.get(f"/ar/{edition.series.slug}/{edition.number}/b2b/agenda.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "شركة التوزيع" in pdftotext(pdf.content) or "Distribution" in pdftotext(pdf.content)
+    ics = client.get(page("agenda-ics", seller.programme)).content.decode()
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.count("BEGIN:VEVENT") == 1
+    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+
+
+def test_check_in_and_outcomes_feed_the_report(seller, buyer_profile, exhibitor, buyer, organiser):
+    meeting = accepted(seller, buyer_profile, exhibitor, buyer)
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    meeting.refresh_from_db()
+    client = client_for(organiser)
+    response = client.post(
+        page("checkin", seller.programme),
+        {"meeting": meeting.pk, "attendance": "held"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    with pytest.raises(PermissionDenied):
+        services.check_in(meeting, exhibitor, "missed")
+    services.record_outcome(meeting, seller, exhibitor, result="deal", amount=Decimal("12000"))
+    services.record_outcome(meeting, buyer_profile, buyer, result="deal", amount=Decimal("15000"))
+    with pytest.raises(ValidationError):
+        services.record_outcome(meeting, seller, exhibitor, result="deal")  # no amount
+    with pytest.raises(PermissionDenied):
+        services.record_outcome(meeting, seller, buyer, result="lead")  # not theirs to report
+    report = services.report(seller.programme)
+    assert report["held"] == 1 and report["outcomes"]["deal"] == 2
+    assert report["deals_amount"] == Decimal("15000.00")  # one deal, counted once
+    assert Outcome.objects.count() == 2
+
+
+def test_table_signs_and_settings_are_for_organisers(seller, organiser, exhibitor):
+    signs = client_for(organiser).get(page("table-signs", seller.programme))
+    assert signs["Content-Type"] == "application/pdf"
+    assert client_for(exhibitor).get(page("table-signs", seller.programme)).status_code == 403
+    assert client_for(exhibitor).get(page("setup", seller.programme)).status_code == 403

@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from maarid.b2b import services as b2b_services
+from maarid.b2b.models import Programme
 from maarid.catalogue.models import Category, Product
 from maarid.core.models import ApiToken
 from maarid.exhibitors.models import Call, Exhibitor
@@ -76,6 +78,10 @@ ORGANISER_ONLY = {
     "fairs:team",
     "site:qr-sheet",
     "turnover:board",
+    "b2b:setup",
+    "b2b:meetings",
+    "b2b:checkin",
+    "b2b:table-signs",
 }
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {
@@ -91,6 +97,17 @@ OWN_ORGANISATION = {
 }
 # The organisation's own members only (organisers read its sales but do not register phones).
 MEMBERS_ONLY = {"turnover:devices"}
+# The B2B meetings' participants (the exhibiting cooperative and the buying company).
+B2B_PARTICIPANTS = {
+    "b2b:profile",
+    "b2b:participants",
+    "b2b:requests",
+    "b2b:agenda",
+    "b2b:agenda-pdf",
+    "b2b:agenda-ics",
+}
+# Their home page: the participants and the organisers.
+B2B_HOME = {"b2b:home"}
 POST_ONLY = {
     "exhibitors:assign",
     "exhibitors:selection-run",
@@ -106,6 +123,10 @@ POST_ONLY = {
     "fairs:partner-remove",
     "fairs:role-remove",
     "turnover:revoke-device",
+    "b2b:schedule",
+    "b2b:publish",
+    "b2b:ask",
+    "b2b:answer",
 }
 # Tested on their own: tokens in the address (tests/core), jobs (tests/core/test_jobs.py), exports.
 # An application's pages are walked role by role in tests/exhibitors.
@@ -129,6 +150,7 @@ SPECIAL = {
     "sales:receipt-pdf",
     "sales:receipt-qr",
     "turnover:sale",
+    "b2b:outcome",  # tests/b2b
 }
 
 
@@ -161,12 +183,17 @@ def world(
     )
     # The cooperative exhibits, with a product: the public site's pages have something to show.
     Exhibitor.objects.create(edition=edition, organisation=cooperative)
+    # B2B meetings, where the cooperative sells and the buyer's company buys.
+    programme = Programme.objects.create(edition=edition, days=[edition.starts_on.isoformat()])
+    for organisation in (cooperative, buyer.memberships.get().organisation):
+        b2b_services.save_profile(programme, organisation, organiser, offers="Miel")
     product = Product.objects.create(
         organisation=cooperative,
         name_fr="Miel de thym",
         category=Category.objects.filter(parent__isnull=False).first(),
     )
     site = {"series": series.slug, "number": edition.number, "organisation": cooperative.slug}
+    edition_args = {"series": series.slug, "number": edition.number}
     return {
         "users": {
             "public": None,
@@ -202,6 +229,8 @@ def world(
             "turnover:close": site,
             "turnover:devices": site,
             "turnover:revoke-device": {**site, "pk": 1},
+            "b2b:ask": {**edition_args, "pk": 1},
+            "b2b:answer": {**edition_args, "pk": 1},
         },
         "series": series,
         "edition": edition,
@@ -250,6 +279,10 @@ def expected(name, role):
         return {200} if role in {"organiser", "exhibitor"} else {404}
     if name in MEMBERS_ONLY:
         return {200} if role == "exhibitor" else {404}
+    if name in B2B_PARTICIPANTS:
+        return {200} if role in {"exhibitor", "buyer"} else {404}
+    if name in B2B_HOME:
+        return {200} if role in {"exhibitor", "buyer", "organiser"} else {404}
     if name in POST_ONLY:
         return {405}
     raise AssertionError(f"{name}: say who may open it")
@@ -264,6 +297,8 @@ def test_every_page_answers_each_role_as_specified(world):
         | ORGANISER_ONLY
         | OWN_ORGANISATION
         | MEMBERS_ONLY
+        | B2B_PARTICIPANTS
+        | B2B_HOME
         | POST_ONLY
         | SPECIAL
     )
@@ -358,6 +393,7 @@ def api_paths(world):
         "key": "not-a-receipt",
         "exhibitor_id": "1",
         "day": "2024-06-05",
+        "meeting_id": "1",
     }
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

@@ -116,6 +116,7 @@ OPTIONAL_AUTH = [bearer, django_auth, lambda request: True]
 
 
 def mount():
+    from maarid.b2b.api import router as b2b_router
     from maarid.catalogue.api import router as catalogue_router
     from maarid.catalogue.api_search import router as search_router
     from maarid.exhibitors.api import router as exhibitors_router
@@ -129,6 +130,7 @@ def mount():
     api.add_router("/v1/search", search_router)
     api.add_router("/v1/catalogue/", catalogue_router)
     api.add_router("/v1/sales/", sales_router)
+    api.add_router("/v1/b2b/", b2b_router)
 
 
 mount()

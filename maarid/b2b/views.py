@@ -65,12 +65,15 @@ def home(request, series, number):
             return redirect("b2b:setup", series, number)
         raise Http404
     profile = services.own_profile(request.user, programme)
+    eligible = services.eligible_organisations(request.user, programme)
+    if not (organiser or profile or eligible):
+        raise Http404  # for the fair's exhibitors, its buyers and its organisers
     context = {
         "edition": edition,
         "programme": programme,
         "organiser": organiser,
         "profile": profile,
-        "eligible": services.eligible_organisations(request.user, programme),
+        "eligible": eligible,
         "report": services.report(programme) if organiser else None,
     }
     if profile:

@@ -1,0 +1,52 @@
+"""What the B2B meetings add to an edition's pages (through ``core.access`` providers): a link
+for the participants, a panel on the organisers' dashboard."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from maarid.core.access import provide
+
+from . import services
+
+
+def _url(name, edition) -> str:
+    return reverse(f"b2b:{name}", args=[edition.series.slug, edition.number])
+
+
+@provide("edition_links")
+def participant_links(edition, user) -> list:
+    """The meetings, for the exhibitors and buyers who may take part."""
+    programme = services.programme_for(edition)
+    if programme is None or not user.is_authenticated:
+        return []
+    if services.own_profile(user, programme):
+        return [(_("My business meetings"), _url("home", edition))]
+    if services.eligible_organisations(user, programme):
+        return [(_("Business meetings: take part"), _url("profile", edition))]
+    return []
+
+
+@provide("edition_panels")
+def organiser_panel(edition, user) -> dict:
+    programme = services.programme_for(edition)
+    if programme is None:
+        return {
+            "title": _("Business meetings"),
+            "figures": [],
+            "links": [(_("Set up the B2B meetings"), _url("setup", edition))],
+        }
+    report = services.report(programme)
+    return {
+        "title": _("Business meetings"),
+        "figures": [
+            (_("Buyers"), report["buyers"]),
+            (_("Sellers"), report["sellers"]),
+            (_("Meetings accepted"), report["accepted"]),
+            (_("Scheduled"), report["scheduled"]),
+        ],
+        "links": [
+            (_("All meetings"), _url("meetings", edition)),
+            (_("Check-in"), _url("checkin", edition)),
+            (_("Settings"), _url("setup", edition)),
+        ],
+    }

@@ -1,0 +1,103 @@
+"""The B2B API: a participant reads profiles and suggestions, asks and answers, reads its own
+agenda and reports outcomes; it never reads another's requests or agenda."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from maarid.b2b import services
+from maarid.b2b.models import Meeting
+from maarid.core.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+class Api:
+    def __init__(self, user, edition):
+        _token, raw = ApiToken.issue(user, "test")
+        self.client, self.headers = Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        self.base = f"/api/v1/b2b/editions/{edition.series.slug}/{edition.number}"
+
+    def get(self, path):
+        return self.client.get(self._url(path), **self.headers)
+
+    def send(self, method, path, body):
+        return self.client.generic(
+            method,
+            self._url(path),
+            json.dumps(body),
+            content_type="application/json",
+            **self.headers,
+        )
+
+    def _url(self, path):
+        return path if path.startswith("/api/") else self.base + path
+
+
+def test_ask_answer_schedule_agenda_outcome(seller, buyer_profile, exhibitor, buyer, edition):
+    cooperative, company = Api(exhibitor, edition), Api(buyer, edition)
+    names = [p["organisation"] for p in cooperative.get("/profiles").json()]
+    assert "Distribution Nord SARL" in names
+    suggested = cooperative.get("/suggestions").json()
+    assert suggested[0]["profile"]["id"] == buyer_profile.pk and suggested[0]["reasons"]
+    asked = cooperative.send("POST", "/requests", {"to": buyer_profile.pk, "priority": 1})
+    assert asked.status_code == 201, asked.content
+    meeting_id = asked.json()["id"]
+    answer = company.send("POST", f"/api/v1/b2b/meetings/{meeting_id}/answer", {"accept": True})
+    assert answer.json()["status"] == "accepted"
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    agenda = cooperative.get("/agenda").json()
+    assert agenda[0]["with"] == ["Distribution Nord SARL"] and agenda[0]["table"]
+    outcome = cooperative.send(
+        "POST",
+        f"/api/v1/b2b/meetings/{meeting_id}/outcome",
+        {"result": "deal", "amount": "25000.00"},
+    )
+    assert outcome.status_code == 200 and outcome.json()["amount"] == "25000.00"
+
+
+def test_bad_requests_are_refused_with_messages(
+    seller, buyer_profile, other_seller, exhibitor, edition
+):
+    api = Api(exhibitor, edition)
+    for body in (
+        {"to": other_seller.pk},  # a seller does not ask a seller
+        {"to": buyer_profile.pk, "priority": 7},
+        {"to": "x"},
+        {"to": buyer_profile.pk, "surprise": 1},
+    ):
+        response = api.send("POST", "/requests", body)
+        assert response.status_code == 422, (body, response.content)
+        assert response.json()["detail"]
+    assert api.send("POST", "/requests", {"to": 999_999}).status_code == 404
+    profile = api.send("PUT", "/profile", {"sectors": ["piracy"]})
+    assert profile.status_code == 422 and "sectors" in profile.json()["detail"]
+    assert not Meeting.objects.exists()
+
+
+def test_nobody_reads_anothers_requests_or_agenda(
+    seller, buyer_profile, other_seller, exhibitor, buyer, edition, organiser
+):
+    meeting = services.respond(
+        services.request_meeting(seller, buyer_profile, exhibitor, message="Prix confidentiels"),
+        buyer,
+        accept=True,
+    )
+    outsider = Api(other_seller.user, edition)
+    assert "Prix confidentiels" not in outsider.get("/requests").content.decode()
+    assert outsider.get("/agenda").json() == []
+    assert (
+        outsider.send(
+            "POST", f"/api/v1/b2b/meetings/{meeting.pk}/answer", {"accept": False}
+        ).status_code
+        == 404
+    )
+    assert (
+        outsider.send(
+            "POST", f"/api/v1/b2b/meetings/{meeting.pk}/outcome", {"result": "lead"}
+        ).status_code
+        == 404
+    )
+    assert outsider.get("/schedule").status_code == 403
+    assert Api(organiser, edition).get("/schedule").json()[0]["meeting"] == meeting.pk

@@ -29,6 +29,12 @@ class SetUpForm(forms.Form):
     afternoon_from = forms.TimeField(
         label=_("The afternoon starts at"), widget=forms.TimeInput({"type": "time"})
     )
+    pause_from = forms.TimeField(
+        label=_("Pause (lunch) from"), required=False, widget=forms.TimeInput({"type": "time"})
+    )
+    pause_until = forms.TimeField(
+        label=_("Pause until"), required=False, widget=forms.TimeInput({"type": "time"})
+    )
     slot_minutes = forms.IntegerField(label=_("Minutes per meeting"), min_value=5, max_value=120)
     tables = forms.IntegerField(label=_("Tables for two"), min_value=0, max_value=500)
     big_tables = forms.IntegerField(

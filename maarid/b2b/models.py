@@ -26,6 +26,9 @@ class Programme(models.Model):
     starts_at = models.TimeField(_("first meeting at"), default=datetime.time(9, 30))
     ends_at = models.TimeField(_("last meeting ends at"), default=datetime.time(17, 0))
     afternoon_from = models.TimeField(_("afternoon from"), default=datetime.time(13, 0))
+    # A pause with no meetings (lunch): slots do not overlap it.
+    pause_from = models.TimeField(_("pause from"), null=True, blank=True)
+    pause_until = models.TimeField(_("pause until"), null=True, blank=True)
     slot_minutes = models.PositiveSmallIntegerField(
         _("minutes per meeting"), default=20, validators=[MinValueValidator(5)]
     )
@@ -59,12 +62,20 @@ class Programme(models.Model):
             start = datetime.datetime.combine(day, self.starts_at)
             end = datetime.datetime.combine(day, self.ends_at)
             while start + length <= end:
+                if self._in_pause(start.time(), (start + length).time()):
+                    start = datetime.datetime.combine(day, self.pause_until)
+                    continue
                 session = schedule.AM if start.time() < self.afternoon_from else schedule.PM
                 result.append(
                     SlotTime(len(result), day, start.time(), (start + length).time(), session)
                 )
                 start += length
         return result
+
+    def _in_pause(self, start, end) -> bool:
+        if self.pause_from is None or self.pause_until is None:
+            return False
+        return start < self.pause_until and end > self.pause_from
 
 
 class SlotTime:
@@ -271,7 +282,10 @@ class Outcome(models.Model):
         _("amount of the deal (MAD)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for outcomes loaded rather than reported (the demo's).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

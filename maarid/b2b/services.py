@@ -115,6 +115,8 @@ def set_up(
     big_capacity=6,
     max_breaks=None,
     requests_open=True,
+    pause_from=None,
+    pause_until=None,
 ) -> Programme:
     """Creates or changes the edition's programme and its tables (``tables`` for two,
     ``big_tables`` more for group meetings)."""
@@ -126,6 +128,10 @@ def set_up(
         errors["days"] = [_("The days must be days of the fair.")]
     if starts_at >= ends_at:
         errors["ends_at"] = [_("The meetings must end after they start.")]
+    if (pause_from is None) != (pause_until is None) or (
+        pause_from is not None and not starts_at < pause_from < pause_until < ends_at
+    ):
+        errors["pause_until"] = [_("A pause starts and ends within the day, in that order.")]
     if not 1 <= tables + big_tables <= 500:
         errors["tables"] = [_("Between 1 and 500 tables.")]
     if errors:
@@ -135,6 +141,7 @@ def set_up(
     programme.starts_at, programme.ends_at = starts_at, ends_at
     programme.afternoon_from, programme.slot_minutes = afternoon_from, slot_minutes
     programme.max_breaks, programme.requests_open = max_breaks, requests_open
+    programme.pause_from, programme.pause_until = pause_from, pause_until
     programme.full_clean()
     programme.save()
     wanted = [2] * tables + [big_capacity] * big_tables

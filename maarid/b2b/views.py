@@ -105,6 +105,8 @@ def setup(request, series, number):
             "starts_at": programme.starts_at,
             "ends_at": programme.ends_at,
             "afternoon_from": programme.afternoon_from,
+            "pause_from": programme.pause_from,
+            "pause_until": programme.pause_until,
             "slot_minutes": programme.slot_minutes,
             "tables": len(tables) - len(big),
             "big_tables": len(big),

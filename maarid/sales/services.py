@@ -317,7 +317,12 @@ def _record_once(device, sales, user, products, refuse_oversell) -> list[Recorde
     if fresh:
         taken = {s.sequence for s in known}
         _save(device, fresh, user, products, refuse_oversell, by_uuid, taken)
-    return [Recorded(by_uuid[s.uuid], s.uuid in seen) for s in sales]
+    # A sale sent twice in one batch is created once: its second copy is "already had".
+    results, reported = [], set()
+    for sale in sales:
+        results.append(Recorded(by_uuid[sale.uuid], sale.uuid in seen - reported))
+        reported.add(sale.uuid)
+    return results
 
 
 def _sequences(device, fresh: list[SaleIn], taken: set) -> dict:

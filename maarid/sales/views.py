@@ -51,6 +51,7 @@ def app_strings() -> dict:
         "free": _("Amount"),
         "left": _("left"),
         "receipt": _("Receipt"),
+        "qr": _("QR code for the customer"),
         "error": _("Something went wrong; the sale is kept on the phone."),
     }
 

@@ -240,3 +240,10 @@ def test_turnover_figures_are_for_the_organisers(
     assert sum(Decimal(d["total"]) for d in figures["by_day"]) == Decimal("360.00")
     assert client_for(exhibitor).get(path).status_code == 403
     assert client_for(other_organiser).get(path).status_code == 403
+
+
+def test_a_sale_twice_in_one_batch_is_created_once(app, argan):
+    body = sale((argan, 1, "180.00"), offline=True)
+    results = app.post("sync", {"sales": [body, body]}).json()["results"]
+    assert [r["created"] for r in results] == [True, False]
+    assert Sale.objects.count() == 1

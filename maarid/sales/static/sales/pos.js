@@ -402,7 +402,9 @@
       const number = document.createElement(record.receipt ? "a" : "span");
       number.textContent = record.number;
       number.dir = "ltr";
-      if (record.receipt) number.href = record.receipt;
+      // The receipt on this server (the link itself names the public address, for sharing).
+      const receipt = record.receipt ? new URL(record.receipt).pathname : null;
+      if (receipt) number.href = receipt;
       const total = document.createElement("span");
       total.textContent = money(record.total);
       total.dir = "ltr";
@@ -413,6 +415,14 @@
         : record.status === "refused" ? T.refused + ": " + record.error
         : T.pending;
       item.append(number, " ", total, " ", status);
+      if (receipt) {
+        const qr = document.createElement("a");
+        qr.className = "pos-qr";
+        qr.href = receipt + "qr.svg";
+        qr.target = "_blank";
+        qr.textContent = T.qr;
+        item.append(" ", qr);
+      }
       history.append(item);
     }
   }

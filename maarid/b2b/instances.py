@@ -101,6 +101,17 @@ _TOKEN = re.compile(
 )
 
 
+class _Array(list):
+    """A parsed array that knows the line of each element (or row), for precise errors."""
+
+    def __init__(self, items, lines):
+        super().__init__(items)
+        self.lines = lines
+
+    def line(self, position: int, default: int) -> int:
+        return self.lines[position] if position < len(self.lines) else default
+
+
 @dataclass
 class _Tok:
     kind: str
@@ -196,11 +207,17 @@ class _Parser:
 
     def array1d(self) -> list:
         self.take("[")
-        return self._items("]", self.value)
+        lines = []
+
+        def item():
+            lines.append(self.tok.line)
+            return self.value()
+
+        return _Array(self._items("]", item), lines)
 
     def array2d(self) -> list:
         start = self.take("[|")
-        rows, row = [], []
+        rows, row, lines = [], [], []
         while True:
             if self.tok.text == "|]":
                 self.take("|]")
@@ -212,6 +229,8 @@ class _Parser:
                 rows.append(row)
                 row = []
                 continue
+            if not row:
+                lines.append(self.tok.line)
             row.append(self.value())
             if self.tok.text == ",":
                 self.take(",")
@@ -220,7 +239,7 @@ class _Parser:
         widths = {len(r) for r in rows}
         if len(widths) > 1:
             raise InstanceError("rows of a 2-D array differ in length", start.line)
-        return rows
+        return _Array(rows, lines)
 
     def array_call(self) -> list:
         call = self.take(kind="name")
@@ -256,7 +275,7 @@ def read_dzn(source) -> BenchmarkInstance:
     """Read a published instance from a path or a string of .dzn text; checks every value."""
     text = Path(source).read_text() if isinstance(source, Path) else source
     values = parse_dzn(text)
-    last_line = text.count("\n") + 1
+    last_line = max(1, len(text.rstrip().splitlines()))
 
     def get(name, default=None):
         if name not in values:
@@ -299,13 +318,14 @@ def _requested(value, line, n_m, n_p):
         raise InstanceError(f"requested must be a 2-D array of {n_m} rows", line)
     rows = []
     for number, row in enumerate(value, 1):
+        at = _at(value, number, line)
         if not isinstance(row, list) or len(row) != 3 or not all(_is_int(v) for v in row):
-            raise InstanceError(f"requested row {number} must be p1, p2, session", line)
+            raise InstanceError(f"requested row {number} must be p1, p2, session", at)
         a, b, session = row
         if not (1 <= a <= n_p and 1 <= b <= n_p) or a == b:
-            raise InstanceError(f"requested row {number}: bad participants {a}, {b}", line)
+            raise InstanceError(f"requested row {number}: bad participants {a}, {b}", at)
         if session not in (1, 2, 3):
-            raise InstanceError(f"requested row {number}: session must be 1, 2 or 3", line)
+            raise InstanceError(f"requested row {number}: session must be 1, 2 or 3", at)
         rows.append((a, b, session))
     return rows
 
@@ -315,7 +335,9 @@ def _sets(value, line, name, n, low, high):
         raise InstanceError(f"{name} must be an array of {n} sets", line)
     for number, item in enumerate(value, 1):
         if not isinstance(item, set) or any(not low <= v <= high for v in item):
-            raise InstanceError(f"{name}[{number}] must be a set of {low}..{high}", line)
+            raise InstanceError(
+                f"{name}[{number}] must be a set of {low}..{high}", _at(value, number, line)
+            )
     return [set(item) for item in value]
 
 
@@ -324,8 +346,15 @@ def _ints(value, line, name, n, low, high):
         raise InstanceError(f"{name} must be an array of {n} integers", line)
     for number, item in enumerate(value, 1):
         if not _is_int(item) or not low <= item <= high:
-            raise InstanceError(f"{name}[{number}] must be an integer in {low}..{high}", line)
+            raise InstanceError(
+                f"{name}[{number}] must be an integer in {low}..{high}", _at(value, number, line)
+            )
     return list(value)
+
+
+def _at(value, number, line):
+    """The line of the ``number``-th (1-based) element when the parser recorded it."""
+    return value.line(number - 1, line) if isinstance(value, _Array) else line
 
 
 def _is_int(value) -> bool:

@@ -13,12 +13,18 @@ Objective, lexicographic, as successive solves (each phase's value is fixed as a
 its solution is the next phase's hint — no big-M weighted sum that could overflow or blur):
 
 1. **scheduled** — maximise the priority weight of the meetings that happen (skipped with
-   ``require_all``: then every meeting must happen, or the schedule is infeasible);
+   ``require_all``: then every meeting must happen, or the schedule is infeasible). A greedy
+   runs first; when it places every meeting that can happen at all (within the fairness cap),
+   that is optimal by definition and no search is needed — the usual case at a real fair.
+   Otherwise it is CP-SAT's starting hint.
 2. **breaks** — minimise the total number of breaks. A break is a maximal run of free slots
    between two meetings of the same person *within a day*: free time before the first or after
    the last meeting of a day is no break, and the night between two days is none either.
    ``fairness`` caps each person's breaks (or, with ``fairness_spread``, the published
-   benchmark's max - min spread);
+   benchmark's max - min spread). Solved as a race (see :class:`_BreaksPhase`): a *prover*
+   decides "breaks <= k" for k = 0, 1, ... (each refusal raises the bound, the first success is
+   optimal), an *improver* (simulated annealing with Kempe-chain moves from phase 1's schedule,
+   then CP-SAT) lowers the best schedule found.
 3. **table changes** — how often a person walks to another table between two meetings of a day.
    Tables are assigned *after* the slots (see "Tables" below), per slot in time order, by a
    min-cost matching that keeps as many people as possible at the table of their previous
@@ -29,12 +35,18 @@ Breaks (why this encoding): per person ``p`` and slot ``t`` a literal ``busy[p,t
 the meetings of ``p`` that may use ``t``, at most one); ``start[p,t] = busy[p,t] and not
 busy[p,t-1]`` marks where a block of consecutive meetings begins (channelled both ways, so it is
 exact and propagates both ways). A person's breaks on a day are ``blocks - 1`` when they meet that
-day, so ``breaks = sum(start) - any`` with ``any`` the "meets that day" literal (a constant 1
-when a meeting of ``p`` is forced onto that day). This is linear, needs no "busy later" chains
-and no big-M. Redundant bounds make it tight: a person with ``k`` forced meetings has at least
-the number of blocks that ``k`` meetings need in their free runs (a free run shorter than ``k``
-forces a second block), and in benchmark mode, a window formulation: a literal per possible
-"one block" window, so "nobody has a break" propagates as strongly as a timetable.
+day: ``sum(start) == present + e1 + e2 + ...`` with ``present`` the "meets that day" literal (a
+constant 1 when a meeting of ``p`` is forced onto that day) and ordered "extra block" literals
+``e1 >= e2 >= ...`` (as many as the fairness cap allows). The objective is the plain sum of the
+``e`` literals: linear, no "busy later" chains, no big-M, and ``e1`` reads "p has a break that
+day". Redundant constraints make it tight: a person with ``k`` forced meetings needs at least
+as many blocks as ``k`` meetings need in their free runs; and once every meeting is forced
+(benchmark mode, or phase 1 placed them all) on a one-day programme, a window formulation: a
+literal per possible "one block" window of each person, exactly one of them or ``e1`` true, so
+"nobody has a break" propagates like a timetable (see :meth:`_Model._windows`). The LP
+relaxation is useless here (fractional meetings spread over every slot have no breaks), so
+phase 2 runs CP-SAT with ``linearization_level=0``: that alone turned several published
+instances from "unknown after 20 s" into seconds.
 
 Tables (why the count constraints are enough): a meeting of ``k`` people needs a table of
 capacity ``>= k``. Per slot, for every size ``k`` in use, "meetings of size >= k" <= "tables of
@@ -50,15 +62,25 @@ available, its slot and table still exist) is pinned to its previous slot and ta
 changed meetings move. Kept meetings that cannot stay are freed and listed in
 ``Schedule.released``.
 
-Determinism: meetings, people and slots are put in a canonical order, and with ``workers=1`` and
-a deterministic limit (``Options.deterministic_limit``, CP-SAT's ``max_deterministic_time``) the
-same input gives the same schedule. ``time_limit`` is a wall-clock safety cap only: if it cuts a
-phase short, the result may differ between runs (``Schedule.phases`` then says "feasible").
+Pins: a pinned (or kept) meeting must happen at its slot. Pins that clash with each other, with
+an absence, a session or a too-small pinned table are found before solving (the later one in
+input order is reported ``pinned_conflict``); a pin that only clashes through the other rules
+(e.g. an order between two pinned meetings) makes the schedule infeasible.
+
+Determinism: the input order is kept (slots sorted by index); with ``workers=1`` and a
+deterministic limit (``Options.deterministic_limit``, CP-SAT's ``max_deterministic_time``) the
+prover and the improver take turns on fixed shares of it, the annealing makes a fixed number of
+seeded moves, and the same input gives the same schedule. ``time_limit`` is a wall-clock safety
+cap only: if it cuts a phase short (or the annealing), results may differ between runs
+(``Schedule.phases`` then says "feasible"). With ``workers >= 2`` the prover and the improver
+race in two threads and the result depends on timing.
 """
 
 from __future__ import annotations
 
 import math
+import random
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -319,12 +341,14 @@ class _Problem:
 
     def _clash(self, i, t, table, taken_people, taken_tables):
         slot = self.slots[t].index
+        if t not in self._free(i):
+            absent = [
+                self.people[q].id for q in self.members[i] if slot in self.people[q].unavailable
+            ]
+            return Reason(PINNED_CONFLICT, {"slot": slot, "unavailable": absent})
+        if not self._session_ok(i, t):
+            return Reason(PINNED_CONFLICT, {"slot": slot, "session": self.meetings[i].session})
         for p in self.members[i]:
-            if t not in self._free(i):
-                absent = [
-                    self.people[q].id for q in self.members[i] if slot in self.people[q].unavailable
-                ]
-                return Reason(PINNED_CONFLICT, {"slot": slot, "unavailable": absent})
             if (p, t) in taken_people:
                 return Reason(PINNED_CONFLICT, {"slot": slot, "with": taken_people[p, t]})
         if table is not None:
@@ -383,27 +407,32 @@ class _Problem:
 class _Model:
     """Variables and constraints shared by every phase."""
 
-    def __init__(self, problem: _Problem, options: Options):
+    def __init__(self, problem: _Problem, options: Options, force_all: bool = False):
         self.pb = problem
         self.options = options
+        self.force_all = force_all or options.require_all
         self.model = cp_model.CpModel()
         self.forced = self._forced()
         self.x = self._placements()
         self.scheduled = self._scheduled()
         self.busy = self._busy()
+        self.max_breaks = 0
         self._tables()
         self._precedences()
         self.person_breaks = self._breaks()
         self.total_breaks = sum(self.person_breaks.values())
         self._fairness()
-        if options.require_all:
+        if self.force_all:
             self._windows()
 
     def _forced(self):
-        """Meetings that must happen: all with ``require_all``, else the pinned ones."""
+        """Meetings that must happen: all (that can) with ``require_all`` or once phase 1 has
+        placed them all, else the pinned ones."""
         pb = self.pb
         if self.options.require_all:
             return set(range(len(pb.meetings)))
+        if self.force_all:
+            return {i for i, domain in enumerate(pb.domains) if domain}
         return {i for i in pb.pin_slot if pb.domains[i]}
 
     def _placements(self):
@@ -544,6 +573,7 @@ class _Model:
             model.add_bool_or([])  # more breaks needed than the cap allows: infeasible
             return []
         extra = [model.new_bool_var(f"e{p}_{d}_{j}") for j in range(n)]
+        self.max_breaks += n
         for j, e in enumerate(extra):
             if j < least:
                 model.add(e == 1)
@@ -610,35 +640,56 @@ class _Model:
         return len(self.person_breaks) < len(self.pb.people)
 
     def _windows(self):
-        """Benchmark mode, one day, everything forced: ``w[p,a]`` = "p meets in exactly the
-        window a..a+k-1"; if no window literal is true, p has a break (``gap[p]``). Redundant,
-        but it lets "p has no break" propagate as a timetable: outside its window p is idle."""
+        """Benchmark mode (one day, every meeting forced): ``w[p,a]`` = "p meets in exactly the
+        slots a..a+k-1" (k = p's meetings); exactly one window literal or ``e1[p]`` ("p has a
+        break") is true. Redundant, but "p has no break" then propagates like a timetable:
+        outside its window p is idle, inside busy. Windows that miss the possible slots of one
+        of p's meetings (session, fixed slot, absences) are not created, and two people who meet
+        need overlapping windows (a clause per window), so the search reasons on windows."""
         pb, model = self.pb, self.model
         if len(pb.days) != 1:
             return
-        positions = pb.days[0]
-        self.gap = {}
+        self.windows = {}
         for p in range(len(pb.people)):
-            k = sum(1 for i in self.forced if p in pb.members[i])
-            if k < 2:
-                continue
-            avail = [self.busy[p][t] is not None for t in positions]
-            windows = {}
-            for a in range(len(positions) - k + 1):
-                if all(avail[a : a + k]):
-                    windows[a] = model.new_bool_var("")
             gap = self.first_break.get((p, 0))
             if gap is None:
                 continue  # p cannot have a break anyway
+            mine = [i for i in self.forced if p in pb.members[i]]
+            k = len(mine)
+            windows = {}
+            for a in range(len(pb.slots) - k + 1):
+                span = range(a, a + k)
+                if all(self.busy[p][t] is not None for t in span) and all(
+                    any(t in self.x[i] for t in span) for i in mine
+                ):
+                    windows[a] = model.new_bool_var(f"w{p}_{a}")
+            self.windows[p] = (k, windows, gap)
             model.add_exactly_one([gap, *windows.values()])
-            for t, pos in enumerate(positions):
-                b = self.busy[p][pos]
+            for t in range(len(pb.slots)):
+                b = self.busy[p][t]
+                if b is None:
+                    continue
                 covering = [w for a, w in windows.items() if a <= t < a + k]
-                if b is not None:
-                    # Inside the chosen window p is busy; outside it (and no gap), idle.
-                    for w in covering:
-                        model.add_implication(w, b)
-                    model.add_bool_or([b.Not(), gap, *covering])
+                for w in covering:
+                    model.add_implication(w, b)
+                model.add_bool_or([b.Not(), gap, *covering])
+        self._window_pairs()
+
+    def _window_pairs(self):
+        """For each meeting of p and q: p's window needs a window of q (or a break of q) that
+        overlaps it on a slot the meeting can take."""
+        for i in self.forced:
+            members = [p for p in self.pb.members[i] if p in self.windows]
+            for p in members:
+                kp, wp, _ = self.windows[p]
+                for q in members:
+                    if q == p:
+                        continue
+                    kq, wq, gq = self.windows[q]
+                    for a, lit in wp.items():
+                        common = {t for t in self.x[i] if a <= t < a + kp}
+                        fits = [w for b, w in wq.items() if any(b <= t < b + kq for t in common)]
+                        self.model.add_bool_or([lit.Not(), gq, *fits])
 
 
 # --- Solving in phases -----------------------------------------------------------------------
@@ -672,26 +723,36 @@ class _Solver:
             total = sum(w for s, w in weights if not isinstance(s, int) or s)  # 0: cannot happen
             objective = sum(w * s for s, w in weights)
             m.model.maximize(objective)
-            phase, solution = self._phase(m, "scheduled", -1, 0, n_phases, share=0.4)
+            begun = time.monotonic()
+            greedy = _Greedy(self.pb).run()
+            if self._all_placed_fairly(greedy, total):
+                # Nothing can beat "everything placed": phase 1 is proven without a search.
+                phase = Phase("scheduled", total, total, OPTIMAL, time.monotonic() - begun)
+                solution = _as_solution(m, greedy)
+            else:
+                self._hint(m, _as_solution(m, greedy))
+                phase, solution = self._phase(m, "scheduled", -1, 0, n_phases, share=0.4)
             phases.append(phase)
             if solution is None:
                 return self._failed(phase, phases)
             if phase.value >= total:
-                for s, _w in weights:
-                    if not isinstance(s, int):
-                        m.model.add(s == 1)
+                # Everything placeable is placed: the stronger all-forced model (min blocks,
+                # windows) is exact from here on.
+                m = _Model(self.pb, self.options, force_all=True)
             else:
                 m.model.add(objective >= phase.value)
             self._hint(m, solution)
         m.model.minimize(m.total_breaks)
-        phase, solution2 = self._phase(m, "breaks", 1, n_phases - 1, n_phases, share=1.0)
+        start = None if solution is None else {i: t for (i, t), on in solution.items() if on}
+        phase, solution2 = _BreaksPhase(self, m, n_phases - 1, n_phases, start).run()
         phases.append(phase)
         if solution2 is None and solution is None:
             return self._failed(phase, phases)
         if solution2 is not None:
             solution = solution2
         else:  # out of time before improving: keep the first phase's schedule
-            phases[-1] = Phase("breaks", self._breaks_of(m, solution), 0, FEASIBLE, phase.seconds)
+            value = self._breaks_of(m, solution)
+            phases[-1] = Phase("breaks", value, phase.bound or 0, FEASIBLE, phase.seconds)
         return self._result(m, solution, phases)
 
     def _limits(self, share):
@@ -736,6 +797,35 @@ class _Solver:
             (i, t): solver.boolean_value(lit) for i, row in enumerate(m.x) for t, lit in row.items()
         }
         return Phase(name, value, bound, status, seconds), solution
+
+    def _params(self, solver, wall, det, seed_offset=0, workers=None):
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, wall)
+        if det is not None:
+            params.max_deterministic_time = max(0.001, det)
+        params.random_seed = self.options.seed + seed_offset
+        params.num_workers = workers or max(1, self.options.workers)
+        return params
+
+    def _all_placed_fairly(self, greedy, total):
+        """The greedy placed every placeable meeting, within the fairness cap if one is set."""
+        if sum(self.pb.meetings[i].weight for i in greedy) < total:
+            return False
+        cap = self.options.fairness
+        if cap is None:
+            return True
+        by_person = self._slots_by_person(dict.fromkeys(greedy.items(), True))
+        counts = [
+            count_breaks([self.pb.slots[t].index for t in ts], self.pb.slots)
+            for ts in by_person.values()
+        ]
+        if self.options.fairness_spread:
+            return (
+                max(counts, default=0)
+                - min([*counts, 0] if len(counts) < len(self.pb.people) else counts)
+                <= cap
+            )
+        return max(counts, default=0) <= cap
 
     def _hint(self, m, solution):
         m.model.clear_hints()
@@ -807,6 +897,471 @@ class _Solver:
         if self.options.progress is not None:
             self.options.progress(1.0, "done")
         return result
+
+
+class _BreaksPhase:
+    """Phase 2 as a race between a *prover* and an *improver* (both CP-SAT without the LP,
+    which only slowed the search down on these models; the window literals carry the bound).
+
+    The prover solves "total breaks <= k" as a satisfaction problem for k = 0, 1, ...: each
+    "infeasible" raises the proven bound, and the first feasible k is the optimum. Those proofs
+    are quick where the window reasoning bites (e.g. "nobody has a break" fails in 0.1 s on
+    the benchmark's forum-13crafc), where an optimisation run keeps its bound at 0. The
+    improver minimises from the previous phase's hint and stops as soon as it meets the bound.
+
+    With ``workers >= 2`` they run at once in two threads (CP-SAT releases the GIL), the
+    improver with ``workers - 1`` workers; the first to close the gap stops the other. With one
+    worker they take turns on shares of the deterministic budget, so the result is reproducible.
+    """
+
+    def __init__(self, solver: _Solver, m: _Model, index: int, n_phases: int, start=None):
+        self.s, self.m, self.index, self.n_phases = solver, m, index, n_phases
+        self.start = start  # phase 1's schedule: {meeting position: slot position}
+        self.prover_until = None  # wall-clock end of the prover's turn (one worker)
+        self.lock = threading.Lock()
+        self.best = None  # (value, solution)
+        self.lb = 0
+        self.infeasible = False
+        self.running: list = []
+        self.stopped = False
+        self.det_used = 0.0
+
+    def run(self):
+        begun = time.monotonic()
+        if self.s.options.workers >= 2:
+            prover = threading.Thread(target=self._prove, args=(None,))
+            prover.start()
+            self._improve(None, workers=self.s.options.workers - 1)
+            prover.join()
+        else:
+            _wall, det = self.s._limits(1.0)
+            # Reproducible turns: 30% of the budget to the prover, the rest to the improver.
+            wall, _det = self.s._limits(0.3)
+            self.prover_until = time.monotonic() + wall
+            self._prove(None if det is None else det * 0.3)
+            if not self._closed():
+                self._improve(None)
+        self.s.det_used += self.det_used
+        seconds = time.monotonic() - begun
+        if self.infeasible and self.best is None:
+            return Phase("breaks", None, None, INFEASIBLE, seconds), None
+        if self.best is None:
+            return Phase("breaks", None, self.lb, UNKNOWN, seconds), None
+        value, solution = self.best
+        status = OPTIMAL if value <= self.lb else FEASIBLE
+        return Phase("breaks", value, min(self.lb, value), status, seconds), solution
+
+    def _closed(self):
+        return self.infeasible or (self.best is not None and self.best[0] <= self.lb)
+
+    def _stop_all(self):
+        with self.lock:
+            self.stopped = True
+            for solver in self.running:
+                solver.stop_search()
+
+    def _record(self, value, solution):
+        with self.lock:
+            if self.best is None or value < self.best[0]:
+                self.best = (value, solution)
+        report = self.s.options.progress
+        if report is not None:
+            gap = 0.0 if value <= self.lb else min(1.0, (value - self.lb) / max(1, value))
+            report((self.index + 1.0 - gap) / self.n_phases, f"breaks: {value} (bound {self.lb})")
+        if self._closed():
+            self._stop_all()
+
+    def _anneal(self):
+        """Local search from phase 1's schedule; its result is recorded and hinted."""
+        s = self.s
+        cap = s.options.fairness if not s.options.fairness_spread else None
+        wall, _det = s._limits(0.75)
+        search = _LocalSearch(s.pb, self.start, cap, s.options.seed, time.monotonic() + wall)
+        if s._breaks_of(self.m, _as_solution(self.m, self.start)) == 0:
+            return
+        placed = search.run(moves=min(5_000_000, int(200 * len(self.start) ** 1.5)))
+        solution = _as_solution(self.m, placed)
+        value = s._breaks_of(self.m, solution)
+        self._record(value, solution)
+        s._hint(self.m, solution)
+
+    def _solver(self, det_cap, wall_until=None):
+        solver = cp_model.CpSolver()
+        wall, det = self.s._limits(1.0)
+        if wall_until is not None:
+            wall = min(wall, wall_until - time.monotonic())
+        if det_cap is not None:
+            det = det_cap if det is None else min(det, det_cap)
+        return solver, wall, det
+
+    def _run(self, solver, model, callback=None):
+        with self.lock:
+            if self.stopped:
+                return None
+            self.running.append(solver)
+        code = solver.solve(model, callback)
+        with self.lock:
+            self.running.remove(solver)
+            self.det_used += solver.deterministic_time
+        return code
+
+    def _prove(self, det_budget):
+        """Raise the bound one "infeasible" at a time; the first feasible k is optimal."""
+        spent = 0.0
+        k = 0
+        while not self._closed() and not self.stopped:
+            if k > self.m.max_breaks:
+                self.infeasible = True  # not even the most breaks: the rules cannot all hold
+                self._stop_all()
+                return
+            model = self.m.model.clone()
+            model.clear_objective()
+            model.clear_hints()
+            model.add(self.m.total_breaks <= k)
+            cap = None if det_budget is None else det_budget - spent
+            if cap is not None and cap <= 0:
+                return
+            solver, wall, det = self._solver(cap, self.prover_until)
+            self.s._params(solver, wall, det, seed_offset=1, workers=1)
+            solver.parameters.linearization_level = 0
+            code = self._run(solver, model)
+            spent += solver.deterministic_time
+            if code == cp_model.INFEASIBLE:
+                with self.lock:
+                    self.lb = max(self.lb, k + 1)
+                if self._closed():
+                    self._stop_all()
+                k += 1
+            elif code in (cp_model.FEASIBLE, cp_model.OPTIMAL):
+                self._record(round(solver.value(self.m.total_breaks)), _values(solver, self.m))
+                with self.lock:
+                    self.lb = max(self.lb, min(k, self.best[0]))
+                self._stop_all()
+                return
+            else:
+                return
+
+    def _improve(self, det_cap, workers=1):
+        if self.start:
+            self._anneal()
+        model = self.m.model.clone()
+        model.add(self.m.total_breaks >= self.lb)
+        solver, wall, det = self._solver(det_cap)
+        self.s._params(solver, wall, det, workers=workers)
+        solver.parameters.linearization_level = 0
+        callback = _Improvements(self)
+        code = self._run(solver, model, callback)
+        if code == cp_model.INFEASIBLE and self.best is None:
+            self.infeasible = True
+            self._stop_all()
+        elif code in (cp_model.FEASIBLE, cp_model.OPTIMAL):
+            self._record(round(solver.objective_value), _values(solver, self.m))
+            if code == cp_model.OPTIMAL:
+                with self.lock:
+                    self.lb = max(self.lb, round(solver.objective_value))
+                self._stop_all()
+
+
+class _Improvements(cp_model.CpSolverSolutionCallback):
+    def __init__(self, phase: _BreaksPhase):
+        super().__init__()
+        self.phase = phase
+
+    def on_solution_callback(self):
+        m = self.phase.m
+        solution = {
+            (i, t): self.boolean_value(lit) for i, row in enumerate(m.x) for t, lit in row.items()
+        }
+        self.phase._record(round(self.objective_value), solution)
+
+
+def _as_solution(m, placed: dict) -> dict:
+    return {(i, t): placed.get(i) == t for i, row in enumerate(m.x) for t in row}
+
+
+class _Greedy:
+    """A quick first schedule, to prove phase 1 outright when it places everything and as the
+    search's starting point otherwise: the most constrained meetings first (fewest possible
+    slots, then highest weight), each in the legal slot next to most of its people's other
+    meetings (so blocks grow and breaks stay few), else the earliest."""
+
+    def __init__(self, pb: _Problem):
+        self.pb = pb
+        self.sizes = sorted({len(members) for members in pb.members})
+        self.room = {k: sum(1 for t in pb.tables if t.capacity >= k) for k in self.sizes}
+        self.count = defaultdict(int)  # (k, t) -> meetings needing >= k seats
+        self.busy = defaultdict(set)  # person -> slot positions
+        self.table_busy = set()  # (pinned table, t)
+        self.placed = {}
+        self.after = defaultdict(list)
+        self.before = defaultdict(list)
+        for a, b in pb.before:
+            self.after[a].append(b)  # b comes after a
+            self.before[b].append(a)
+
+    def run(self) -> dict:
+        pb = self.pb
+        order = sorted(
+            (i for i, d in enumerate(pb.domains) if d),
+            key=lambda i: (i not in pb.pin_slot, len(pb.domains[i]), -pb.meetings[i].weight, i),
+        )
+        for i in order:
+            best = None
+            for t in pb.domains[i]:
+                if not self._fits(i, t):
+                    continue
+                near = sum((t - 1 in self.busy[p]) + (t + 1 in self.busy[p]) for p in pb.members[i])
+                key = (-near, t)
+                best = key if best is None or key < best else best
+            if best is not None:
+                self._place(i, best[1])
+        return self.placed
+
+    def _needs(self, i):
+        table = self.pb.pin_table.get(i)
+        return len(self.pb.members[i]) if table is None else self.pb.tables[table].capacity
+
+    def _fits(self, i, t):
+        pb = self.pb
+        if any(t in self.busy[p] for p in pb.members[i]):
+            return False
+        needs = self._needs(i)
+        if any(self.count[k, t] >= self.room[k] for k in self.sizes if k <= needs):
+            return False
+        table = pb.pin_table.get(i)
+        if table is not None and (table, t) in self.table_busy:
+            return False
+        if any(self.placed.get(a, -1) >= t for a in self.before[i] if a in self.placed):
+            return False
+        return all(self.placed[b] > t for b in self.after[i] if b in self.placed)
+
+    def _place(self, i, t):
+        self.placed[i] = t
+        for p in self.pb.members[i]:
+            self.busy[p].add(t)
+        needs = self._needs(i)
+        for k in self.sizes:
+            if k <= needs:
+                self.count[k, t] += 1
+        table = self.pb.pin_table.get(i)
+        if table is not None:
+            self.table_busy.add((table, t))
+
+
+class _LocalSearch:
+    """Simulated annealing on the slots of the placed meetings, to cut breaks fast before
+    CP-SAT polishes (on thousands of meetings CP-SAT's own neighbourhoods improve a greedy
+    start only slowly). Two moves: a meeting to another legal slot; two meetings of one person
+    trade slots (that person's day is unchanged, the others' may close a gap). Every move keeps
+    every hard rule and the fairness cap; breaks per person come from a bit mask of their busy
+    slots: ``blocks = popcount(mask & ~(mask << 1))`` per day. A fixed number of moves from a
+    seeded generator: deterministic unless the wall-clock cap cuts it."""
+
+    def __init__(self, pb: _Problem, placed: dict, cap, seed: int, deadline: float):
+        self.pb, self.cap, self.deadline = pb, cap, deadline
+        self.rng = random.Random(seed)
+        self.slot = dict(placed)
+        self.greedy = _Greedy(pb)
+        for i, t in placed.items():
+            self.greedy._place(i, t)
+        self.day_masks = [sum(1 << t for t in positions) for positions in pb.days]
+        self.mask = defaultdict(int)
+        for i, t in placed.items():
+            for p in pb.members[i]:
+                self.mask[p] |= 1 << t
+        self.by_person = defaultdict(list)
+        for i in placed:
+            if i not in pb.pin_slot and len(pb.domains[i]) > 1:
+                for p in pb.members[i]:
+                    self.by_person[p].append(i)
+        self.people = sorted(self.by_person)
+        self.all_of = defaultdict(list)
+        for i in placed:
+            for p in pb.members[i]:
+                self.all_of[p].append(i)
+
+    def breaks(self, mask: int) -> int:
+        total = 0
+        for day in self.day_masks:
+            x = mask & day
+            if x:
+                total += (x & ~(x << 1)).bit_count() - 1
+        return total
+
+    def run(self, moves: int) -> dict:
+        if not self.people:
+            return self.slot
+        hot, cold = 0.8, 0.02
+        temperature = hot
+        begun = time.monotonic()
+        span = max(1e-3, self.deadline - begun)
+        for n in range(moves):
+            if n % 1024 == 0:
+                # Cool by progress in moves or in time, whichever is further, so a run cut
+                # by the clock still ends cold (and at a local optimum).
+                now = time.monotonic()
+                if now > self.deadline:
+                    break
+                progress = max(n / moves, (now - begun) / span)
+                temperature = hot * (cold / hot) ** progress
+            p = self.people[self.rng.randrange(len(self.people))]
+            draw = self.rng.random()
+            if draw < 0.3:
+                self._move(p, temperature)
+            elif draw < 0.5:
+                self._swap(p, temperature)
+            else:
+                self._kempe(p, temperature)
+        return self.slot
+
+    def _accept(self, delta: int, temperature: float) -> bool:
+        return delta <= 0 or self.rng.random() < math.exp(-delta / temperature)
+
+    def _delta(self, changes: dict) -> int | None:
+        """Change in breaks for ``{person: new mask}``; None when the cap would break."""
+        delta = 0
+        for p, mask in changes.items():
+            new = self.breaks(mask)
+            if self.cap is not None and new > self.cap:
+                return None
+            delta += new - self.breaks(self.mask[p])
+        return delta
+
+    def _move(self, p, temperature):
+        mine = self.by_person[p]
+        i = mine[self.rng.randrange(len(mine))]
+        domain = self.pb.domains[i]
+        t = domain[self.rng.randrange(len(domain))]
+        old = self.slot[i]
+        if t == old:
+            return
+        g = self.greedy
+        self._lift(i, old)
+        if g._fits(i, t):
+            changes = {q: (self.mask[q] & ~(1 << old)) | (1 << t) for q in self.pb.members[i]}
+            delta = self._delta(changes)
+            if delta is not None and self._accept(delta, temperature):
+                self._drop(i, t, changes)
+                return
+        self._drop(i, old, None)
+
+    def _swap(self, p, temperature):
+        mine = self.by_person[p]
+        if len(mine) < 2:
+            return
+        i, j = self.rng.sample(mine, 2)
+        ti, tj = self.slot[i], self.slot[j]
+        if self.greedy._needs(i) != self.greedy._needs(j):
+            return
+        self._lift(i, ti)
+        self._lift(j, tj)
+        if tj in self.pb.domains[i] and ti in self.pb.domains[j] and self.greedy._fits(i, tj):
+            self.greedy._place(i, tj)
+            if self.greedy._fits(j, ti):
+                changes = {}
+                for q in self.pb.members[i]:
+                    changes[q] = (self.mask[q] & ~(1 << ti)) | (1 << tj)
+                for q in self.pb.members[j]:
+                    base = changes.get(q, self.mask[q])
+                    changes[q] = (base & ~(1 << tj)) | (1 << ti) if q != p else self.mask[p]
+                delta = self._delta(changes)
+                if delta is not None and self._accept(delta, temperature):
+                    self._lift(i, tj)
+                    self._drop(i, tj, changes)
+                    self._drop(j, ti, None)
+                    return
+            self._lift(i, tj)
+        self._drop(i, ti, None)
+        self._drop(j, tj, None)
+
+    def _chain(self, i, t1, t2, limit=60):
+        """The Kempe chain of meeting ``i`` (in t1) for slots t1/t2: the meetings reached by
+        alternately following people between the two slots. Flipping all of them keeps everyone
+        in at most one meeting per slot; only the chain's ends change their busy slots."""
+        at = {t1: {}, t2: {}}
+        chain, todo, seen = [], [i], {i}
+        while todo:
+            j = todo.pop()
+            chain.append(j)
+            if len(chain) > limit:
+                return None
+            other = t2 if self.slot[j] == t1 else t1
+            for q in self.pb.members[j]:
+                k = at[other].get(q)
+                if k is None:
+                    k = next((m for m in self._meetings_of(q) if self.slot[m] == other), False)
+                    at[other][q] = k
+                if k is not False and k not in seen:
+                    seen.add(k)
+                    todo.append(k)
+        return chain
+
+    def _meetings_of(self, q):
+        return self.all_of[q]
+
+    def _kempe(self, p, temperature):
+        mine = self.by_person[p]
+        i = mine[self.rng.randrange(len(mine))]
+        domain = self.pb.domains[i]
+        t1, t2 = self.slot[i], domain[self.rng.randrange(len(domain))]
+        if t1 == t2:
+            return
+        chain = self._chain(i, t1, t2)
+        if chain is None or any(j in self.pb.pin_slot for j in chain):
+            return
+        target = {j: t2 if self.slot[j] == t1 else t1 for j in chain}
+        if any(target[j] not in self.pb.domains[j] for j in chain):
+            return
+        old = {j: self.slot[j] for j in chain}
+        for j in chain:
+            self._lift(j, old[j])
+        placed = []
+        for j in chain:
+            if not self.greedy._fits(j, target[j]):
+                break
+            self.greedy._place(j, target[j])
+            placed.append(j)
+        else:
+            changes = {}
+            for j in chain:
+                for q in self.pb.members[j]:
+                    changes[q] = changes.get(q, self.mask[q]) & ~(1 << old[j])
+            for j in chain:
+                for q in self.pb.members[j]:
+                    changes[q] |= 1 << target[j]
+            changes = {q: m for q, m in changes.items() if m != self.mask[q]}
+            delta = self._delta(changes)
+            if delta is not None and self._accept(delta, temperature):
+                for j in chain:
+                    self.slot[j] = target[j]
+                self.mask.update(changes)
+                return
+        for j in placed:
+            self._lift(j, target[j])
+        for j in chain:
+            self._drop(j, old[j], None)
+
+    def _lift(self, i, t):
+        g = self.greedy
+        del g.placed[i]
+        for q in self.pb.members[i]:
+            g.busy[q].discard(t)
+        needs = g._needs(i)
+        for k in g.sizes:
+            if k <= needs:
+                g.count[k, t] -= 1
+
+    def _drop(self, i, t, changes):
+        self.greedy._place(i, t)
+        self.slot[i] = t
+        if changes:
+            self.mask.update(changes)
+
+
+def _values(solver, m) -> dict:
+    return {
+        (i, t): solver.boolean_value(lit) for i, row in enumerate(m.x) for t, lit in row.items()
+    }
 
 
 def _why_not(pb: _Problem, i: int, slot_of: dict) -> Reason:

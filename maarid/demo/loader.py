@@ -37,7 +37,7 @@ from maarid.fairs.models import (
 )
 from maarid.registry.models import Commune, Kind, Membership, Organisation, Province
 
-from . import catalogue, data, exhibitors, sales
+from . import b2b, catalogue, data, exhibitors, sales
 
 SEED = 2024
 REGION = "01"
@@ -74,6 +74,7 @@ def load_demo() -> DemoSummary:
         exhibitors.load(editions, organisations, keyed)
         catalogue.load(editions[data.REFERENCE_EDITION])
         sales.load(editions[data.REFERENCE_EDITION], keyed)
+        b2b.load(editions[data.REFERENCE_EDITION])
     return DemoSummary(
         series=series,
         reference_edition=editions[data.REFERENCE_EDITION],

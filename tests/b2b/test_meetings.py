@@ -215,3 +215,22 @@ def test_table_signs_and_settings_are_for_organisers(seller, organiser, exhibito
     assert signs["Content-Type"] == "application/pdf"
     assert client_for(exhibitor).get(page("table-signs", seller.programme)).status_code == 403
     assert client_for(exhibitor).get(page("setup", seller.programme)).status_code == 403
+
+
+def test_a_cap_on_breaks_is_kept(seller, buyer_profile, other_buyer, exhibitor, buyer, organiser):
+    """The seller meets two buyers; one of them is free only at the first and the last slot of
+    the day: with at most 0 breaks, only one of the two meetings can happen that day."""
+    programme = seller.programme
+    programme.days = programme.days[:1]
+    programme.max_breaks = 0
+    programme.save()
+    buyer_profile.unavailable = [1, 2, 3, 4]
+    buyer_profile.save()
+    other_buyer.unavailable = [0, 1, 2, 3, 4]
+    other_buyer.save()
+    accepted(seller, buyer_profile, exhibitor, buyer)
+    second = services.request_meeting(seller, other_buyer, exhibitor)
+    services.respond(second, other_buyer.user, accept=True)
+    result = services.solve(programme, time_limit=10)
+    slots = sorted(p.slot for p in result.placements.values())
+    assert result.breaks == 0 and len(slots) == 1  # never 0 and 5 together: a break between

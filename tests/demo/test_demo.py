@@ -6,6 +6,7 @@ that the other test modules still start from an empty registry.
 
 import datetime
 import io
+import random
 from decimal import Decimal
 
 import pytest
@@ -124,7 +125,8 @@ def test_exhibitors_buyers_and_institutions_are_in_the_expected_proportions(regi
         kind__in=[Kind.COOPERATIVE, Kind.ASSOCIATION, Kind.GIE, Kind.ARTISAN]
     )
     assert 220 <= exhibitors.count() <= 270
-    assert 35 <= registry.filter(kind__in=[Kind.COMPANY, Kind.PLATFORM]).count() <= 45
+    # The demo's companies and platforms, and ten export agents come for the B2B meetings.
+    assert 45 <= registry.filter(kind__in=[Kind.COMPANY, Kind.PLATFORM]).count() <= 55
     assert registry.filter(kind=Kind.INSTITUTION).count() == 10
     assert registry.filter(kind=Kind.ASSOCIATION).exists()
     assert registry.filter(kind=Kind.GIE).exists()
@@ -530,13 +532,16 @@ def test_every_product_has_stock_for_the_third_edition(demo, products):
         for s in Stock.objects.filter(edition=demo.reference_edition).select_related("product")
     }
     assert set(stock) == set(products.values_list("pk", flat=True))
-    assert all(quantity > 0 for quantity in stock.values())
+    assert all(quantity >= 0 for quantity in stock.values())  # what is left after ten days
     assert not Stock.objects.exclude(edition=demo.reference_edition).exists()
-    prices = dict(products.values_list("pk", "price"))
-    small = [q for pk, q in stock.items() if prices[pk] < 50]
-    assert small and min(small) >= 100  # hundreds of small items
-    dear = [q for pk, q in stock.items() if prices[pk] >= 5000]
-    assert dear and max(dear) <= 10  # a few carpets and caftans
+    # What the exhibitors brought: hundreds of small items, a few carpets and caftans.
+    rng = random.Random(catalogue.SEED)
+    brought = catalogue.draw(rng, catalogue.exhibitors_of(demo.reference_edition))
+    assert all(spec.quantity > 0 for spec in brought)
+    small = [spec.quantity for spec in brought if spec.price < 50]
+    assert small and min(small) >= 100
+    dear = [spec.quantity for spec in brought if spec.price >= 5000]
+    assert dear and max(dear) <= 10
 
 
 def test_every_product_has_a_generated_photo_stored_with_a_thumbnail(products):
@@ -568,3 +573,54 @@ def catalogue_state():
         # The photos of the first load are found again, not drawn again.
         sorted(default_storage.listdir(catalogue.PHOTO_FOLDER)[1]),
     )
+
+
+# --- Sales and B2B meetings at the reference fair -------------------------------------------
+
+
+def test_ten_days_of_sales_make_about_six_million_dirhams(demo, db):
+    from maarid.sales import queries
+    from maarid.sales.models import Sale
+
+    figures = queries.turnover(demo.reference_edition)
+    assert Decimal("5880000") <= figures["total"] <= Decimal("6120000")
+    assert figures["top_sellers"][0]["label"] == demo.organisations["coral-divers"].name
+    days = {d["key"]: d["total"] for d in figures["by_day"]}
+    weekend = [days["2024-06-01"], days["2024-06-08"], days["2024-06-02"]]
+    midweek = [days["2024-06-04"], days["2024-06-05"]]
+    assert min(weekend) > max(midweek)
+    hours = {int(h["key"]): h["total"] for h in figures["by_hour"]}
+    assert hours[19] > 2 * hours[11]  # evenings are busier
+    assert Sale.objects.filter(offline=True).exists() and Sale.objects.filter(kind="void").exists()
+
+
+def test_every_demo_sale_adds_up(demo, db):
+    from django.db.models import Sum
+
+    from maarid.sales.models import Sale
+
+    sales = Sale.objects.filter(edition=demo.reference_edition).annotate(
+        lines_total=Sum("lines__total")
+    )
+    assert all(s.total == s.lines_total - s.discount for s in sales)
+
+
+def test_the_b2b_meetings_are_scheduled_without_double_booking(demo, db):
+    from collections import Counter
+
+    from maarid.b2b.models import Meeting
+
+    programme = demo.reference_edition.b2b
+    assert 55 <= programme.profiles.filter(side="buyer").count() <= 65
+    assert programme.profiles.filter(side="seller").count() == 120
+    assert len(programme.slots()) == 40 and programme.tables.count() == 25
+    accepted = programme.meetings.filter(status=Meeting.Status.ACCEPTED)
+    assert accepted.count() >= 400
+    assert not accepted.filter(slot__isnull=True).exists()
+    busy = Counter()
+    for meeting in accepted.prefetch_related("sellers"):
+        for person in [meeting.buyer_id, *(s.pk for s in meeting.sellers.all())]:
+            busy[person, meeting.slot] += 1
+    assert max(busy.values()) == 1
+    assert Counter(accepted.values_list("slot", "table")).most_common(1)[0][1] == 1
+    assert programme.meetings.filter(outcomes__result="deal").exists()

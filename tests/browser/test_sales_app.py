@@ -94,6 +94,7 @@ def test_sales_queued_when_the_app_was_closed_are_still_there_and_sync(browser, 
     page.close()
 
     reopened = context.new_page()  # opened with no network: from the service worker's cache
+    reopened.set_default_timeout(30000)  # a loaded machine is slow to start a worker
     reopened.goto(f"{live_server.url}/ar/pos/")
     expect(reopened.locator("#pos-unsent-count")).to_have_text("2")
     expect(reopened.locator("#pos-history li.pending")).to_have_count(2)

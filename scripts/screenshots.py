@@ -38,7 +38,35 @@ def main():
         phone.screenshot(path=OUT / "organisations-ar-phone.png", full_page=False)
         phone.goto(f"{BASE}/en/organisations/")
         phone.screenshot(path=OUT / "organisations-en-phone.png", full_page=False)
+        desktop.goto(f"{BASE}/fr/ess-tta/3/sales/")
+        desktop.screenshot(path=OUT / "turnover-fr.png", full_page=False)
+        desktop.goto(f"{BASE}/fr/ess-tta/3/b2b/meetings/")
+        desktop.screenshot(path=OUT / "b2b-meetings-fr.png", full_page=False)
+        sales_app(browser)
         browser.close()
+
+
+def sales_app(browser):
+    """The exhibitor registers a phone and puts a few products in a sale, in Arabic; then reads
+    its B2B agenda."""
+    phone = browser.new_page(
+        viewport={"width": 360, "height": 760}, device_scale_factor=2, is_mobile=True
+    )
+    log_in(phone, "exhibitor", "demo-exhibitor-2024")
+    phone.goto(f"{BASE}/ar/ess-tta/3/b2b/agenda/")
+    phone.screenshot(path=OUT / "b2b-agenda-ar-phone.png", full_page=False)
+    phone.goto(f"{BASE}/ar/ess-tta/3/")  # the edition's page links to the stand's sales
+    ledger = phone.evaluate(
+        "[...document.querySelectorAll('a')].map(a => a.href)"
+        ".find(h => h.includes('/ess-tta/3/sales/'))"
+    )
+    phone.goto(ledger.rstrip("/") + "/devices/")
+    phone.fill("input[name=name]", "هاتف الرواق")
+    phone.click("button[name=here]")
+    phone.wait_for_selector("#pos-sell:not([hidden])")
+    for n in (0, 1, 1, 3):
+        phone.locator(".pos-product").nth(n).click()
+    phone.screenshot(path=OUT / "sales-app-ar-phone.png", full_page=False)
 
 
 if __name__ == "__main__":

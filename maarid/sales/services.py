@@ -236,14 +236,15 @@ def _catalogue(device: Device, sales: list[SaleIn]) -> dict:
     return {p.pk: p for p in products}
 
 
-def _validate(device: Device, sales: list[SaleIn]) -> dict:
-    """All sales are checked before any is saved: a batch is saved whole or not at all."""
+def _validate(device: Device, sales: list[SaleIn], batch: bool) -> dict:
+    """All sales are checked before any is saved: a batch is saved whole or not at all. A
+    batch's messages say which sale they are about (``sales[3]``)."""
     products = _catalogue(device, sales)
     problems = {}
     for index, sale in enumerate(sales):
         errors = check_sale(sale, products)
         if errors:
-            problems[f"sales[{index}]" if len(sales) > 1 else "__all__"] = errors
+            problems[f"sales[{index}]" if batch else "__all__"] = errors
     if problems:
         raise ValidationError(problems)
     return products
@@ -255,7 +256,7 @@ def _phone(sale: SaleIn) -> str:
     try:
         return normalise_phone(sale.buyer_phone)
     except ValidationError:
-        return ""  # a receipt number typed wrong must not lose the sale; no SMS then
+        return ""  # a phone number typed wrong must not lose the sale; no SMS then
 
 
 def _aware_or_none(clock):
@@ -277,7 +278,7 @@ def record_sale(device: Device, sale: SaleIn, user) -> Recorded:
 
     No lock on the device here (the hot path of a busy stand): two copies of one sale racing
     each other meet the unique constraints, and the loser is answered by the retry."""
-    return _record(device, [sale], user, refuse_oversell=not sale.offline, lock=False)[0]
+    return _record(device, [sale], user, refuse_oversell=not sale.offline, batch=False)[0]
 
 
 def sync(device: Device, sales: list[SaleIn], user) -> list[Recorded]:
@@ -288,11 +289,11 @@ def sync(device: Device, sales: list[SaleIn], user) -> list[Recorded]:
     return _record(device, sales, user, refuse_oversell=False)
 
 
-def _record(device, sales, user, refuse_oversell, lock=True) -> list[Recorded]:
-    products = _validate(device, sales)
+def _record(device, sales, user, refuse_oversell, batch=True) -> list[Recorded]:
+    products = _validate(device, sales, batch)
     for attempt in range(3):
         try:
-            return _record_once(device, sales, user, products, refuse_oversell, lock)
+            return _record_once(device, sales, user, products, refuse_oversell, lock=batch)
         except IntegrityError:
             # Another request of the same device saved some of these sales in the meantime:
             # the next attempt finds them and answers with them.

@@ -286,8 +286,9 @@
       const detail = (await response.json()).detail || {};
       let refused = 0;
       for (const [key, messages] of Object.entries(detail)) {
-        const match = /^sales\[(\d+)\]$/.exec(key);
-        const record = match ? batch[Number(match[1])] : batch.length === 1 ? batch[0] : null;
+        // "sales[3]" (a rule) or "sales.3.lines.0.quantity" (a malformed field).
+        const match = /^sales(?:\[(\d+)\]|\.(\d+))/.exec(key);
+        const record = match ? batch[Number(match[1] ?? match[2])] : null;
         if (record) {
           record.status = "refused";
           record.error = [].concat(messages).join(" ");

@@ -12,6 +12,7 @@ breaks and the fairness recomputed. One JSON line per instance with the publishe
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from maarid.b2b.instances import read_dzn  # noqa: E402
 
-BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "b2b"
+BENCHMARK = Path(
+    os.environ.get("MAARID_B2B_BENCHMARK", ROOT.parent / "shared" / "benchmarks" / "b2b")
+)
 TIME_LIMIT = 25
 FAIRNESS = 2
 

@@ -24,7 +24,8 @@ its solution is the next phase's hint — no big-M weighted sum that could overf
    benchmark's max - min spread). Solved as a race (see :class:`_BreaksPhase`): a *prover*
    decides "breaks <= k" for k = 0, 1, ... (each refusal raises the bound, the first success is
    optimal), an *improver* (simulated annealing with Kempe-chain moves from phase 1's schedule,
-   then CP-SAT) lowers the best schedule found.
+   then a large neighbourhood search that re-solves regions of it with small CP-SAT models,
+   see :class:`_Lns`, then CP-SAT on the whole model) lowers the best schedule found.
 3. **table changes** — how often a person walks to another table between two meetings of a day.
    Tables are assigned *after* the slots (see "Tables" below), per slot in time order, by a
    min-cost matching that keeps as many people as possible at the table of their previous
@@ -972,10 +973,11 @@ class _BreaksPhase:
             self._stop_all()
 
     def _anneal(self):
-        """Local search from phase 1's schedule; its result is recorded and hinted."""
+        """Local search from phase 1's schedule, then the large neighbourhood search; the
+        result is recorded and hinted."""
         s = self.s
         cap = s.options.fairness if not s.options.fairness_spread else None
-        wall, _det = s._limits(0.75)
+        wall, _det = s._limits(0.85)
         search = _LocalSearch(s.pb, self.start, cap, s.options.seed, time.monotonic() + wall)
         if s._breaks_of(self.m, _as_solution(self.m, self.start)) == 0:
             return
@@ -984,6 +986,21 @@ class _BreaksPhase:
         value = s._breaks_of(self.m, solution)
         self._record(value, solution)
         s._hint(self.m, solution)
+        if value <= self.lb:
+            return
+        wall, det = s._limits(0.75)
+        lns = _Lns(s.pb, placed, s.options, s.options.seed)
+
+        def report(total, slots):
+            self._record(total, _as_solution(self.m, slots))
+
+        lns.run(
+            time.monotonic() + wall,
+            None if det is None else det * 0.5,
+            lambda: self.stopped or self._closed(),
+            report,
+        )
+        s._hint(self.m, _as_solution(self.m, lns.slot))
 
     def _solver(self, det_cap, wall_until=None):
         solver = cp_model.CpSolver()
@@ -1148,6 +1165,15 @@ class _Greedy:
             self.table_busy.add((table, t))
 
 
+# Annealing energy and temperatures: (breaks weight, hot, cold) for small instances, where
+# there are moves enough to walk the smoother "idle slots" landscape, and for large ones
+# (more than SMALL_ANNEAL placed meetings), where breaks must dominate (measured on
+# bench/b2b.py: 100 people 3 breaks vs 8-17; 1,000 people 218 vs 279).
+SMALL_ANNEAL = 600
+ANNEAL_SMALL = (2, 5.0, 0.05)
+ANNEAL_LARGE = (1000, 800.0, 20.0)
+
+
 class _LocalSearch:
     """Simulated annealing on the slots of the placed meetings, to cut breaks fast before
     CP-SAT polishes (on thousands of meetings CP-SAT's own neighbourhoods improve a greedy
@@ -1161,6 +1187,8 @@ class _LocalSearch:
         self.pb, self.cap, self.deadline = pb, cap, deadline
         self.rng = random.Random(seed)
         self.slot = dict(placed)
+        small = len(placed) <= SMALL_ANNEAL
+        self.weight, self.hot, self.cold = ANNEAL_SMALL if small else ANNEAL_LARGE
         self.greedy = _Greedy(pb)
         for i, t in placed.items():
             self.greedy._place(i, t)
@@ -1191,16 +1219,20 @@ class _LocalSearch:
     def run(self, moves: int) -> dict:
         if not self.people:
             return self.slot
-        hot, cold = 0.8, 0.02
+        hot, cold = self.hot, self.cold
         temperature = hot
         begun = time.monotonic()
         span = max(1e-3, self.deadline - begun)
+        best, best_slot = None, None
         for n in range(moves):
             if n % 1024 == 0:
                 # Cool by progress in moves or in time, whichever is further, so a run cut
                 # by the clock still ends cold (and at a local optimum).
                 now = time.monotonic()
-                if now > self.deadline:
+                total = sum(self.breaks(mask) for mask in self.mask.values())
+                if best is None or total < best:
+                    best, best_slot = total, dict(self.slot)
+                if now > self.deadline or total == 0:
                     break
                 progress = max(n / moves, (now - begun) / span)
                 temperature = hot * (cold / hot) ** progress
@@ -1212,19 +1244,33 @@ class _LocalSearch:
                 self._swap(p, temperature)
             else:
                 self._kempe(p, temperature)
+        if sum(self.breaks(mask) for mask in self.mask.values()) > best:
+            return best_slot
         return self.slot
 
     def _accept(self, delta: int, temperature: float) -> bool:
         return delta <= 0 or self.rng.random() < math.exp(-delta / temperature)
 
+    def energy(self, mask: int) -> int:
+        """What the annealing minimises: breaks, weighted, plus the idle slots inside each
+        day's span (a long break costs more than a short one, so the search is guided towards
+        closing gaps one slot at a time instead of wandering on a plateau)."""
+        total = 0
+        for day in self.day_masks:
+            x = mask & day
+            if x:
+                low = (x & -x).bit_length()
+                idle = x.bit_length() - low + 1 - x.bit_count()
+                total += self.weight * ((x & ~(x << 1)).bit_count() - 1) + idle
+        return total
+
     def _delta(self, changes: dict) -> int | None:
-        """Change in breaks for ``{person: new mask}``; None when the cap would break."""
+        """Change in energy for ``{person: new mask}``; None when the cap would break."""
         delta = 0
         for p, mask in changes.items():
-            new = self.breaks(mask)
-            if self.cap is not None and new > self.cap:
+            if self.cap is not None and self.breaks(mask) > self.cap:
                 return None
-            delta += new - self.breaks(self.mask[p])
+            delta += self.energy(mask) - self.energy(self.mask[p])
         return delta
 
     def _move(self, p, temperature):
@@ -1356,6 +1402,292 @@ class _LocalSearch:
         self.slot[i] = t
         if changes:
             self.mask.update(changes)
+
+
+class _Lns:
+    """Large neighbourhood search on the slots of the placed meetings, after the annealing:
+    free every meeting of a few people who have breaks and of people they meet (a connected
+    region of the meeting graph), keep everything else where it is, and let a small CP-SAT model
+    re-place the freed meetings with the fewest breaks for the people they touch (hinted with
+    the current slots, so it never gets worse). The region grows while the sub-solves finish
+    and shrinks when they time out. Every hard rule holds in the sub-model (the fixed meetings'
+    people, tables, pinned tables and precedences are constants there), and so does the
+    fairness cap (or spread). Deterministic with a deterministic limit: seeded choices and
+    CP-SAT's deterministic time per sub-solve."""
+
+    def __init__(self, pb: _Problem, placed: dict, options: Options, seed: int):
+        self.pb, self.options = pb, options
+        self.rng = random.Random(seed)
+        self.slot = dict(placed)
+        self.day_of = {t: d for d, positions in enumerate(pb.days) for t in positions}
+        self.day_masks = [sum(1 << t for t in positions) for positions in pb.days]
+        self.of = defaultdict(list)
+        for i in sorted(placed):
+            for p in pb.members[i]:
+                self.of[p].append(i)
+        self.sizes = sorted({len(members) for members in pb.members})
+        self.room = {k: sum(1 for t in pb.tables if t.capacity >= k) for k in self.sizes}
+        self.needs = {
+            i: len(pb.members[i]) if i not in pb.pin_table else pb.tables[pb.pin_table[i]].capacity
+            for i in placed
+        }
+        self.after = defaultdict(list)
+        self.before = defaultdict(list)
+        for a, b in pb.before:
+            self.after[a].append(b)
+            self.before[b].append(a)
+        self.person_breaks = {p: self._breaks(p) for p in self.of}
+        self.total = sum(self.person_breaks.values())
+        self.size = 40
+
+    def _breaks(self, p) -> int:
+        mask = 0
+        for i in self.of[p]:
+            mask |= 1 << self.slot[i]
+        total = 0
+        for day in self.day_masks:
+            x = mask & day
+            if x:
+                total += (x & ~(x << 1)).bit_count() - 1
+        return total
+
+    def run(self, until: float, det_budget: float | None, stop: Callable[[], bool], report):
+        """Sub-solves until the wall clock, the deterministic budget or ``stop()`` says so, or
+        nobody has a break left; ``report(total, slots)`` on every improvement."""
+        spent = 0.0
+        movable = [p for p in sorted(self.of) if any(self._free(i) for i in self.of[p])]
+        while self.total > 0 and not stop():
+            left = until - time.monotonic()
+            if left <= 0.05 or (det_budget is not None and spent >= det_budget):
+                return
+            with_breaks = [p for p in movable if self.person_breaks[p]]
+            if not with_breaks:
+                return
+            seed = with_breaks[self.rng.randrange(len(with_breaks))]
+            region = self._region(seed)
+            det = 0.1 + 0.02 * self.size
+            if det_budget is not None:
+                det = min(det, det_budget - spent)
+            used, finished, better = self._resolve(region, min(left, 4 * det), det)
+            spent += used
+            if finished:
+                self.size = min(400, self.size + 4)
+            else:
+                self.size = max(12, int(self.size * 0.8))
+            if better:
+                report(self.total, dict(self.slot))
+
+    def _free(self, i) -> bool:
+        return i not in self.pb.pin_slot and len(self.pb.domains[i]) > 1
+
+    def _region(self, seed) -> list:
+        """Meetings of ``seed`` and of people reached from it through meetings (a random
+        frontier), until the region holds about ``size`` meetings."""
+        chosen, seen, reached, frontier = [], set(), {seed}, [seed]
+        while frontier and len(chosen) < self.size:
+            p = frontier.pop(self.rng.randrange(len(frontier)))
+            for i in self.of[p]:
+                if i in seen or not self._free(i):
+                    continue
+                seen.add(i)
+                chosen.append(i)
+                for q in self.pb.members[i]:
+                    if q not in reached:
+                        reached.add(q)
+                        frontier.append(q)
+        return chosen
+
+    def _resolve(self, region, wall, det):
+        """Re-place the meetings of ``region``; returns (deterministic time, proven, improved)."""
+        pb = self.pb
+        free = set(region)
+        touched = sorted({p for i in region for p in pb.members[i]})
+        fixed_busy = {p: {self.slot[i] for i in self.of[p] if i not in free} for p in touched}
+        count = defaultdict(int)
+        table_busy = set()
+        for i, t in self.slot.items():
+            if i in free:
+                continue
+            for k in self.sizes:
+                if k <= self.needs[i]:
+                    count[k, t] += 1
+            if i in pb.pin_table:
+                table_busy.add((pb.pin_table[i], t))
+        model = cp_model.CpModel()
+        x = {}
+        for i in region:
+            lo, hi = -1, len(pb.slots)
+            for a in self.before[i]:
+                if a in self.slot and a not in free:
+                    lo = max(lo, self.slot[a])
+            for b in self.after[i]:
+                if b in self.slot and b not in free:
+                    hi = min(hi, self.slot[b])
+            table = pb.pin_table.get(i)
+            row = {}
+            for t in pb.domains[i]:
+                if not lo < t < hi or any(t in fixed_busy[p] for p in pb.members[i]):
+                    continue
+                if table is not None and (table, t) in table_busy:
+                    continue
+                row[t] = model.new_bool_var("")
+            x[i] = row
+            model.add_exactly_one(row.values())
+            model.add_hint(row[self.slot[i]], 1)
+        for k in self.sizes:
+            by_slot = defaultdict(list)
+            for i in region:
+                if self.needs[i] >= k:
+                    for t, lit in x[i].items():
+                        by_slot[t].append(lit)
+            for t, lits in by_slot.items():
+                room = self.room[k] - count[k, t]
+                if len(lits) > room:
+                    model.add(sum(lits) <= room)
+        by_table = defaultdict(list)
+        for i in region:
+            if i in pb.pin_table:
+                for t, lit in x[i].items():
+                    by_table[pb.pin_table[i], t].append(lit)
+        for lits in by_table.values():
+            if len(lits) > 1:
+                model.add_at_most_one(lits)
+        for i in region:
+            for b in self.after[i]:
+                if b in free:
+                    for t, lit in x[b].items():
+                        for u, other in x[i].items():
+                            if u >= t:
+                                model.add_bool_or([lit.Not(), other.Not()])
+        breaks = {p: self._person_model(model, p, fixed_busy[p], x, free) for p in touched}
+        if len(pb.days) == 1:
+            for p in touched:
+                self._window(model, p, fixed_busy[p], x, free, breaks[p])
+        self._fairness(model, breaks)
+        model.minimize(sum(breaks.values()))
+        before = sum(self.person_breaks[p] for p in touched)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, wall)
+        params.max_deterministic_time = max(0.001, det)
+        params.num_workers = 1
+        params.random_seed = self.rng.randrange(1 << 20)
+        params.linearization_level = 0
+        code = solver.solve(model)
+        used = solver.deterministic_time
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return used, False, False
+        value = round(solver.objective_value)
+        if value > before:
+            return used, code == cp_model.OPTIMAL, False
+        for i in region:
+            self.slot[i] = next(t for t, lit in x[i].items() if solver.boolean_value(lit))
+        for p in touched:
+            self.person_breaks[p] = self._breaks(p)
+        self.total += value - before
+        return used, code == cp_model.OPTIMAL, value < before
+
+    def _person_model(self, model, p, fixed, x, free):
+        """The breaks of ``p`` as an expression: per day, blocks minus "meets that day"."""
+        lits = defaultdict(list)
+        for i in self.of[p]:
+            if i in free:
+                for t, lit in x[i].items():
+                    lits[t].append(lit)
+        total = 0
+        for positions in self.pb.days:
+            starts, prev, present = [], 0, 0
+            for t in positions:
+                if t in fixed:
+                    b = 1
+                    present = 1
+                elif lits[t]:
+                    b = lits[t][0] if len(lits[t]) == 1 else model.new_bool_var("")
+                    if len(lits[t]) > 1:
+                        model.add(sum(lits[t]) == b)
+                else:
+                    b = 0
+                starts.append(_start_of(model, b, prev))
+                prev = b
+            variable = [s for s in starts if not isinstance(s, int)]
+            if not variable and not any(starts):
+                continue
+            if present == 0:
+                present = model.new_bool_var("")
+                for s in variable:
+                    model.add_implication(s, present)
+                model.add_bool_or([present.Not(), *variable])
+            total += sum(starts) - present
+        return total
+
+    def _window(self, model, p, fixed, x, free, breaks):
+        """One-day programmes: ``p`` either has a break or meets in one window of ``k``
+        consecutive slots (``k``: its meetings), as in :meth:`_Model._windows`."""
+        if isinstance(breaks, int):
+            return
+        busy = defaultdict(list)
+        for i in self.of[p]:
+            if i in free:
+                for t, lit in x[i].items():
+                    busy[t].append(lit)
+        k, n = len(self.of[p]), len(self.pb.slots)
+        windows = {}
+        for a in range(n - k + 1):
+            span = range(a, a + k)
+            if all(t in fixed or busy[t] for t in span) and all(a <= t < a + k for t in fixed):
+                windows[a] = model.new_bool_var("")
+        gap = model.new_bool_var("")
+        model.add_exactly_one([gap, *windows.values()])
+        model.add(breaks >= 1).only_enforce_if(gap)
+        model.add(breaks == 0).only_enforce_if(gap.Not())
+        for t in range(n):
+            covering = [w for a, w in windows.items() if a <= t < a + k]
+            if t in fixed:
+                if covering:
+                    model.add_bool_or([gap, *covering])
+                continue
+            for lit in busy[t]:
+                model.add_bool_or([lit.Not(), gap, *covering])
+            if len(busy[t]) == 1:
+                for w in covering:
+                    model.add_implication(w, busy[t][0])
+            elif busy[t]:
+                for w in covering:
+                    model.add_bool_or([w.Not(), *busy[t]])
+
+    def _fairness(self, model, breaks):
+        d = self.options.fairness
+        if d is None:
+            return
+        if not self.options.fairness_spread:
+            for expr in breaks.values():
+                model.add(expr <= d)
+            return
+        others = [
+            self.person_breaks.get(p, 0) for p in range(len(self.pb.people)) if p not in breaks
+        ]
+        low = model.new_int_var(0, len(self.pb.slots), "")
+        if others:
+            model.add(low <= min(others))
+            model.add(low >= max(others) - d)
+        for expr in breaks.values():
+            model.add(expr >= low)
+            model.add(expr <= low + d)
+
+
+def _start_of(model, b, prev):
+    """ "A block starts here": ``b and not prev``, with 0/1 constants folded."""
+    if isinstance(b, int):
+        if b == 0 or (isinstance(prev, int) and prev == 1):
+            return 0
+        return 1 if isinstance(prev, int) else prev.Not()
+    if isinstance(prev, int):
+        return 0 if prev == 1 else b
+    s = model.new_bool_var("")
+    model.add_implication(s, b)
+    model.add_implication(s, prev.Not())
+    model.add_bool_or([s, b.Not(), prev])
+    return s
 
 
 def _values(solver, m) -> dict:

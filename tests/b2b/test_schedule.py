@@ -5,6 +5,7 @@ returned placements and shares no code with the solver.
 """
 
 import itertools
+import time
 from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
@@ -408,3 +409,32 @@ def test_progress_is_reported():
     )
     assert calls and all(0 <= f <= 1 for f, _ in calls)
     assert calls[-1][0] == 1.0
+
+
+def test_large_neighbourhood_search_keeps_the_rules_and_never_gets_worse():
+    """The LNS re-places regions of the schedule with CP-SAT: every hard rule, the fairness cap
+    and its own break count stay right, and the breaks never go up (two days, sessions)."""
+    from maarid.b2b import schedule
+
+    people, slots, tables, meetings = _fair(n_people=16, n_slots=8, seed=5)
+    options = Options(fairness=2, **FAST)
+    pb = schedule._Problem(people, slots, tables, meetings, options)
+    start = schedule._Greedy(pb).run()
+    lns = schedule._Lns(pb, start, options, seed=1)
+    before = lns.total
+    seen = []
+    lns.run(time.monotonic() + 10, 2.0, lambda: False, lambda total, s: seen.append(total))
+    assert lns.total <= before
+    assert seen == sorted(seen, reverse=True)
+    assert set(lns.slot) == set(start)
+    per_slot, busy = defaultdict(int), defaultdict(list)
+    for i, t in lns.slot.items():
+        assert t in pb.domains[i]
+        per_slot[t] += 1
+        for p in pb.members[i]:
+            assert t not in busy[p]
+            busy[p].append(t)
+    assert max(per_slot.values()) <= len(tables)
+    counted = [breaks_of([slots[t].index for t in ts], slots) for ts in busy.values()]
+    assert sum(counted) == lns.total
+    assert max(counted) <= 2

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("MAARID_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("MAARID_THREADS", "4"))
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",

@@ -65,7 +65,11 @@ def pages(fair, language):
         ("search", f"/{language}/search/?q=miel", None),
         ("login", f"/{language}/accounts/login/", None),
         ("signup", f"/{language}/accounts/signup/", None),
+        ("sales-app", f"/{language}/pos/", None),
         ("organisations", f"/{language}/organisations/", fair["organiser"]),
+        ("turnover", f"{base}/sales/", fair["organiser"]),
+        ("sales-ledger", f"{base}/sales/{amal.slug}/", fair["organiser"]),
+        ("b2b-settings", f"{base}/b2b/setup/", fair["organiser"]),
     ]
 
 

@@ -52,6 +52,8 @@ def app_strings() -> dict:
         "left": _("left"),
         "receipt": _("Receipt"),
         "qr": _("QR code for the customer"),
+        # Both figures are put in by the script.
+        "today": _("Sales today: %(sales)s · %(total)s"),
         "error": _("Something went wrong; the sale is kept on the phone."),
     }
 

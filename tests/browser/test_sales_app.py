@@ -65,6 +65,7 @@ def test_sells_online_then_offline_then_syncs_by_itself(browser, live_server, ti
     sell(page, "زيت الأركان", times=2)
     expect(page.locator("#pos-history li.sent")).to_have_count(1)
     assert ledger() == Decimal("360.00")
+    expect(page.locator("#pos-today")).to_contain_text("360")  # the stand's day so far
 
     context.set_offline(True)
     expect(page.locator("#pos-network")).to_have_class("pos-network off")

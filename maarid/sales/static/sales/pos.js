@@ -35,6 +35,12 @@
     return Number(whole) * 100 + Number((fraction + "00").slice(0, 2));
   }
 
+  function signedCentimes(text) {
+    const negative = String(text).startsWith("-");
+    const value = parseCentimes(negative ? String(text).slice(1) : text);
+    return value !== null && negative ? -value : value;
+  }
+
   function decimal(centimes) {
     const sign = centimes < 0 ? "-" : "";
     const abs = Math.abs(centimes);
@@ -116,11 +122,27 @@
     if (!response.ok) return;
     device = await response.json();
     await db.put("meta", device, "device");
+    showToday();
     await raiseSequence(device.last_sequence);
     // What is still in the queue was sold but is not in the server's stock figures yet.
     for (const sale of await pending()) takeFromShelf(sale.body.lines);
     renderProducts();
     renderHeader();
+  }
+
+  /** The stand's day so far, as the server counts it (sales sent from every device). */
+  async function showToday() {
+    const day = new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD, the phone's own day
+    try {
+      const response = await api(`exhibitors/${device.exhibitor}/days/${day}`);
+      if (!response.ok) return;
+      const today = await response.json();
+      $("pos-today").textContent = T.today
+        .replace("%(sales)s", today.sales)
+        .replace("%(total)s", money(signedCentimes(today.total)));
+    } catch (error) {
+      // offline: the figure stays as it was
+    }
   }
 
   // --- Selling -----------------------------------------------------------------------------
@@ -176,6 +198,7 @@
     }
     takeFromShelf(body.lines);
     await db.put("meta", device, "device"); // the shelf as it is now, for a restart offline
+    if (record.status === "sent") showToday();
     clearCart();
     showMessage(record.status === "sent" ? T.saleSaved + " — " + record.number : T.saleQueued);
     await renderQueue();

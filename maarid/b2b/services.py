@@ -242,7 +242,7 @@ def request_meeting(from_profile, to_profile, user, *, priority=2, message="", s
         else (to_profile, from_profile)
     )
     # One open request per pair, whoever asks: the lock makes two quick taps ask once.
-    Profile.objects.select_for_update().filter(pk=buyer.pk).values_list("pk").first()
+    Profile.objects.select_for_update().filter(pk=buyer.pk).order_by().values_list("pk").first()
     if _open_between(buyer, seller).exists():
         raise ValidationError(_("You have already asked for this meeting."))
     meeting = Meeting.objects.create(

@@ -2,7 +2,7 @@
 
 import datetime
 
-from babel import dates, numbers
+from babel import dates, lists, numbers
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -59,3 +59,8 @@ def date_range(start, end, language=None) -> str:
     days = dates.format_interval(start, end, skeleton="MMMMd", locale=locale)
     year = numbers.format_decimal(start.year, format="#", locale=locale)
     return f"{days} {year}"
+
+
+def items(values, language=None) -> str:
+    """A list the way the language writes it: "A, B et C", "A و B و C"."""
+    return lists.format_list([str(v) for v in values], locale=_locale(language))

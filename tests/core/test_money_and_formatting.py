@@ -53,3 +53,16 @@ def test_dates_per_language():
 def test_numbers_per_language():
     assert formatting.number(60000, "fr") == "60\u202f000"
     assert formatting.number(60000, "en") == "60,000"
+
+
+def test_names_are_listed_the_way_each_language_lists_them():
+    from django.utils import translation
+
+    from maarid.core.templatetags.maarid import name_list
+
+    with translation.override("fr"):
+        assert name_list(["Nour", "<Amal>"]) == "<bdi>Nour</bdi> et <bdi>&lt;Amal&gt;</bdi>"
+    with translation.override("ar"):
+        assert name_list(["النور", "الأمل", "أطلس"]) == (
+            "<bdi>النور</bdi> و<bdi>الأمل</bdi> و<bdi>أطلس</bdi>"
+        )

@@ -1,5 +1,7 @@
 from django import template
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from maarid.core import formatting
 from maarid.core.phones import display_phone
@@ -32,3 +34,11 @@ def url_in(context, language):
     """The current page in another language (for the language switcher)."""
     request = context["request"]
     return translate_url(request.get_full_path(), language)
+
+
+@register.filter
+def name_list(objects):
+    """Names of ``objects`` joined the way the page's language lists them, each isolated for
+    right-to-left text (an Arabic name among French ones, or the reverse)."""
+    names = [format_html("<bdi>{}</bdi>", getattr(o, "name", o)) for o in objects]
+    return mark_safe(formatting.items(names))  # noqa: S308 (each name is escaped above)

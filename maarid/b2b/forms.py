@@ -54,11 +54,9 @@ class SetUpForm(forms.Form):
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
-        days, day = [], edition.starts_on
-        while day <= edition.ends_on:
-            days.append((day.isoformat(), format_date(day, "EEEE d MMMM")))
-            day += datetime.timedelta(days=1)
-        self.fields["days"].choices = days
+        self.fields["days"].choices = [
+            (day.isoformat(), format_date(day, "EEEE d MMMM")) for day in edition.dates()
+        ]
 
 
 class ProfileForm(forms.ModelForm):

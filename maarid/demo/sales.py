@@ -19,7 +19,6 @@ from django.conf import settings
 
 from maarid.catalogue.models import Stock
 from maarid.exhibitors.models import Exhibitor
-from maarid.fairs.models import OpeningHours
 from maarid.sales.models import DayClose, Device, Reconciliation, Sale, SaleLine
 from maarid.sales.services import line_total, receipt_number
 
@@ -104,15 +103,10 @@ def _targets(rng, stands, top_organisation_id, shelves) -> dict:
 
 def _opening(edition) -> dict:
     """day -> the hours the fair is open that day."""
-    special = {h.day: h for h in OpeningHours.objects.filter(edition=edition)}
     days = {}
-    day = edition.starts_on
-    while day <= edition.ends_on:
-        opens, closes = edition.opens_at, edition.closes_at
-        if day in special:
-            opens, closes = special[day].opens_at, special[day].closes_at
-        days[day] = [h for h in range(opens.hour, closes.hour) if h in HOUR_WEIGHT]
-        day += datetime.timedelta(days=1)
+    for day in edition.dates():
+        opens, closes = edition.hours_on(day)
+        days[day] = [h for h in range(opens.hour, closes.hour) if h in HOUR_WEIGHT] if opens else []
     return days
 
 

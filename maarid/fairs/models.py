@@ -200,6 +200,10 @@ class Edition(Bilingual, models.Model):
     def days(self):
         return (self.ends_on - self.starts_on).days + 1
 
+    def dates(self) -> list[datetime.date]:
+        """Every day of the edition, first to last."""
+        return [self.starts_on + datetime.timedelta(days=n) for n in range(self.days)]
+
     def access_scope(self):
         return Scope(
             series_ids=frozenset({self.series_id}), public=self.status != self.Status.DRAFT

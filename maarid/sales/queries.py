@@ -5,7 +5,6 @@ Every figure adds up ledger entries: voids and refunds are negative entries, so 
 A sale counts as one sale until it is voided; a partial refund leaves it a sale.
 """
 
-import datetime
 import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -59,16 +58,13 @@ def turnover(edition) -> dict:
     zone = _zone()
 
     by_day = _slices(entries.annotate(d=TruncDate("sold_at", tzinfo=zone)), "d")
-    days = []
-    day = edition.starts_on
-    while day <= edition.ends_on:
-        days.append(
-            {
-                **_slice(day.isoformat(), format_date(day, "EEEE d"), by_day.pop(day, (ZERO, 0))),
-                "short": format_date(day, "d"),  # under a column of the chart
-            }
-        )
-        day += datetime.timedelta(days=1)
+    days = [
+        {
+            **_slice(day.isoformat(), format_date(day, "EEEE d"), by_day.pop(day, (ZERO, 0))),
+            "short": format_date(day, "d"),  # under a column of the chart
+        }
+        for day in edition.dates()
+    ]
     # Sales dated outside the fair's days (a device's early test, a late refund) still count.
     days += [_slice(d.isoformat(), format_date(d, "d MMM"), p) for d, p in sorted(by_day.items())]
 

@@ -205,19 +205,11 @@ def ledger(request, series, number, organisation):
             "oversold_count": oversold.count(),
             "show": show,
             "day": day,
-            "days": _days(exhibitor.edition),
+            "days": exhibitor.edition.dates(),
             "seller": services.may_sell(request.user, exhibitor),
             "total": queries.exhibitor_total(exhibitor),
         },
     )
-
-
-def _days(edition) -> list:
-    days, day = [], edition.starts_on
-    while day <= edition.ends_on:
-        days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
 
 
 @login_required

@@ -16,7 +16,6 @@ from pydantic import StrictBool, StrictInt, StringConstraints
 from maarid.api.api import AUTH, InputSchema
 from maarid.catalogue.models import Category, Label
 from maarid.core import access
-from maarid.registry.models import Sector
 
 from . import services
 from .models import Meeting, Profile, Programme
@@ -131,10 +130,6 @@ def save_my_profile(request, series: str, number: int, payload: ProfileIn):
         raise Http404
     data = payload.dict()
     errors = {}
-    if set(data["sectors"]) - set(Sector.values):
-        errors["sectors"] = [_("Unknown sector.")]
-    if set(data["languages"]) - set(Profile.Language.values):
-        errors["languages"] = [_("Unknown language.")]
     categories = list(Category.objects.filter(slug__in=data.pop("categories")))
     certifications = list(Label.objects.filter(code__in=data.pop("certifications")))
     if len(categories) != len(set(payload.categories)):
@@ -218,14 +213,7 @@ def my_requests(request, series: str, number: int):
     """The user's meetings: asked by them, asked of them, added by the organisers."""
     programme = _programme(series, number)
     profile = _mine(request, programme)
-    meetings = (
-        (
-            Meeting.objects.filter(pk__in=profile.buying.values("pk"))
-            | Meeting.objects.filter(pk__in=profile.selling.values("pk"))
-        )
-        .select_related("table")
-        .prefetch_related("sellers")
-    )
+    meetings = services.meetings_of(profile).select_related("table").prefetch_related("sellers")
     return list(meetings.order_by("-created_at"))
 
 

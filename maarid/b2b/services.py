@@ -24,7 +24,7 @@ from maarid.core import access
 from maarid.core.services import absolute_url
 from maarid.core.text import normalise
 from maarid.exhibitors.models import Exhibitor
-from maarid.registry.models import BUYER_KINDS, Membership
+from maarid.registry.models import BUYER_KINDS, Membership, Sector
 
 from . import schedule
 from .models import Meeting, Outcome, Profile, Programme, Side, Table
@@ -192,10 +192,17 @@ def save_profile(
         ).exists()
     ):
         raise ValidationError(_("Only the fair's exhibitors take part as sellers."))
+    errors = {}
+    if set(fields.get("sectors", ())) - set(Sector.values):
+        errors["sectors"] = [_("Unknown sector.")]
+    if set(fields.get("languages", ())) - set(Profile.Language.values):
+        errors["languages"] = [_("Unknown language.")]
     slots = {s.index for s in programme.slots()}
     unavailable = sorted(set(unavailable))
     if any(i not in slots for i in unavailable):
-        raise ValidationError({"unavailable": [_("Unknown time slot.")]})
+        errors["unavailable"] = [_("Unknown time slot.")]
+    if errors:
+        raise ValidationError(errors)
     profile = Profile.objects.filter(programme=programme, organisation=organisation).first()
     profile = profile or Profile(
         programme=programme, organisation=organisation, side=side_of(organisation)
@@ -212,6 +219,30 @@ def save_profile(
 
 
 # --- Requests -----------------------------------------------------------------------------
+
+
+def meetings_of(profile):
+    """Every meeting the profile is in, as buyer or as one of the sellers."""
+    return Meeting.objects.filter(Q(buyer=profile) | Q(sellers=profile)).distinct()
+
+
+def incoming(profile):
+    """Requests the profile is asked to answer."""
+    return (
+        meetings_of(profile)
+        .filter(status=Meeting.Status.REQUESTED, by_organiser=False)
+        .exclude(requested_by=profile)
+    )
+
+
+def partners(profile) -> set:
+    """Ids of the profiles it has an open request or an accepted meeting with."""
+    pairs = (
+        meetings_of(profile)
+        .filter(status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED])
+        .values_list("buyer_id", "sellers")
+    )
+    return {pk for pair in pairs for pk in pair} - {profile.pk}
 
 
 def _open_between(buyer, seller):
@@ -394,13 +425,7 @@ def suggestions(profile: Profile, limit=20) -> list[Suggestion]:
         .select_related("organisation")
         .prefetch_related("categories", "certifications")
     )
-    asked = set(
-        Meeting.objects.filter(
-            Q(buyer=profile) | Q(sellers=profile),
-            status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED],
-        ).values_list("buyer_id", "sellers")
-    )
-    already = {b for b, _s in asked} | {s for _b, s in asked}
+    already = partners(profile)
     bags = {p.pk: _words(p) for p in [profile, *others]}
     documents = len(bags)
     frequency = Counter(w for bag in bags.values() for w in bag)

@@ -8,7 +8,6 @@ asking for them gets a 404, as for what does not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -79,7 +78,7 @@ def home(request, series, number):
     if profile:
         context["suggestions"] = services.suggestions(profile, limit=6)
         context["agenda"] = services.agenda(profile)[:5]
-        context["incoming"] = _incoming(profile).count()
+        context["incoming"] = services.incoming(profile).count()
     return render(request, "b2b/home.html", context)
 
 
@@ -183,7 +182,7 @@ def participants(request, series, number):
         .exclude(pk__in=suggested)
         .select_related("organisation")
     )
-    asked = set(_asked(profile))
+    asked = services.partners(profile)
     return render(
         request,
         "b2b/participants.html",
@@ -197,20 +196,6 @@ def participants(request, series, number):
             "form": RequestForm(),
         },
     )
-
-
-def _asked(profile) -> dict:
-    """profile id -> the open meeting with it."""
-    result = {}
-    meetings = Meeting.objects.filter(
-        status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED]
-    ).prefetch_related("sellers")
-    for meeting in meetings.filter(buyer=profile):
-        for seller in meeting.sellers.all():
-            result[seller.pk] = meeting
-    for meeting in meetings.filter(sellers=profile):
-        result[meeting.buyer_id] = meeting
-    return result
 
 
 @login_required
@@ -244,25 +229,12 @@ def ask(request, series, number, pk):
     return redirect(_url("participants", programme))
 
 
-def _involving(profile):
-    return Meeting.objects.filter(Q(buyer=profile) | Q(sellers=profile)).distinct()
-
-
-def _incoming(profile):
-    """Requests the profile is asked to answer."""
-    return (
-        _involving(profile)
-        .filter(status=Meeting.Status.REQUESTED, by_organiser=False)
-        .exclude(requested_by=profile)
-    )
-
-
 @login_required
 def requests(request, series, number):
     programme = _programme(series, number)
     profile = _participant(request, programme)
     meetings = list(
-        _involving(profile)
+        services.meetings_of(profile)
         .select_related("buyer__organisation", "requested_by")
         .prefetch_related("sellers__organisation")
         .order_by("-created_at")

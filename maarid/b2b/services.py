@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from maarid.core import access
+from maarid.core import access, formatting
 from maarid.core.services import absolute_url
 from maarid.core.text import normalise
 from maarid.exhibitors.models import Exhibitor
@@ -444,18 +444,18 @@ def suggestions(profile: Profile, limit=20) -> list[Suggestion]:
         categories = mine_categories & set(other.categories.all())
         if categories:
             score += 3 * len(categories)
-            names = ", ".join(sorted(c.name for c in categories)[:3])
+            names = formatting.items(sorted(c.name for c in categories)[:3])
             reasons.append(_("products: %(names)s") % {"names": names})
         labels = mine_labels & set(other.certifications.all())
         if labels:
             score += 2 * len(labels)
-            names = ", ".join(sorted(label.name for label in labels)[:3])
+            names = formatting.items(sorted(label.name for label in labels)[:3])
             reasons.append(_("certified: %(names)s") % {"names": names})
         languages = set(profile.languages) & set(other.languages)
         if languages:
             score += 1
-            names = ", ".join(
-                str(Profile.Language(code).label)
+            names = formatting.items(
+                Profile.Language(code).label
                 for code in sorted(languages)
                 if code in Profile.Language.values
             )
@@ -468,7 +468,7 @@ def suggestions(profile: Profile, limit=20) -> list[Suggestion]:
             common = sorted(
                 bags[profile.pk].keys() & bags[other.pk].keys(), key=lambda w: -idf.get(w, 0)
             )[:3]
-            reasons.append(_("you both mention %(words)s") % {"words": ", ".join(common)})
+            reasons.append(_("you both mention %(words)s") % {"words": formatting.items(common)})
         if score > 0:
             result.append(Suggestion(other, round(score, 2), reasons))
     result.sort(key=lambda s: (-s.score, s.profile.name))
@@ -684,7 +684,7 @@ def ical(profile: Profile) -> str:
     for item in agenda(profile):
         start = item.slot.starts().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
         end = item.slot.ends().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        who = ", ".join(p.name for p in item.others)
+        who = formatting.items(p.name for p in item.others)
         table = _("table %(n)s") % {"n": item.meeting.table.number} if item.meeting.table else ""
         lines += [
             "BEGIN:VEVENT",

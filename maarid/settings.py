@@ -36,6 +36,9 @@ PRODUCTION = MAARID_ENV == "production"
 
 DATA_DIR = Path(os.environ.get("MAARID_DATA_DIR") or BASE_DIR / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The B2B scheduler's compiled kernels are cached on disk; the data directory is writable where
+# the installed package (and the service user's home) may not be.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(DATA_DIR / "cache" / "numba"))
 
 
 def _secret_key() -> str:

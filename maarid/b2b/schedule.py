@@ -90,6 +90,8 @@ from dataclasses import dataclass, field
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
+from .anneal import Annealer
+
 AM, PM = "am", "pm"
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
 # Reason codes for an unscheduled meeting (``Reason.code``); the Django side translates them.
@@ -539,7 +541,7 @@ class _Model:
                     prev = b
                 if len(starts) >= 2:
                     lines[p, d] = starts
-        cap = self._cap(lines)
+        cap = self.cap = self._cap(lines)
         self.first_break = {}
         out = defaultdict(int)
         for (p, d), starts in lines.items():
@@ -744,7 +746,13 @@ class _Solver:
                 m.model.add(objective >= phase.value)
             self._hint(m, solution)
         m.model.minimize(m.total_breaks)
-        start = None if solution is None else {i: t for (i, t), on in solution.items() if on}
+        if solution is not None:
+            start = {i: t for (i, t), on in solution.items() if on}
+        else:
+            # Benchmark mode: the greedy's schedule, when it places every meeting, is where the
+            # local search starts (it may break the fairness bound; the search mends that).
+            greedy = _Greedy(self.pb).run()
+            start = greedy if len(greedy) == len(self.pb.meetings) else None
         phase, solution2 = _BreaksPhase(self, m, n_phases - 1, n_phases, start).run()
         phases.append(phase)
         if solution2 is None and solution is None:
@@ -973,26 +981,27 @@ class _BreaksPhase:
             self._stop_all()
 
     def _anneal(self):
-        """Local search from phase 1's schedule, then the large neighbourhood search; the
-        result is recorded and hinted."""
-        s = self.s
-        cap = s.options.fairness if not s.options.fairness_spread else None
+        """Local search from the start (phase 1's schedule, or the greedy's in benchmark mode),
+        then the large neighbourhood search; the result is recorded and hinted."""
+        s, m = self.s, self.m
+        if s.options.fairness_spread and m.cap is None:
+            return  # a spread bound with nobody at 0 breaks is not a per-person cap
         wall, _det = s._limits(0.85)
-        search = _LocalSearch(s.pb, self.start, cap, s.options.seed, time.monotonic() + wall)
-        if s._breaks_of(self.m, _as_solution(self.m, self.start)) == 0:
+        search = _LocalSearch(s.pb, self.start, m.cap, s.options.seed, time.monotonic() + wall)
+        placed = search.run()
+        if placed is None:
             return
-        placed = search.run(moves=min(5_000_000, int(200 * len(self.start) ** 1.5)))
-        solution = _as_solution(self.m, placed)
-        value = s._breaks_of(self.m, solution)
+        solution = _as_solution(m, placed)
+        value = s._breaks_of(m, solution)
         self._record(value, solution)
-        s._hint(self.m, solution)
+        s._hint(m, solution)
         if value <= self.lb:
             return
         wall, det = s._limits(0.75)
         lns = _Lns(s.pb, placed, s.options, s.options.seed)
 
         def report(total, slots):
-            self._record(total, _as_solution(self.m, slots))
+            self._record(total, _as_solution(m, slots))
 
         lns.run(
             time.monotonic() + wall,
@@ -1000,7 +1009,7 @@ class _BreaksPhase:
             lambda: self.stopped or self._closed(),
             report,
         )
-        s._hint(self.m, _as_solution(self.m, lns.slot))
+        s._hint(m, _as_solution(m, lns.slot))
 
     def _solver(self, det_cap, wall_until=None):
         solver = cp_model.CpSolver()
@@ -1165,243 +1174,57 @@ class _Greedy:
             self.table_busy.add((table, t))
 
 
-# Annealing energy and temperatures: (breaks weight, hot, cold) for small instances, where
-# there are moves enough to walk the smoother "idle slots" landscape, and for large ones
-# (more than SMALL_ANNEAL placed meetings), where breaks must dominate (measured on
-# bench/b2b.py: 100 people 3 breaks vs 8-17; 1,000 people 218 vs 279).
-SMALL_ANNEAL = 600
-ANNEAL_SMALL = (2, 5.0, 0.05)
-ANNEAL_LARGE = (1000, 800.0, 20.0)
+# The annealing's energy weighs a break as two idle slots; it cools from 5 to 0.05 over
+# ANNEAL_MOVES moves per movable meeting (measured on bench/b2b.py: these reach 0 breaks on all
+# three sizes, where a heavier break weight and hotter start stalled at 10 on 1,000 people).
+ANNEAL = (2, 5.0, 0.05)
+ANNEAL_MOVES = 20_000
 
 
 class _LocalSearch:
-    """Simulated annealing on the slots of the placed meetings, to cut breaks fast before
-    CP-SAT polishes (on thousands of meetings CP-SAT's own neighbourhoods improve a greedy
-    start only slowly). Two moves: a meeting to another legal slot; two meetings of one person
-    trade slots (that person's day is unchanged, the others' may close a gap). Every move keeps
-    every hard rule and the fairness cap; breaks per person come from a bit mask of their busy
-    slots: ``blocks = popcount(mask & ~(mask << 1))`` per day. A fixed number of moves from a
-    seeded generator: deterministic unless the wall-clock cap cuts it."""
+    """Simulated annealing on the slots of the placed meetings (compiled, see :mod:`.anneal`),
+    to cut breaks fast before CP-SAT polishes: on thousands of meetings CP-SAT's own
+    neighbourhoods improve a greedy start only slowly. Keeps every hard rule and the fairness
+    cap; deterministic unless the wall-clock ``deadline`` cuts it."""
 
     def __init__(self, pb: _Problem, placed: dict, cap, seed: int, deadline: float):
-        self.pb, self.cap, self.deadline = pb, cap, deadline
-        self.rng = random.Random(seed)
-        self.slot = dict(placed)
-        small = len(placed) <= SMALL_ANNEAL
-        self.weight, self.hot, self.cold = ANNEAL_SMALL if small else ANNEAL_LARGE
-        self.greedy = _Greedy(pb)
-        for i, t in placed.items():
-            self.greedy._place(i, t)
-        self.day_masks = [sum(1 << t for t in positions) for positions in pb.days]
-        self.mask = defaultdict(int)
-        for i, t in placed.items():
-            for p in pb.members[i]:
-                self.mask[p] |= 1 << t
-        self.by_person = defaultdict(list)
-        for i in placed:
-            if i not in pb.pin_slot and len(pb.domains[i]) > 1:
-                for p in pb.members[i]:
-                    self.by_person[p].append(i)
-        self.people = sorted(self.by_person)
-        self.all_of = defaultdict(list)
-        for i in placed:
-            for p in pb.members[i]:
-                self.all_of[p].append(i)
+        self.placed, self.deadline = placed, deadline
+        n = len(pb.meetings)
+        sizes = sorted({len(members) for members in pb.members})
+        needs = [
+            len(pb.members[i]) if i not in pb.pin_table else pb.tables[pb.pin_table[i]].capacity
+            for i in range(n)
+        ]
+        self.movable = [
+            i in placed and i not in pb.pin_slot and len(pb.domains[i]) > 1 for i in range(n)
+        ]
+        weight, hot, cold = ANNEAL
+        self.annealer = Annealer(
+            people=len(pb.people),
+            n_slots=len(pb.slots),
+            members=pb.members,
+            slot=[placed.get(i, -1) for i in range(n)],
+            movable=self.movable,
+            domain=pb.domains,
+            days=pb.days,
+            level=[sum(1 for k in sizes if k <= needs[i]) for i in range(n)],
+            room=[sum(1 for t in pb.tables if t.capacity >= k) for k in sizes],
+            table=[pb.pin_table.get(i, -1) for i in range(n)],
+            n_tables=len(pb.tables),
+            before=pb.before,
+            cap=cap,
+            weight=weight,
+            hot=hot,
+            cold=cold,
+            seed=seed,
+        )
 
-    def breaks(self, mask: int) -> int:
-        total = 0
-        for day in self.day_masks:
-            x = mask & day
-            if x:
-                total += (x & ~(x << 1)).bit_count() - 1
-        return total
-
-    def run(self, moves: int) -> dict:
-        if not self.people:
-            return self.slot
-        hot, cold = self.hot, self.cold
-        temperature = hot
-        begun = time.monotonic()
-        span = max(1e-3, self.deadline - begun)
-        best, best_slot = None, None
-        for n in range(moves):
-            if n % 1024 == 0:
-                # Cool by progress in moves or in time, whichever is further, so a run cut
-                # by the clock still ends cold (and at a local optimum).
-                now = time.monotonic()
-                total = sum(self.breaks(mask) for mask in self.mask.values())
-                if best is None or total < best:
-                    best, best_slot = total, dict(self.slot)
-                if now > self.deadline or total == 0:
-                    break
-                progress = max(n / moves, (now - begun) / span)
-                temperature = hot * (cold / hot) ** progress
-            p = self.people[self.rng.randrange(len(self.people))]
-            draw = self.rng.random()
-            if draw < 0.3:
-                self._move(p, temperature)
-            elif draw < 0.5:
-                self._swap(p, temperature)
-            else:
-                self._kempe(p, temperature)
-        if sum(self.breaks(mask) for mask in self.mask.values()) > best:
-            return best_slot
-        return self.slot
-
-    def _accept(self, delta: int, temperature: float) -> bool:
-        return delta <= 0 or self.rng.random() < math.exp(-delta / temperature)
-
-    def energy(self, mask: int) -> int:
-        """What the annealing minimises: breaks, weighted, plus the idle slots inside each
-        day's span (a long break costs more than a short one, so the search is guided towards
-        closing gaps one slot at a time instead of wandering on a plateau)."""
-        total = 0
-        for day in self.day_masks:
-            x = mask & day
-            if x:
-                low = (x & -x).bit_length()
-                idle = x.bit_length() - low + 1 - x.bit_count()
-                total += self.weight * ((x & ~(x << 1)).bit_count() - 1) + idle
-        return total
-
-    def _delta(self, changes: dict) -> int | None:
-        """Change in energy for ``{person: new mask}``; None when the cap would break."""
-        delta = 0
-        for p, mask in changes.items():
-            if self.cap is not None and self.breaks(mask) > self.cap:
-                return None
-            delta += self.energy(mask) - self.energy(self.mask[p])
-        return delta
-
-    def _move(self, p, temperature):
-        mine = self.by_person[p]
-        i = mine[self.rng.randrange(len(mine))]
-        domain = self.pb.domains[i]
-        t = domain[self.rng.randrange(len(domain))]
-        old = self.slot[i]
-        if t == old:
-            return
-        g = self.greedy
-        self._lift(i, old)
-        if g._fits(i, t):
-            changes = {q: (self.mask[q] & ~(1 << old)) | (1 << t) for q in self.pb.members[i]}
-            delta = self._delta(changes)
-            if delta is not None and self._accept(delta, temperature):
-                self._drop(i, t, changes)
-                return
-        self._drop(i, old, None)
-
-    def _swap(self, p, temperature):
-        mine = self.by_person[p]
-        if len(mine) < 2:
-            return
-        i, j = self.rng.sample(mine, 2)
-        ti, tj = self.slot[i], self.slot[j]
-        if self.greedy._needs(i) != self.greedy._needs(j):
-            return
-        self._lift(i, ti)
-        self._lift(j, tj)
-        if tj in self.pb.domains[i] and ti in self.pb.domains[j] and self.greedy._fits(i, tj):
-            self.greedy._place(i, tj)
-            if self.greedy._fits(j, ti):
-                changes = {}
-                for q in self.pb.members[i]:
-                    changes[q] = (self.mask[q] & ~(1 << ti)) | (1 << tj)
-                for q in self.pb.members[j]:
-                    base = changes.get(q, self.mask[q])
-                    changes[q] = (base & ~(1 << tj)) | (1 << ti) if q != p else self.mask[p]
-                delta = self._delta(changes)
-                if delta is not None and self._accept(delta, temperature):
-                    self._lift(i, tj)
-                    self._drop(i, tj, changes)
-                    self._drop(j, ti, None)
-                    return
-            self._lift(i, tj)
-        self._drop(i, ti, None)
-        self._drop(j, tj, None)
-
-    def _chain(self, i, t1, t2, limit=60):
-        """The Kempe chain of meeting ``i`` (in t1) for slots t1/t2: the meetings reached by
-        alternately following people between the two slots. Flipping all of them keeps everyone
-        in at most one meeting per slot; only the chain's ends change their busy slots."""
-        at = {t1: {}, t2: {}}
-        chain, todo, seen = [], [i], {i}
-        while todo:
-            j = todo.pop()
-            chain.append(j)
-            if len(chain) > limit:
-                return None
-            other = t2 if self.slot[j] == t1 else t1
-            for q in self.pb.members[j]:
-                k = at[other].get(q)
-                if k is None:
-                    k = next((m for m in self._meetings_of(q) if self.slot[m] == other), False)
-                    at[other][q] = k
-                if k is not False and k not in seen:
-                    seen.add(k)
-                    todo.append(k)
-        return chain
-
-    def _meetings_of(self, q):
-        return self.all_of[q]
-
-    def _kempe(self, p, temperature):
-        mine = self.by_person[p]
-        i = mine[self.rng.randrange(len(mine))]
-        domain = self.pb.domains[i]
-        t1, t2 = self.slot[i], domain[self.rng.randrange(len(domain))]
-        if t1 == t2:
-            return
-        chain = self._chain(i, t1, t2)
-        if chain is None or any(j in self.pb.pin_slot for j in chain):
-            return
-        target = {j: t2 if self.slot[j] == t1 else t1 for j in chain}
-        if any(target[j] not in self.pb.domains[j] for j in chain):
-            return
-        old = {j: self.slot[j] for j in chain}
-        for j in chain:
-            self._lift(j, old[j])
-        placed = []
-        for j in chain:
-            if not self.greedy._fits(j, target[j]):
-                break
-            self.greedy._place(j, target[j])
-            placed.append(j)
-        else:
-            changes = {}
-            for j in chain:
-                for q in self.pb.members[j]:
-                    changes[q] = changes.get(q, self.mask[q]) & ~(1 << old[j])
-            for j in chain:
-                for q in self.pb.members[j]:
-                    changes[q] |= 1 << target[j]
-            changes = {q: m for q, m in changes.items() if m != self.mask[q]}
-            delta = self._delta(changes)
-            if delta is not None and self._accept(delta, temperature):
-                for j in chain:
-                    self.slot[j] = target[j]
-                self.mask.update(changes)
-                return
-        for j in placed:
-            self._lift(j, target[j])
-        for j in chain:
-            self._drop(j, old[j], None)
-
-    def _lift(self, i, t):
-        g = self.greedy
-        del g.placed[i]
-        for q in self.pb.members[i]:
-            g.busy[q].discard(t)
-        needs = g._needs(i)
-        for k in g.sizes:
-            if k <= needs:
-                g.count[k, t] -= 1
-
-    def _drop(self, i, t, changes):
-        self.greedy._place(i, t)
-        self.slot[i] = t
-        if changes:
-            self.mask.update(changes)
+    def run(self) -> dict | None:
+        """The best schedule found, or None when the start breaks the cap and stays broken."""
+        best = self.annealer.run(ANNEAL_MOVES * sum(self.movable), self.deadline)
+        if best is None:
+            return None
+        return {i: int(best[i]) for i in self.placed}
 
 
 class _Lns:

@@ -106,10 +106,11 @@ class Annealer:
     def breaks(self) -> int:
         return int(_total_breaks(self.occ, self.day_ptr, self.day_pos))
 
-    def run(self, moves: int, deadline: float) -> np.ndarray | None:
-        """Anneal for ``moves`` moves (or until ``deadline``, a ``time.monotonic()`` value, or
-        no break is left). Returns the best slots seen within the cap (the state ends there),
-        or None when no state kept the cap (the start broke it and the search did not mend it).
+    def run(self, moves: int, deadline: float, stop=None) -> np.ndarray | None:
+        """Anneal for ``moves`` moves (or until ``deadline``, a ``time.monotonic()`` value, no
+        break is left or ``stop(best breaks)`` says so between chunks). Returns the best slots
+        seen within the cap (the state ends there), or None when no state kept the cap (the
+        start broke it and the search did not mend it).
         The temperature falls with the moves made or the time used, whichever is further, so a
         run cut by the clock still ends cold."""
         stats = np.zeros(3, dtype=np.int64)  # breaks now, best breaks within the cap, over cap
@@ -126,7 +127,7 @@ class Annealer:
         done = 0
         while done < moves and stats[1] > 0:
             now = time.monotonic()
-            if now > deadline:
+            if now > deadline or (stop is not None and stop(int(stats[1]))):
                 break
             progress = max(done / moves, (now - begun) / span)
             step = min(CHUNK, moves - done)

@@ -677,6 +677,28 @@ class _Model:
                     model.add_implication(w, b)
                 model.add_bool_or([b.Not(), gap, *covering])
         self._window_pairs()
+        self._seats()
+
+    def _seats(self):
+        """Redundant: in every slot the people meeting need a seat each, so the windows of the
+        people without a break, as intervals of demand 1, never need more seats than the tables
+        have (CP-SAT's cumulative reasoning on them proves "too few breaks" far sooner)."""
+        pb, model = self.pb, self.model
+        intervals = []
+        for p, (k, windows, gap) in self.windows.items():
+            if not windows:
+                continue
+            start = model.new_int_var_from_domain(
+                cp_model.Domain.from_values(sorted(windows)), f"ws{p}"
+            )
+            for a, lit in windows.items():
+                model.add(start == a).only_enforce_if(lit)
+            intervals.append(
+                model.new_optional_fixed_size_interval_var(start, k, gap.Not(), f"wi{p}")
+            )
+        seats = sum(table.capacity for table in pb.tables)
+        if intervals:
+            model.add_cumulative(intervals, [1] * len(intervals), seats)
 
     def _window_pairs(self):
         """For each meeting of p and q: p's window needs a window of q (or a break of q) that
@@ -693,6 +715,20 @@ class _Model:
                         common = {t for t in self.x[i] if a <= t < a + kp}
                         fits = [w for b, w in wq.items() if any(b <= t < b + kq for t in common)]
                         self.model.add_bool_or([lit.Not(), gq, *fits])
+
+
+class _Rules(_Model):
+    """The hard rules alone with every meeting forced (no breaks, no objective)."""
+
+    def __init__(self, problem: _Problem, options: Options):
+        self.pb, self.options, self.force_all = problem, options, True
+        self.model = cp_model.CpModel()
+        self.forced = self._forced()
+        self.x = self._placements()
+        self.scheduled = self._scheduled()
+        self.busy = self._busy()
+        self._tables()
+        self._precedences()
 
 
 # --- Solving in phases -----------------------------------------------------------------------
@@ -751,8 +787,7 @@ class _Solver:
         else:
             # Benchmark mode: the greedy's schedule, when it places every meeting, is where the
             # local search starts (it may break the fairness bound; the search mends that).
-            greedy = _Greedy(self.pb).run()
-            start = greedy if len(greedy) == len(self.pb.meetings) else None
+            start = self._first_placement()
         phase, solution2 = _BreaksPhase(self, m, n_phases - 1, n_phases, start).run()
         phases.append(phase)
         if solution2 is None and solution is None:
@@ -763,6 +798,26 @@ class _Solver:
             value = self._breaks_of(m, solution)
             phases[-1] = Phase("breaks", value, phase.bound or 0, FEASIBLE, phase.seconds)
         return self._result(m, solution, phases)
+
+    def _first_placement(self):
+        """Benchmark mode: a schedule placing every meeting (breaks and fairness aside) for the
+        local search to start from: the greedy's, else CP-SAT's on the hard rules alone, hinted
+        with the greedy (tight tables leave the greedy a few meetings short). None if not found
+        in a tenth of the time."""
+        greedy = _Greedy(self.pb).run()
+        if len(greedy) == len(self.pb.meetings):
+            return greedy
+        m = _Rules(self.pb, self.options)
+        for i, t in greedy.items():
+            m.model.add_hint(m.x[i][t], 1)
+        solver = cp_model.CpSolver()
+        wall, det = self._limits(0.1)
+        self._params(solver, wall, det)
+        code = solver.solve(m.model)
+        self.det_used += solver.deterministic_time
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return {i: t for i, row in enumerate(m.x) for t, lit in row.items() if solver.value(lit)}
 
     def _limits(self, share):
         elapsed = time.monotonic() - self.started
@@ -984,11 +1039,12 @@ class _BreaksPhase:
         """Local search from the start (phase 1's schedule, or the greedy's in benchmark mode),
         then the large neighbourhood search; the result is recorded and hinted."""
         s, m = self.s, self.m
-        if s.options.fairness_spread and m.cap is None:
-            return  # a spread bound with nobody at 0 breaks is not a per-person cap
+        # A spread bound (max - min <= d) where everybody could have breaks is no per-person
+        # cap, but "at most d each" implies it: the search keeps to that (slightly stronger) cap.
+        cap = s.options.fairness
         wall, _det = s._limits(0.85)
-        search = _LocalSearch(s.pb, self.start, m.cap, s.options.seed, time.monotonic() + wall)
-        placed = search.run()
+        search = _LocalSearch(s.pb, self.start, cap, s.options.seed, time.monotonic() + wall)
+        placed = search.run(lambda breaks: self.stopped or breaks <= self.lb or self._closed())
         if placed is None:
             return
         solution = _as_solution(m, placed)
@@ -1179,6 +1235,7 @@ class _Greedy:
 # three sizes, where a heavier break weight and hotter start stalled at 10 on 1,000 people).
 ANNEAL = (2, 5.0, 0.05)
 ANNEAL_MOVES = 20_000
+ANNEAL_RUNS = 8
 
 
 class _LocalSearch:
@@ -1188,7 +1245,7 @@ class _LocalSearch:
     cap; deterministic unless the wall-clock ``deadline`` cuts it."""
 
     def __init__(self, pb: _Problem, placed: dict, cap, seed: int, deadline: float):
-        self.placed, self.deadline = placed, deadline
+        self.placed, self.deadline, self.seed = placed, deadline, seed
         n = len(pb.meetings)
         sizes = sorted({len(members) for members in pb.members})
         needs = [
@@ -1219,9 +1276,20 @@ class _LocalSearch:
             seed=seed,
         )
 
-    def run(self) -> dict | None:
-        """The best schedule found, or None when the start breaks the cap and stays broken."""
-        best = self.annealer.run(ANNEAL_MOVES * sum(self.movable), self.deadline)
+    def run(self, stop: Callable[[int], bool] | None = None) -> dict | None:
+        """The best schedule found, or None when the start breaks the cap and stays broken.
+        Reheats from the best schedule (a new seed each time) up to ANNEAL_RUNS times while the
+        clock allows and ``stop(best breaks)`` (e.g. "the proven bound is reached") is false."""
+        annealer, best = self.annealer, None
+        for run in range(ANNEAL_RUNS):
+            annealer.rng_seed = self.seed + run
+            found = annealer.run(ANNEAL_MOVES * sum(self.movable), self.deadline, stop)
+            if found is None:
+                break
+            best = found
+            breaks = annealer.breaks()
+            if breaks == 0 or time.monotonic() >= self.deadline or (stop and stop(breaks)):
+                break
         if best is None:
             return None
         return {i: int(best[i]) for i in self.placed}

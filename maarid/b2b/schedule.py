@@ -23,9 +23,13 @@ its solution is the next phase's hint — no big-M weighted sum that could overf
    ``fairness`` caps each person's breaks (or, with ``fairness_spread``, the published
    benchmark's max - min spread). Solved as a race (see :class:`_BreaksPhase`): a *prover*
    decides "breaks <= k" for k = 0, 1, ... (each refusal raises the bound, the first success is
-   optimal), an *improver* (simulated annealing with Kempe-chain moves from phase 1's schedule,
-   then a large neighbourhood search that re-solves regions of it with small CP-SAT models,
-   see :class:`_Lns`, then CP-SAT on the whole model) lowers the best schedule found.
+   optimal), an *improver* lowers the best schedule found: simulated annealing with Kempe-chain
+   moves, compiled with numba (:mod:`.anneal`, millions of moves a second), from phase 1's
+   schedule (in benchmark mode from the greedy's, or CP-SAT's on the hard rules alone when the
+   greedy leaves meetings out), then a large neighbourhood search that re-solves regions of it
+   with small CP-SAT models (see :class:`_Lns`), then CP-SAT on the whole model. The annealing
+   does the heavy lifting on large fairs (0 breaks on 1,000 people and 3,000 meetings in
+   bench/b2b.py), the prover on the tight published instances.
 3. **table changes** — how often a person walks to another table between two meetings of a day.
    Tables are assigned *after* the slots (see "Tables" below), per slot in time order, by a
    min-cost matching that keeps as many people as possible at the table of their previous
@@ -44,7 +48,9 @@ day". Redundant constraints make it tight: a person with ``k`` forced meetings n
 as many blocks as ``k`` meetings need in their free runs; and once every meeting is forced
 (benchmark mode, or phase 1 placed them all) on a one-day programme, a window formulation: a
 literal per possible "one block" window of each person, exactly one of them or ``e1`` true, so
-"nobody has a break" propagates like a timetable (see :meth:`_Model._windows`). The LP
+"nobody has a break" propagates like a timetable (see :meth:`_Model._windows`), and the windows
+of the people without a break, as intervals needing a seat each, share the tables' seats in a
+cumulative constraint (its energetic reasoning proves "too few breaks" on tight tables). The LP
 relaxation is useless here (fractional meetings spread over every slot have no breaks), so
 phase 2 runs CP-SAT with ``linearization_level=0``: that alone turned several published
 instances from "unknown after 20 s" into seconds.

@@ -529,3 +529,25 @@ def test_benchmark_mode_reaches_zero_breaks_on_a_laid_out_fair():
     check(people, slots, [Table(k) for k in range(40)], meetings, result)
     assert len(result.placements) == len(meetings)
     assert result.breaks == 0 and result.status == "optimal"
+
+
+def test_benchmark_mode_starts_from_a_complete_schedule_when_the_greedy_falls_short():
+    """Six meetings of five people in three slots at two tables: the greedy leaves one meeting
+    out, so benchmark mode asks CP-SAT for a schedule placing all six (the rules alone) and
+    the local search starts from it."""
+    from maarid.b2b import schedule
+
+    people = [Participant(p) for p in range(5)]
+    slots = [Slot(t) for t in range(3)]
+    tables = [Table(0), Table(1)]
+    pairs = [(1, 2), (2, 4), (1, 3), (0, 2), (0, 4), (0, 1)]
+    meetings = [Meeting(i, pair) for i, pair in enumerate(pairs)]
+    options = Options(require_all=True, **FAST)
+    pb = schedule._Problem(people, slots, tables, meetings, options)
+    assert len(schedule._Greedy(pb).run()) == 5
+    start = schedule._Solver(pb, options, time.monotonic())._first_placement()
+    assert start is not None and len(start) == 6
+    _recount(pb, start)
+    result = solve(people, slots, tables, meetings, options)
+    check(people, slots, tables, meetings, result)
+    assert result.status == "optimal" and len(result.placements) == 6

@@ -42,12 +42,19 @@ def _url(name, programme, *args):
     return reverse(f"b2b:{name}", args=[edition.series.slug, edition.number, *args])
 
 
+def _pk(value: str) -> int:
+    """A profile id from the address or a form; anything but a number is a page not found."""
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 def _participant(request, programme) -> Profile:
     """The user's own profile in the programme (the first, if they speak for several)."""
     wanted = request.GET.get("as") or request.POST.get("as")
     profiles = services.own_profiles(request.user, programme).select_related("organisation")
     if wanted:
-        profiles = profiles.filter(pk=wanted)
+        profiles = profiles.filter(pk=_pk(wanted))
     profile = profiles.first()
     if profile is None:
         raise Http404
@@ -278,7 +285,7 @@ def _agenda_profile(request, programme) -> Profile:
     """Whose agenda: one's own, or, for the organisers, anyone's (``?profile=``)."""
     wanted = request.GET.get("profile")
     if wanted and services.is_organiser(request.user, programme):
-        return get_object_or_404(Profile, pk=wanted, programme=programme)
+        return get_object_or_404(Profile, pk=_pk(wanted), programme=programme)
     return _participant(request, programme)
 
 

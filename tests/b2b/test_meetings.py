@@ -234,3 +234,14 @@ def test_a_cap_on_breaks_is_kept(seller, buyer_profile, other_buyer, exhibitor, 
     result = services.solve(programme, time_limit=10)
     slots = sorted(p.slot for p in result.placements.values())
     assert result.breaks == 0 and len(slots) == 1  # never 0 and 5 together: a break between
+
+
+def test_a_mangled_address_is_a_404_not_an_error(seller, buyer_profile, exhibitor, organiser):
+    """``?as=`` (whose profile, for people who speak for several) and ``?profile=`` (whose
+    agenda, for the organisers) are numbers; anything else is a page that does not exist."""
+    client = client_for(exhibitor)
+    assert client.get(page("requests", seller.programme) + "?as=abc").status_code == 404
+    assert client.get(page("agenda", seller.programme) + "?as=1.5").status_code == 404
+    staff = client_for(organiser)
+    assert staff.get(page("agenda", seller.programme) + "?profile=x").status_code == 404
+    assert staff.get(page("agenda-ics", seller.programme) + "?profile=").status_code == 404

@@ -108,16 +108,18 @@ class Annealer:
 
     def run(self, moves: int, deadline: float, stop=None) -> np.ndarray | None:
         """Anneal for ``moves`` moves (or until ``deadline``, a ``time.monotonic()`` value, no
-        break is left or ``stop(best breaks)`` says so between chunks). Returns the best slots
-        seen within the cap (the state ends there), or None when no state kept the cap (the
-        start broke it and the search did not mend it).
+        break is left or ``stop(best)`` says so between chunks; ``best`` is the fewest breaks
+        of a state within the cap, None while there is none). Returns the best slots seen
+        within the cap (the state ends there), or None when no state kept the cap (the start
+        broke it and the search did not mend it).
         The temperature falls with the moves made or the time used, whichever is further, so a
         run cut by the clock still ends cold."""
         stats = np.zeros(3, dtype=np.int64)  # breaks now, best breaks within the cap, over cap
         stats[0] = self.breaks()
         stats[2] = _over_cap(self.occ, self.day_ptr, self.day_pos, self.cap)
         valid = stats[2] == 0
-        stats[1] = stats[0] if valid else np.iinfo(np.int64).max
+        none = np.iinfo(np.int64).max  # "no state within the cap yet"
+        stats[1] = stats[0] if valid else none
         best = self.slot.copy()
         if len(self.people) == 0 or moves <= 0 or stats[1] == 0:
             return best if valid else None
@@ -127,7 +129,8 @@ class Annealer:
         done = 0
         while done < moves and stats[1] > 0:
             now = time.monotonic()
-            if now > deadline or (stop is not None and stop(int(stats[1]))):
+            best_breaks = None if stats[1] == none else int(stats[1])
+            if now > deadline or (stop is not None and stop(best_breaks)):
                 break
             progress = max(done / moves, (now - begun) / span)
             step = min(CHUNK, moves - done)
@@ -136,7 +139,7 @@ class Annealer:
             t_to = self.hot * (self.cold / self.hot) ** after
             _anneal(self, step, t_from, t_to, best, stats)
             done += step
-        if stats[1] == np.iinfo(np.int64).max:
+        if stats[1] == none:
             return None
         self._restore(best)
         return best

@@ -372,6 +372,12 @@ def add_meeting(
         raise ValidationError({"pinned_slot": [_("Unknown time slot.")]})
     if pinned_table is not None and pinned_table.programme_id != programme.pk:
         raise ValidationError({"pinned_table": [_("Unknown table.")]})
+    if priority not in (1, 2, 3):
+        raise ValidationError({"priority": [_("The priority is 1, 2 or 3.")]})
+    if session not in Meeting.Session.values:
+        raise ValidationError({"session": [_("Unknown session.")]})
+    if after is not None and after.programme_id != programme.pk:
+        raise ValidationError({"after": [_("Unknown meeting.")]})
     meeting = Meeting.objects.create(
         programme=programme,
         buyer=buyer,
@@ -507,32 +513,20 @@ def _to_solver(programme):
 
 
 def solve(programme, *, progress=None, time_limit=60.0) -> schedule.Schedule:
-    """Places the accepted meetings; meetings already announced stay where they are.
-
-    With a cap on breaks, the schedule is first sought without it: when that one respects the
-    cap it is also the best under the cap (the cap only takes schedules away), and the search
-    without the cap is much easier. Only otherwise is the cap given to the solver."""
+    """Places the accepted meetings, with the programme's cap on breaks per person; meetings
+    already announced stay where they are. One worker and a deterministic limit: the same
+    meetings give the same schedule."""
     participants, slots, tables, meetings, keep = _to_solver(programme)
-
-    def run(fairness, limit):
-        options = schedule.Options(
-            fairness=fairness,
-            time_limit=limit,
-            deterministic_limit=max(5.0, limit / 2),
-            seed=0,
-            workers=1,
-            keep=keep,
-            progress=progress,
-        )
-        return schedule.solve(participants, slots, tables, meetings, options)
-
-    cap = programme.max_breaks
-    if cap is None:
-        return run(None, time_limit)
-    free = run(None, time_limit / 2)
-    if free.placements and max(free.breaks_by_participant.values(), default=0) <= cap:
-        return free
-    return run(cap, time_limit / 2)
+    options = schedule.Options(
+        fairness=programme.max_breaks,
+        time_limit=time_limit,
+        deterministic_limit=max(5.0, time_limit / 2),
+        seed=0,
+        workers=1,
+        keep=keep,
+        progress=progress,
+    )
+    return schedule.solve(participants, slots, tables, meetings, options)
 
 
 @transaction.atomic

@@ -138,6 +138,10 @@ def test_a_group_meeting_gets_the_big_table(seller, other_seller, buyer_profile,
     assert meeting.table.capacity == 4
     with pytest.raises(PermissionDenied):
         services.add_meeting(seller.programme, other_seller.user, buyer_profile, [seller])
+    for wrong in ({"priority": 7}, {"session": "night"}, {"after": Meeting(pk=10**6)}):
+        with pytest.raises(ValidationError):
+            services.add_meeting(seller.programme, organiser, buyer_profile, [seller], **wrong)
+    assert Meeting.objects.count() == 1
 
 
 def test_participants_see_only_their_own_requests_and_agenda(

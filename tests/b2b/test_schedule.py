@@ -551,3 +551,17 @@ def test_benchmark_mode_starts_from_a_complete_schedule_when_the_greedy_falls_sh
     result = solve(people, slots, tables, meetings, options)
     check(people, slots, tables, meetings, result)
     assert result.status == "optimal" and len(result.placements) == 6
+
+
+def test_phase_one_mends_a_greedy_over_the_cap_instead_of_searching():
+    """The greedy placed everything but gave A a break (cap 0): the local search under the cap
+    mends it, so "everything placed" is proven without a CP-SAT search."""
+    from maarid.b2b import schedule
+
+    people = _people("A", "B", "C")
+    slots = [Slot(t) for t in range(4)]
+    meetings = [Meeting(1, ("A", "B")), Meeting(2, ("A", "C"))]
+    options = Options(fairness=0, **FAST)
+    pb = schedule._Problem(people, slots, [Table("T")], meetings, options)
+    mended = schedule._Solver(pb, options, time.monotonic())._mended({0: 0, 1: 2}, total=2)
+    assert abs(mended[0] - mended[1]) == 1

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -533,7 +533,8 @@ def solve(programme, *, progress=None, time_limit=60.0) -> schedule.Schedule:
 def save_schedule(programme, result: schedule.Schedule) -> dict:
     """Writes the placements and the reasons; returns the figures of the run."""
     placed = 0
-    for meeting in programme.meetings.filter(status=Meeting.Status.ACCEPTED):
+    meetings = list(programme.meetings.filter(status=Meeting.Status.ACCEPTED))
+    for meeting in meetings:
         placement = result.placements.get(meeting.pk)
         if placement is not None:
             moved = (meeting.slot, meeting.table_id) != (placement.slot, placement.table)
@@ -549,7 +550,7 @@ def save_schedule(programme, result: schedule.Schedule) -> dict:
             meeting.unplaced_reason = (
                 {"code": reason.code, "params": _plain(reason.params)} if reason else {}
             )
-        meeting.save(update_fields=["slot", "table", "unplaced_reason", "announced"])
+    Meeting.objects.bulk_update(meetings, ["slot", "table", "unplaced_reason", "announced"])
     return {
         "status": result.status,
         "placed": placed,
@@ -598,13 +599,13 @@ def publish(programme, user) -> int:
     """Announces the schedule: placed meetings are fixed from now on (a later run keeps them),
     and every participant whose agenda is new or changed is told. Returns how many were told."""
     require_organiser(user, programme)
-    changed = set()
-    for meeting in programme.meetings.filter(
+    news = programme.meetings.filter(
         status=Meeting.Status.ACCEPTED, slot__isnull=False, announced=False
-    ).prefetch_related("sellers"):
-        changed.update([meeting.buyer_id, *(s.pk for s in meeting.sellers.all())])
-        meeting.announced = True
-        meeting.save(update_fields=["announced"])
+    )
+    changed = set()
+    for buyer, seller in news.values_list("buyer_id", "sellers"):
+        changed.update([buyer, seller])
+    news.update(announced=True)
     first = programme.published_at is None
     programme.published_at = timezone.now()
     programme.save(update_fields=["published_at"])
@@ -753,6 +754,7 @@ def report(programme) -> dict:
     meetings = programme.meetings
     outcomes = Outcome.objects.filter(meeting__programme=programme)
     deals = outcomes.filter(result=Outcome.Result.DEAL)
+    counts = dict(outcomes.values_list("result").annotate(n=Count("pk")).order_by())
     return {
         "buyers": programme.profiles.filter(side=Side.BUYER).count(),
         "sellers": programme.profiles.filter(side=Side.SELLER).count(),
@@ -762,13 +764,10 @@ def report(programme) -> dict:
         "scheduled": meetings.filter(status=Meeting.Status.ACCEPTED, slot__isnull=False).count(),
         "held": meetings.filter(attendance=Meeting.Attendance.HELD).count(),
         "missed": meetings.filter(attendance=Meeting.Attendance.MISSED).count(),
-        "outcomes": {r.value: outcomes.filter(result=r.value).count() for r in Outcome.Result},
+        "outcomes": {r.value: counts.get(r.value, 0) for r in Outcome.Result},
         # A deal reported by both sides counts once: the largest amount given per meeting.
         "deals_amount": sum(
-            (
-                max(o.amount for o in deals if o.meeting_id == meeting_id)
-                for meeting_id in {o.meeting_id for o in deals}
-            ),
+            (row["top"] for row in deals.values("meeting").annotate(top=Max("amount")).order_by()),
             Decimal("0.00"),
         ),
     }

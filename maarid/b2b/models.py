@@ -261,10 +261,6 @@ class Meeting(models.Model):
             series_ids=frozenset({self.programme.edition.series_id}),
         )
 
-    @property
-    def is_group(self) -> bool:
-        return self.sellers.count() > 1
-
 
 class Outcome(models.Model):
     """What came of a meeting, as one of its participants reports it."""

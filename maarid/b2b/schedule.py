@@ -279,6 +279,14 @@ class _Problem:
         self.pin_table: dict[int, int] = {}
         self.released: list = []
         self._pins(options.keep or {})
+        # Table size classes: a meeting needing k seats (its people, or the seats of its pinned
+        # table) counts in every class <= k, and class k has the tables seating k or more.
+        self.sizes = sorted({len(members) for members in self.members})
+        self.room = {k: sum(1 for t in self.tables if t.capacity >= k) for k in self.sizes}
+        self.needs = [
+            len(members) if i not in self.pin_table else self.tables[self.pin_table[i]].capacity
+            for i, members in enumerate(self.members)
+        ]
         self.domains = [self._domain(i) for i in range(len(self.meetings))]
         self.before = self._precedences()
 
@@ -497,7 +505,6 @@ class _Model:
         """Per slot and size class: meetings needing >= k seats <= tables seating >= k; pinned
         tables leave the pool first. See the module docstring for why this is exact."""
         pb, model = self.pb, self.model
-        sizes = sorted({len(pb.members[i]) for i, d in enumerate(pb.domains) if d})
         by_table_slot = defaultdict(list)
         for i, table in pb.pin_table.items():
             for t, lit in self.x[i].items():
@@ -505,19 +512,11 @@ class _Model:
         for lits in by_table_slot.values():
             if len(lits) > 1:
                 model.add_at_most_one(lits)
-        for k in sizes:
-            room = sum(1 for table in pb.tables if table.capacity >= k)
+        for k in pb.sizes:
             for t in range(len(pb.slots)):
-                lits = []
-                for i, row in enumerate(self.x):
-                    if t not in row:
-                        continue
-                    table = pb.pin_table.get(i)
-                    needs = len(pb.members[i]) if table is None else pb.tables[table].capacity
-                    if needs >= k:
-                        lits.append(row[t])
-                if len(lits) > room:
-                    model.add(sum(lits) <= room)
+                lits = [row[t] for i, row in enumerate(self.x) if t in row and pb.needs[i] >= k]
+                if len(lits) > pb.room[k]:
+                    model.add(sum(lits) <= pb.room[k])
 
     def _precedences(self):
         """``a`` before ``b`` when both happen: ``b`` in slot ``t`` rules out ``a`` in ``>= t``."""
@@ -1194,8 +1193,6 @@ class _Greedy:
 
     def __init__(self, pb: _Problem):
         self.pb = pb
-        self.sizes = sorted({len(members) for members in pb.members})
-        self.room = {k: sum(1 for t in pb.tables if t.capacity >= k) for k in self.sizes}
         self.count = defaultdict(int)  # (k, t) -> meetings needing >= k seats
         self.busy = defaultdict(set)  # person -> slot positions
         self.table_busy = set()  # (pinned table, t)
@@ -1224,16 +1221,12 @@ class _Greedy:
                 self._place(i, best[1])
         return self.placed
 
-    def _needs(self, i):
-        table = self.pb.pin_table.get(i)
-        return len(self.pb.members[i]) if table is None else self.pb.tables[table].capacity
-
     def _fits(self, i, t):
         pb = self.pb
         if any(t in self.busy[p] for p in pb.members[i]):
             return False
-        needs = self._needs(i)
-        if any(self.count[k, t] >= self.room[k] for k in self.sizes if k <= needs):
+        needs = pb.needs[i]
+        if any(self.count[k, t] >= pb.room[k] for k in pb.sizes if k <= needs):
             return False
         table = pb.pin_table.get(i)
         if table is not None and (table, t) in self.table_busy:
@@ -1246,9 +1239,8 @@ class _Greedy:
         self.placed[i] = t
         for p in self.pb.members[i]:
             self.busy[p].add(t)
-        needs = self._needs(i)
-        for k in self.sizes:
-            if k <= needs:
+        for k in self.pb.sizes:
+            if k <= self.pb.needs[i]:
                 self.count[k, t] += 1
         table = self.pb.pin_table.get(i)
         if table is not None:
@@ -1272,11 +1264,6 @@ class _LocalSearch:
     def __init__(self, pb: _Problem, placed: dict, cap, seed: int, deadline: float):
         self.placed, self.deadline, self.seed = placed, deadline, seed
         n = len(pb.meetings)
-        sizes = sorted({len(members) for members in pb.members})
-        needs = [
-            len(pb.members[i]) if i not in pb.pin_table else pb.tables[pb.pin_table[i]].capacity
-            for i in range(n)
-        ]
         self.movable = [
             i in placed and i not in pb.pin_slot and len(pb.domains[i]) > 1 for i in range(n)
         ]
@@ -1289,8 +1276,8 @@ class _LocalSearch:
             movable=self.movable,
             domain=pb.domains,
             days=pb.days,
-            level=[sum(1 for k in sizes if k <= needs[i]) for i in range(n)],
-            room=[sum(1 for t in pb.tables if t.capacity >= k) for k in sizes],
+            level=[sum(1 for k in pb.sizes if k <= pb.needs[i]) for i in range(n)],
+            room=[pb.room[k] for k in pb.sizes],
             table=[pb.pin_table.get(i, -1) for i in range(n)],
             n_tables=len(pb.tables),
             before=pb.before,
@@ -1342,12 +1329,6 @@ class _Lns:
         for i in sorted(placed):
             for p in pb.members[i]:
                 self.of[p].append(i)
-        self.sizes = sorted({len(members) for members in pb.members})
-        self.room = {k: sum(1 for t in pb.tables if t.capacity >= k) for k in self.sizes}
-        self.needs = {
-            i: len(pb.members[i]) if i not in pb.pin_table else pb.tables[pb.pin_table[i]].capacity
-            for i in placed
-        }
         self.after = defaultdict(list)
         self.before = defaultdict(list)
         for a, b in pb.before:
@@ -1425,8 +1406,8 @@ class _Lns:
         for i, t in self.slot.items():
             if i in free:
                 continue
-            for k in self.sizes:
-                if k <= self.needs[i]:
+            for k in self.pb.sizes:
+                if k <= self.pb.needs[i]:
                     count[k, t] += 1
             if i in pb.pin_table:
                 table_busy.add((pb.pin_table[i], t))
@@ -1451,14 +1432,14 @@ class _Lns:
             x[i] = row
             model.add_exactly_one(row.values())
             model.add_hint(row[self.slot[i]], 1)
-        for k in self.sizes:
+        for k in self.pb.sizes:
             by_slot = defaultdict(list)
             for i in region:
-                if self.needs[i] >= k:
+                if self.pb.needs[i] >= k:
                     for t, lit in x[i].items():
                         by_slot[t].append(lit)
             for t, lits in by_slot.items():
-                room = self.room[k] - count[k, t]
+                room = self.pb.room[k] - count[k, t]
                 if len(lits) > room:
                     model.add(sum(lits) <= room)
         by_table = defaultdict(list)

@@ -140,7 +140,6 @@ class AddMeetingForm(forms.Form):
     sellers = forms.ModelMultipleChoiceField(
         label=_("Sellers"),
         queryset=Profile.objects.none(),
-        help_text=_("Several sellers make a group meeting (at most %(n)s).") % {"n": MAX_GROUP},
     )
     priority = forms.TypedChoiceField(
         label=_("Priority"),
@@ -158,6 +157,10 @@ class AddMeetingForm(forms.Form):
         profiles = programme.profiles.select_related("organisation")
         self.fields["buyer"].queryset = profiles.filter(side="buyer")
         self.fields["sellers"].queryset = profiles.filter(side="seller")
+        # Here, not on the class: the text must be in the language of the request.
+        self.fields["sellers"].help_text = _(
+            "Several sellers make a group meeting (at most %(n)s)."
+        ) % {"n": MAX_GROUP}
         self.fields["pinned_slot"].choices = [("", "—")] + [
             (s.index, f"{format_date(s.day, 'EEE d')} {s.start:%H:%M}") for s in programme.slots()
         ]
@@ -169,8 +172,13 @@ class OutcomeForm(forms.ModelForm):
         fields = ["result", "amount", "note"]
         widgets = {"result": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = Outcome.Result.choices  # no empty "---------" radio
+
     def clean(self):
         data = super().clean()
-        if data.get("result") == Outcome.Result.DEAL and not data.get("amount"):
+        deal = data.get("result") == Outcome.Result.DEAL
+        if deal and not data.get("amount") and "amount" not in self.errors:
             self.add_error("amount", _("Give the amount of the deal."))
         return data

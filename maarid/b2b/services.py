@@ -718,6 +718,8 @@ def _fold(line: str) -> str:
 def check_in(meeting: Meeting, user, attendance: str) -> Meeting:
     """Held or missed, marked by the organisers at the tables."""
     require_organiser(user, meeting.programme)
+    if meeting.status != Meeting.Status.ACCEPTED or meeting.slot is None:
+        raise ValidationError(_("This meeting is not on the schedule."))
     if attendance not in Meeting.Attendance.values:
         raise ValidationError(_("Unknown attendance."))
     meeting.attendance = attendance

@@ -43,7 +43,7 @@ def _url(name, programme, *args):
 
 
 def _pk(value: str) -> int:
-    """A profile id from the address or a form; anything but a number is a page not found."""
+    """An id from the address or a form; anything but a number is a page not found."""
     if not value.isdigit():
         raise Http404
     return int(value)
@@ -226,7 +226,7 @@ def ask(request, series, number, pk):
         except ValidationError as problem:
             error = " ".join(problem.messages)
     else:
-        error = _("Choose a priority.")
+        error = " ".join(message for errors in form.errors.values() for message in errors)
     if request.headers.get("HX-Request"):
         return render(request, "b2b/asked.html", {"error": error})
     if error:
@@ -440,11 +440,15 @@ def checkin(request, series, number):
     """Meetings slot by slot, to mark held or missed at the tables (htmx: in place)."""
     programme = _organiser_programme(request, series, number)
     if request.method == "POST":
-        meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting"), programme=programme)
+        pk = _pk(request.POST.get("meeting", ""))
+        meeting = get_object_or_404(Meeting, pk=pk, programme=programme)
         try:
             services.check_in(meeting, request.user, request.POST.get("attendance", ""))
         except ValidationError as error:
-            return HttpResponse(" ".join(error.messages), status=422)
+            if request.headers.get("HX-Request"):
+                return HttpResponse(" ".join(error.messages), status=422)
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.get_full_path())
         if request.headers.get("HX-Request"):
             return render(request, "b2b/checkin_row.html", {"meeting": _with_people(meeting)})
         return redirect(request.path)

@@ -249,3 +249,42 @@ def test_a_mangled_address_is_a_404_not_an_error(seller, buyer_profile, exhibito
     staff = client_for(organiser)
     assert staff.get(page("agenda", seller.programme) + "?profile=x").status_code == 404
     assert staff.get(page("agenda-ics", seller.programme) + "?profile=").status_code == 404
+
+
+def test_only_scheduled_meetings_are_checked_in(
+    seller, buyer_profile, other_buyer, exhibitor, buyer, organiser
+):
+    """A request not yet answered has no table to be held at; a mangled id is not found."""
+    asked = services.request_meeting(seller, other_buyer, exhibitor)
+    with pytest.raises(ValidationError):
+        services.check_in(asked, organiser, "held")
+    client = client_for(organiser)
+    checkin = page("checkin", seller.programme)
+    assert client.post(checkin, {"meeting": "abc", "attendance": "held"}).status_code == 404
+    refused = client.post(checkin, {"meeting": asked.pk, "attendance": "held"}, follow=True)
+    assert refused.status_code == 200 and "schedule" in refused.content.decode()
+    assert Meeting.objects.get(pk=asked.pk).attendance == ""
+
+
+def test_forms_speak_the_page_language_and_name_the_real_problem(
+    seller, buyer_profile, exhibitor, buyer, organiser
+):
+    from django.utils import translation
+
+    with translation.override("ar"):
+        meetings = client_for(organiser).get(page("meetings", seller.programme))
+    assert "اللقاء جماعيا" in meetings.content.decode()  # not the text of the first request
+    # A message too long is what is wrong, not the priority.
+    client = client_for(exhibitor)
+    asked = client.post(
+        page("ask", seller.programme, buyer_profile.pk),
+        {"priority": "1", "message": "x" * 400},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "300" in asked.content.decode() and not Meeting.objects.exists()
+    meeting = accepted(seller, buyer_profile, exhibitor, buyer)
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    outcome = client.post(
+        page("outcome", seller.programme, meeting.pk), {"result": "deal", "amount": "abc"}
+    ).content.decode()
+    assert outcome.count('class="errorlist') == 1 and "---------" not in outcome

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
@@ -49,34 +49,34 @@ def validation_error(request, exc):
 
 # Pydantic's messages are English only: the usual ones are said again in the user's language.
 SCHEMA_MESSAGES = {
-    "missing": _lazy("This field is required."),
-    "extra_forbidden": _lazy("This field is not expected."),
-    "int_type": _lazy("Expected a whole number."),
-    "int_parsing": _lazy("Expected a whole number."),
-    "int_from_float": _lazy("Expected a whole number."),
-    "string_type": _lazy("Expected text."),
-    "string_too_long": _lazy("This text is too long."),
-    "string_pattern_mismatch": _lazy("This value is not in the expected form."),
-    "bool_type": _lazy("Expected true or false."),
-    "bool_parsing": _lazy("Expected true or false."),
-    "list_type": _lazy("Expected a list."),
-    "too_long": _lazy("This list is too long."),
-    "too_short": _lazy("This list is too short."),
-    "dict_type": _lazy("Expected an object."),
-    "model_type": _lazy("Expected an object."),
-    "model_attributes_type": _lazy("Expected an object."),
-    "uuid_type": _lazy("Expected an identifier (UUID)."),
-    "uuid_parsing": _lazy("Expected an identifier (UUID)."),
-    "datetime_type": _lazy("Expected a date and time."),
-    "datetime_parsing": _lazy("Expected a date and time."),
-    "datetime_from_date_parsing": _lazy("Expected a date and time."),
-    "date_parsing": _lazy("Expected a date."),
-    "date_from_datetime_parsing": _lazy("Expected a date."),
-    "enum": _lazy("This is not one of the allowed values."),
-    "literal_error": _lazy("This is not one of the allowed values."),
-    "json_invalid": _lazy("The request body is not valid JSON."),
-    "greater_than_equal": _lazy("This number is too small."),
-    "less_than_equal": _lazy("This number is too large."),
+    "missing": gettext_lazy("This field is required."),
+    "extra_forbidden": gettext_lazy("This field is not expected."),
+    "int_type": gettext_lazy("Expected a whole number."),
+    "int_parsing": gettext_lazy("Expected a whole number."),
+    "int_from_float": gettext_lazy("Expected a whole number."),
+    "string_type": gettext_lazy("Expected text."),
+    "string_too_long": gettext_lazy("This text is too long."),
+    "string_pattern_mismatch": gettext_lazy("This value is not in the expected form."),
+    "bool_type": gettext_lazy("Expected true or false."),
+    "bool_parsing": gettext_lazy("Expected true or false."),
+    "list_type": gettext_lazy("Expected a list."),
+    "too_long": gettext_lazy("This list is too long."),
+    "too_short": gettext_lazy("This list is too short."),
+    "dict_type": gettext_lazy("Expected an object."),
+    "model_type": gettext_lazy("Expected an object."),
+    "model_attributes_type": gettext_lazy("Expected an object."),
+    "uuid_type": gettext_lazy("Expected an identifier (UUID)."),
+    "uuid_parsing": gettext_lazy("Expected an identifier (UUID)."),
+    "datetime_type": gettext_lazy("Expected a date and time."),
+    "datetime_parsing": gettext_lazy("Expected a date and time."),
+    "datetime_from_date_parsing": gettext_lazy("Expected a date and time."),
+    "date_parsing": gettext_lazy("Expected a date."),
+    "date_from_datetime_parsing": gettext_lazy("Expected a date."),
+    "enum": gettext_lazy("This is not one of the allowed values."),
+    "literal_error": gettext_lazy("This is not one of the allowed values."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "greater_than_equal": gettext_lazy("This number is too small."),
+    "less_than_equal": gettext_lazy("This number is too large."),
 }
 
 

@@ -74,6 +74,10 @@ def test_bad_requests_are_refused_with_messages(
     profile = api.send("PUT", "/profile", {"sectors": ["piracy"]})
     assert profile.status_code == 422 and "sectors" in profile.json()["detail"]
     assert not Meeting.objects.exists()
+    # The schema's own messages come in the asker's language too.
+    api.headers["HTTP_ACCEPT_LANGUAGE"] = "ar"
+    arabic = api.send("POST", "/requests", {"to": "x", "surprise": 1}).json()["detail"]
+    assert arabic == {"to": ["يُنتظر عدد صحيح."], "surprise": ["هذا الحقل غير متوقع."]}
 
 
 def test_nobody_reads_anothers_requests_or_agenda(

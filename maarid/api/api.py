@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer, django_auth
 from pydantic import ConfigDict
@@ -94,6 +94,17 @@ def schema_error(request, exc):
         message = SCHEMA_MESSAGES.get(error.get("type"), error.get("msg", ""))
         detail.setdefault(".".join(loc) or "__all__", []).append(str(message))
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """django-ninja answers a body that is not JSON with a 400 in English (raised where the
+    parser is called, whatever parser is configured): the same status, in the user's language."""
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        detail = str(SCHEMA_MESSAGES["json_invalid"])
+    else:
+        detail = str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

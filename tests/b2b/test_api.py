@@ -78,6 +78,10 @@ def test_bad_requests_are_refused_with_messages(
     api.headers["HTTP_ACCEPT_LANGUAGE"] = "ar"
     arabic = api.send("POST", "/requests", {"to": "x", "surprise": 1}).json()["detail"]
     assert arabic == {"to": ["يُنتظر عدد صحيح."], "surprise": ["هذا الحقل غير متوقع."]}
+    broken = api.client.post(
+        api._url("/requests"), "{not json", content_type="application/json", **api.headers
+    )
+    assert broken.status_code == 400 and broken.json()["detail"] == "محتوى الطلب ليس JSON صالحا."
 
 
 def test_nobody_reads_anothers_requests_or_agenda(

@@ -1,5 +1,6 @@
 """The one API object: every app's router is mounted here under /api/v1/<app>/."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict
 
 from maarid.core.auth import user_for_token
@@ -98,10 +99,12 @@ def schema_error(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    """django-ninja answers a body that is not JSON with a 400 in English (raised where the
-    parser is called, whatever parser is configured): the same status, in the user's language."""
+    """django-ninja answers a body that is not JSON (400) and a session request without its
+    CSRF token (403) in English: the same statuses, in the user's language."""
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         detail = str(SCHEMA_MESSAGES["json_invalid"])
+    elif exc.status_code == 403 and str(exc) == "CSRF check Failed":
+        detail = _("The security check failed: send the X-CSRFToken header with the session.")
     else:
         detail = str(exc)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
@@ -122,8 +125,19 @@ def unauthorised(request, exc):
     return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
 
 
-AUTH = [bearer, django_auth]
-OPTIONAL_AUTH = [bearer, django_auth, lambda request: True]
+class Session(SessionAuth):
+    """The browser's session, CSRF-checked; a request without a session cookie is simply not
+    signed in (401, or anonymous where allowed) rather than a failed CSRF check (403)."""
+
+    def _get_key(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+session = Session()
+AUTH = [bearer, session]
+OPTIONAL_AUTH = [bearer, session, lambda request: True]
 
 
 def mount():

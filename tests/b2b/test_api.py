@@ -109,3 +109,16 @@ def test_nobody_reads_anothers_requests_or_agenda(
     )
     assert outsider.get("/schedule").status_code == 403
     assert Api(organiser, edition).get("/schedule").json()[0]["meeting"] == meeting.pk
+
+
+def test_no_credentials_is_401_and_a_session_without_csrf_is_403(seller, exhibitor, edition):
+    from django.test import Client
+
+    url = f"/api/v1/b2b/editions/{edition.series.slug}/{edition.number}/requests"
+    anonymous = Client(enforce_csrf_checks=True).post(url, "{}", content_type="application/json")
+    assert anonymous.status_code == 401
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(exhibitor)
+    forged = browser.post(url, "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert forged.status_code == 403 and "X-CSRFToken" in forged.json()["detail"]
+    assert "sécurité" in forged.json()["detail"]

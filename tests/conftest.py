@@ -15,6 +15,11 @@ PASSWORD = "fair-2024-Tetouan"
 
 @pytest.fixture(autouse=True)
 def _test_settings(request, settings, tmp_path):
+    from django.utils import translation
+
+    # Every test starts in the default language: a request to an /ar/ page activates Arabic
+    # for the rest of the thread, which made tests depend on the order they run in.
+    translation.activate(settings.LANGUAGE_CODE)
     if not request.node.get_closest_marker("redis"):  # the Redis tests use the real queue
         settings.TASKS = {
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}

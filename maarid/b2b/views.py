@@ -8,6 +8,7 @@ asking for them gets a 404, as for what does not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from maarid.fairs.models import Edition
 from . import services, tasks
 from .forms import AddMeetingForm, OutcomeForm, ProfileForm, RequestForm, SetUpForm
 from .models import Meeting, Profile, Programme
+
+MEETINGS_PAGE_SIZE = 100
 
 
 def _edition(series, number) -> Edition:
@@ -370,12 +373,14 @@ def _organiser_programme(request, series, number) -> Programme:
 def meetings(request, series, number):
     programme = _organiser_programme(request, series, number)
     slots = {s.index: s for s in programme.slots()}
-    rows = list(
+    all_rows = (
         programme.meetings.exclude(status=Meeting.Status.CANCELLED)
         .select_related("buyer__organisation", "table")
         .prefetch_related("sellers__organisation")
         .order_by("status", "slot", "table__number", "pk")
     )
+    page = Paginator(all_rows, MEETINGS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
     for meeting in rows:
         meeting.slot_time = slots.get(meeting.slot)
         meeting.reason = services.reason_text(meeting)
@@ -404,6 +409,7 @@ def meetings(request, series, number):
             "edition": programme.edition,
             "programme": programme,
             "meetings": rows,
+            "page": page,
             "form": form,
             "report": services.report(programme),
         },

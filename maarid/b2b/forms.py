@@ -103,11 +103,16 @@ class ProfileForm(forms.ModelForm):
             "export_markets",
             "attendees",
         ]
+        # Each text runs in its own language's direction, whatever the page's: the French
+        # description left to right on an Arabic page; free texts follow what is typed.
         widgets = {
-            "description_fr": forms.Textarea({"rows": 3}),
+            "description_fr": forms.Textarea({"rows": 3, "dir": "ltr"}),
             "description_ar": forms.Textarea({"rows": 3, "dir": "rtl"}),
-            "offers": forms.Textarea({"rows": 2}),
-            "seeks": forms.Textarea({"rows": 2}),
+            "offers": forms.Textarea({"rows": 2, "dir": "auto"}),
+            "seeks": forms.Textarea({"rows": 2, "dir": "auto"}),
+            "volumes": forms.TextInput({"dir": "auto"}),
+            "export_markets": forms.TextInput({"dir": "auto"}),
+            "attendees": forms.TextInput({"dir": "auto"}),
         }
 
     def __init__(self, *args, programme, **kwargs):

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -87,7 +87,9 @@ def home(request, series, number):
     }
     if profile:
         context["suggestions"] = services.suggestions(profile, limit=6)
-        context["agenda"] = services.agenda(profile)[:5]
+        now = timezone.now()
+        upcoming = [item for item in services.agenda(profile) if item.slot.ends() > now]
+        context["agenda"] = upcoming[:5]
         context["incoming"] = services.incoming(profile).count()
     return render(request, "b2b/home.html", context)
 

@@ -289,3 +289,17 @@ def test_forms_speak_the_page_language_and_name_the_real_problem(
         page("outcome", seller.programme, meeting.pk), {"result": "deal", "amount": "abc"}
     ).content.decode()
     assert outcome.count('class="errorlist') == 1 and "---------" not in outcome
+
+
+def test_home_lists_the_meetings_still_to_come(seller, buyer_profile, exhibitor, buyer):
+    from freezegun import freeze_time
+
+    meeting = accepted(seller, buyer_profile, exhibitor, buyer)
+    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    meeting.refresh_from_db()
+    slot = next(s for s in seller.programme.slots() if s.index == meeting.slot)
+    client, home = client_for(exhibitor), page("home", seller.programme)
+    with freeze_time(slot.starts()):
+        assert "Distribution Nord" in client.get(home).content.decode()
+    with freeze_time(slot.ends()):
+        assert "Distribution Nord" not in client.get(home).content.decode()

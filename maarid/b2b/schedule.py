@@ -96,8 +96,6 @@ from dataclasses import dataclass, field
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from .anneal import Annealer
-
 AM, PM = "am", "pm"
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
 # Reason codes for an unscheduled meeting (``Reason.code``); the Django side translates them.
@@ -1262,6 +1260,10 @@ class _LocalSearch:
     cap; deterministic unless the wall-clock ``deadline`` cuts it."""
 
     def __init__(self, pb: _Problem, placed: dict, cap, seed: int, deadline: float):
+        # Imported here: numba (and LLVM) load in a second and much memory, which every web
+        # and task process importing the B2B app would otherwise pay without ever scheduling.
+        from .anneal import Annealer
+
         self.placed, self.deadline, self.seed = placed, deadline, seed
         n = len(pb.meetings)
         self.movable = [

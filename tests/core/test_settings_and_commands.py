@@ -94,6 +94,7 @@ def free_port():
 
 def test_serve_runs_the_site_and_its_worker_and_stops_cleanly(tmp_path):
     import signal
+    import threading
     import time
     import urllib.request
 
@@ -108,6 +109,11 @@ def test_serve_runs_the_site_and_its_worker_and_stops_cleanly(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines = []
+    # Read the output as it comes, to wait for the task worker to start before stopping (it
+    # starts beside the web workers, and may come up after the first page is served).
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
     try:
         page = None
         for _ in range(120):
@@ -120,8 +126,13 @@ def test_serve_runs_the_site_and_its_worker_and_stops_cleanly(tmp_path):
         assert page and 'lang="fr"' in page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/core/maarid.css") as r:
             assert r.status == 200  # whitenoise serves the static files
+        for _ in range(120):
+            if any("Starting worker" in line for line in lines):
+                break
+            time.sleep(0.25)
     finally:
         server.send_signal(signal.SIGTERM)
-        output, _ = server.communicate(timeout=30)
+        server.wait(timeout=30)
+        reader.join(timeout=10)
     assert server.returncode == 0
-    assert "Starting worker" in output  # the task worker ran beside the web workers
+    assert "Starting worker" in "".join(lines)  # the task worker ran beside the web workers

@@ -15,14 +15,27 @@ from maarid.core.auth import user_for_token
 
 
 class BearerToken(HttpBearer):
+    """A person's token. A device token (a sales phone's, kept in the phone's storage) is not
+    one: it opens only the point of sale's endpoints, so a lost phone is not a lost account."""
+
+    device = False
+
     def authenticate(self, request, token):
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        if user is None or user.api_token.device != self.device:
+            return None
+        request.user = user
         return user
 
 
+class DeviceToken(BearerToken):
+    """A sales device's token, the only key to the point of sale's device endpoints."""
+
+    device = True
+
+
 bearer = BearerToken()
+device_bearer = DeviceToken()
 
 
 class InputSchema(Schema):
@@ -137,6 +150,7 @@ class Session(SessionAuth):
 
 session = Session()
 AUTH = [bearer, session]
+DEVICE_AUTH = [device_bearer]
 OPTIONAL_AUTH = [bearer, session, lambda request: True]
 
 

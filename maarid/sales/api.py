@@ -1,9 +1,10 @@
 """The point of sale's API: what the sales app on a phone calls, and the turnover figures.
 
 A device signs with its device token (``Authorization: Bearer mrd_…``, shown as a QR code when
-the exhibitor registers the phone). Money travels as decimal strings (``"125.50"``), never as
-JSON numbers; the server recomputes every total. Sales carry a UUID made on the device: sending
-one again answers ``200`` with ``"created": false`` and what the server already had.
+the exhibitor registers the phone); that token opens the device endpoints and nothing else.
+Money travels as decimal strings (``"125.50"``), never as JSON numbers; the server recomputes
+every total. Sales carry a UUID made on the device: sending one again (from any phone of the
+stand) answers ``200`` with ``"created": false`` and what the server already had.
 """
 
 import datetime
@@ -13,10 +14,11 @@ from typing import Annotated
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime, StrictBool, StrictInt, StringConstraints
 
-from maarid.api.api import AUTH, InputSchema
+from maarid.api.api import AUTH, DEVICE_AUTH, InputSchema
 from maarid.core import access
 from maarid.core.services import absolute_url
 from maarid.exhibitors.models import Exhibitor
@@ -69,7 +71,9 @@ class DeviceOut(Schema):
     payments: list[PaymentOut]
 
 
-@router.get("/device", response=DeviceOut, summary="The signed-in device, its catalogue")
+@router.get(
+    "/device", response=DeviceOut, auth=DEVICE_AUTH, summary="The signed-in device, its catalogue"
+)
 def device_info(request):
     """What the sales app needs to sell offline: the exhibitor's products with price and stock
     left, the payment methods, and where its receipt numbering stands."""
@@ -167,6 +171,7 @@ def _out(sale: Sale, created: bool) -> dict:
 @router.post(
     "/sales",
     response={200: SaleOut, 201: SaleOut, 409: OutOfStockError, 422: Error},
+    auth=DEVICE_AUTH,
     summary="Record one sale",
 )
 def create_sale(request, payload: SaleIn):
@@ -182,7 +187,12 @@ def create_sale(request, payload: SaleIn):
     return Status(201 if recorded.created else 200, _out(recorded.sale, recorded.created))
 
 
-@router.post("/sync", response={200: BatchOut, 422: Error}, summary="Send the queued sales")
+@router.post(
+    "/sync",
+    response={200: BatchOut, 422: Error},
+    auth=DEVICE_AUTH,
+    summary="Send the queued sales",
+)
 def sync(request, payload: BatchIn):
     """Records the sales a device queued while offline, in one go (at most 200). Each result
     says whether the server already had the sale. If any sale is invalid, none is recorded."""
@@ -220,7 +230,9 @@ def _own_sale(device, uuid) -> Sale:
     return sale
 
 
-@router.post("/sales/{uuid}/void", response={201: SaleOut, 404: Error, 422: Error})
+@router.post(
+    "/sales/{uuid}/void", response={201: SaleOut, 404: Error, 422: Error}, auth=DEVICE_AUTH
+)
 def void_sale(request, uuid: uuidlib.UUID, payload: VoidIn):
     """Cancels what is left of a sale of the exhibitor: a new entry with the reason."""
     device = services.device_for(request.user)
@@ -230,7 +242,9 @@ def void_sale(request, uuid: uuidlib.UUID, payload: VoidIn):
     return Status(201, _out(entry, True))
 
 
-@router.post("/sales/{uuid}/refund", response={201: SaleOut, 404: Error, 422: Error})
+@router.post(
+    "/sales/{uuid}/refund", response={201: SaleOut, 404: Error, 422: Error}, auth=DEVICE_AUTH
+)
 def refund_sale(request, uuid: uuidlib.UUID, payload: RefundIn):
     """Takes back some lines of a sale (``line`` is the line's id in the receipt)."""
     device = services.device_for(request.user)
@@ -355,3 +369,17 @@ def exhibitor_day(request, exhibitor_id: int, day: datetime.date):
     if not services.may_view(request.user, exhibitor):
         raise Http404
     return queries.day_out(services.day_summary(exhibitor, day))
+
+
+@router.get(
+    "/device/today",
+    response=DayOut,
+    auth=DEVICE_AUTH,
+    summary="The device's stand, today",
+)
+def device_today(request):
+    """The stand's sales so far today, from every device of the stand. "Today" is the fair's
+    day as the server counts it (Casablanca's), never the phone's: at 23:30 UTC it is already
+    tomorrow in Tétouan."""
+    device = services.device_for(request.user)
+    return queries.day_out(services.day_summary(device.exhibitor, timezone.localdate()))

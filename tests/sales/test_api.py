@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from maarid.catalogue.models import Stock
 from maarid.core.models import ApiToken
@@ -246,4 +247,84 @@ def test_a_sale_twice_in_one_batch_is_created_once(app, argan):
     body = sale((argan, 1, "180.00"), offline=True)
     results = app.post("sync", {"sales": [body, body]}).json()["results"]
     assert [r["created"] for r in results] == [True, False]
+    assert Sale.objects.count() == 1
+
+
+def test_a_sales_phones_token_opens_the_point_of_sale_and_nothing_else(
+    phone, stand, edition, cooperative
+):
+    """A lost phone is not a lost account: its token sells for its stand, and that is all."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {phone.raw_token}"}
+    client = DeviceClient(phone.raw_token).client
+    edition_path = f"{edition.series.slug}/{edition.number}"
+    change = json.dumps({"name_fr": "Volée", "name_ar": "مسروقة"})
+    for method, path in [
+        ("put", f"/api/v1/registry/organisations/{cooperative.slug}"),
+        ("get", f"/api/v1/exhibitors/editions/{edition_path}/applications"),
+        ("get", f"/api/v1/b2b/editions/{edition_path}/requests"),
+        ("get", f"/api/v1/b2b/editions/{edition_path}/profile"),
+        ("get", f"/api/v1/sales/exhibitors/{stand.pk}/days/2024-06-01"),
+    ]:
+        if method == "put":
+            response = client.put(path, change, content_type="application/json", **headers)
+        else:
+            response = client.get(path, **headers)
+        assert response.status_code == 401, (path, response.content)
+    cooperative.refresh_from_db()
+    assert cooperative.name_fr != "Volée"
+    assert DeviceClient(phone.raw_token).get("device").status_code == 200
+
+
+def test_a_persons_token_cannot_sell_in_a_phones_name(phone, argan, exhibitor):
+    _token, personal = ApiToken.issue(exhibitor, "script")
+    assert DeviceClient(personal).get("device").status_code == 401
+    assert DeviceClient(personal).post("sales", sale((argan, 1, "180.00"))).status_code == 401
+
+
+def test_the_phone_shows_the_stands_day_as_the_server_counts_it(app, argan, honey):
+    app.post("sales", sale((argan, 2, "180.00")))
+    today = app.get("device/today").json()
+    assert today["sales"] == 1 and today["total"] == "360.00"
+    assert today["day"] == timezone.localdate().isoformat()
+
+
+def test_the_same_sale_from_another_phone_of_the_stand_is_recorded_once(
+    app, stand, exhibitor, argan, honey
+):
+    sales = batch(argan, honey, count=3)
+    assert app.post("sync", {"sales": sales}).status_code == 200
+    _device, raw = services.register_device(stand, "Tablette", exhibitor)
+    again = DeviceClient(raw).post("sync", {"sales": sales})
+    assert again.status_code == 200
+    assert [r["created"] for r in again.json()["results"]] == [False] * 3
+    assert Sale.objects.count() == 3 and Stock.objects.get(product=argan).quantity == 17
+
+
+def test_a_re_paired_phone_sending_its_old_queue_doubles_nothing(
+    phone, stand, exhibitor, argan, honey
+):
+    sales = batch(argan, honey, count=3)
+    DeviceClient(phone.raw_token).post("sync", {"sales": sales})
+    services.revoke_device(phone, exhibitor)
+    _device, raw = services.register_device(stand, "Téléphone de Fatima", exhibitor)
+    results = DeviceClient(raw).post("sync", {"sales": sales}).json()["results"]
+    assert [r["created"] for r in results] == [False] * 3
+    assert ledger_total() == Decimal("1113.00")
+
+
+def test_another_stands_sale_identifier_is_refused_and_reveals_nothing(
+    app, argan, edition, other_exhibitor, other_cooperative
+):
+    from maarid.exhibitors.models import Exhibitor
+
+    from .conftest import make_product
+
+    body = sale((argan, 1, "180.00"))
+    app.post("sales", body)
+    stand = Exhibitor.objects.create(edition=edition, organisation=other_cooperative)
+    _device, raw = services.register_device(stand, "Autre", other_exhibitor)
+    carpet = make_product(other_cooperative, name_fr="Tapis")
+    replay = {**body, "lines": [{"product": carpet.pk, "quantity": 1, "unit_price": "900.00"}]}
+    response = DeviceClient(raw).post("sync", {"sales": [replay]})
+    assert response.status_code == 422 and "180" not in response.content.decode()
     assert Sale.objects.count() == 1

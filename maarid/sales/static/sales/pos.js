@@ -130,11 +130,11 @@
     renderHeader();
   }
 
-  /** The stand's day so far, as the server counts it (sales sent from every device). */
+  /** The stand's day so far, as the server counts it (sales sent from every device; the
+   *  fair's day is the server's, whatever the phone's clock or zone says). */
   async function showToday() {
-    const day = new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD, the phone's own day
     try {
-      const response = await api(`exhibitors/${device.exhibitor}/days/${day}`);
+      const response = await api("device/today");
       if (!response.ok) return;
       const today = await response.json();
       $("pos-today").textContent = T.today

@@ -90,8 +90,9 @@ class Sale(Immutable):
     """One entry of the ledger: a sale, or a void or refund of an earlier sale.
 
     ``uuid`` is made on the device, so a retried or re-synced sale is recorded once: it is
-    unique per device. ``sold_at`` is when the sale happened (the device's clock, unless it is
-    implausible); ``received_at`` is when the server got it.
+    unique per edition, so the same queue sent again by a re-paired phone or by another device
+    of the stand is recognised too. ``sold_at`` is when the sale happened (the device's clock,
+    unless it is implausible); ``received_at`` is when the server got it.
     """
 
     class Kind(models.TextChoices):
@@ -131,7 +132,7 @@ class Sale(Immutable):
     class Meta:
         ordering = ["-sold_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["device", "uuid"], name="sale_once_per_device"),
+            models.UniqueConstraint(fields=["edition", "uuid"], name="sale_once_per_edition"),
             models.UniqueConstraint(fields=["device", "sequence"], name="receipt_sequence"),
         ]
         indexes = [

@@ -308,12 +308,18 @@ def _record_once(device, sales, user, products, refuse_oversell, lock) -> list[R
         # One device's batches take turns: what one sees as new, the other sees as done.
         Device.objects.select_for_update().filter(pk=device.pk).order_by().values_list("pk").first()
     uuids = {x.uuid for x in sales}
+    # A sale is known by its UUID across the edition (sent again by another phone of the
+    # stand, or by this one re-paired), its receipt number only on this device.
     known = list(
-        Sale.objects.filter(device=device)
-        .filter(Q(uuid__in=uuids) | Q(sequence__in=[x.sequence for x in sales]))
-        .order_by()
+        Sale.objects.filter(
+            Q(edition_id=device.exhibitor.edition_id, uuid__in=uuids)
+            | Q(device=device, sequence__in=[x.sequence for x in sales])
+        ).order_by()
     )
     by_uuid = {s.uuid: s for s in known if s.uuid in uuids}
+    if any(s.exhibitor_id != device.exhibitor_id for s in by_uuid.values()):
+        raise ValidationError(_("This identifier is already used by another entry."))
+    known = [s for s in known if s.device_id == device.pk]
     fresh, seen = [], set()
     for sale in sales:
         if sale.uuid not in by_uuid and sale.uuid not in seen:
@@ -479,7 +485,7 @@ def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give a reason.")]})
-    existing = Sale.objects.filter(device_id=sale.device_id, uuid=uuid).first()
+    existing = Sale.objects.filter(edition_id=sale.edition_id, uuid=uuid).first()
     if existing is not None:
         if existing.corrects_id != sale.pk:
             raise ValidationError(_("This identifier is already used by another entry."))

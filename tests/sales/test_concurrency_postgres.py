@@ -86,3 +86,14 @@ def test_the_same_sale_sent_by_many_retries_at_once_is_recorded_once(phone, exhi
     assert not errors
     assert sum(r.created for r in results) == 1 and Sale.objects.count() == 1
     assert Stock.objects.get(product=argan).quantity == 19
+
+
+def test_two_phones_of_a_stand_syncing_one_queue_at_the_same_moment_count_it_once(
+    phone, stand, exhibitor, argan
+):
+    tablet, _raw = services.register_device(stand, "Tablette", exhibitor)
+    queue = [sale_in(sale((argan, 1, "180.00"), sequence=n, offline=True)) for n in range(1, 21)]
+    results, errors = at_once(2, lambda i: services.sync([phone, tablet][i], queue, exhibitor))
+    assert not errors
+    assert sum(r.created for batch in results for r in batch) == 20
+    assert Sale.objects.count() == 20 and Stock.objects.get(product=argan).quantity == 0

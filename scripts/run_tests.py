@@ -34,6 +34,8 @@ def main():
         env.pop("DATABASE_URL", None)
         markers = "not redis and not postgres"
         print("Tests on SQLite (PostgreSQL-only tests left out)", flush=True)
+    if os.environ.get("MAARID_TEST_CLOCK"):
+        print(f"The clock set to {os.environ['MAARID_TEST_CLOCK']} UTC today", flush=True)
     started = time.monotonic()
     code = run([*PYTEST, "-m", markers, *sys.argv[1:]], env)
     redis_env = dict(

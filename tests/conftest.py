@@ -1,6 +1,7 @@
 """Shared fixtures: a region's fair series with an edition, and one user per role."""
 
 import datetime
+import os
 
 import pytest
 from django.test import Client
@@ -11,6 +12,29 @@ from maarid.fairs.models import Edition, Series, SeriesRole
 from maarid.registry.models import Kind, Membership, Organisation, Sector
 
 PASSWORD = "fair-2024-Tetouan"
+
+
+def pytest_configure(config):
+    """``MAARID_TEST_CLOCK=HH:MM`` runs the whole suite with the clock set to that time (UTC)
+    of today and ticking on from there: CI runs it once at 23:30 UTC, when it is already
+    tomorrow in Tétouan, so that no test depends on the hour it runs at."""
+    clock = os.environ.get("MAARID_TEST_CLOCK")
+    if clock:
+        import time_machine
+
+        at = datetime.datetime.combine(
+            datetime.datetime.now(datetime.UTC).date(),
+            datetime.time.fromisoformat(clock),
+            tzinfo=datetime.UTC,
+        )
+        config._maarid_clock = time_machine.travel(at, tick=True)
+        config._maarid_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_maarid_clock", None)
+    if clock is not None:
+        clock.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -161,7 +162,7 @@ def test_the_day_close_compares_the_cash_counted_with_the_ledger(phone, exhibito
     services.record_sale(
         phone, sale_in(sale((honey, 2, "95.50"), sequence=2, payment="card")), exhibitor
     )
-    today = services.day_summary(phone.exhibitor, datetime.date.today())
+    today = services.day_summary(phone.exhibitor, timezone.localdate())
     assert {p.value: t for p, t in today.by_payment}["card"] == Decimal("191.00")
     assert today.total == Decimal("371.00") and today.sales == 2
     close = services.close_day(

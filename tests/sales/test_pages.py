@@ -1,12 +1,11 @@
 """The exhibitor's sales pages, receipts, and the organisers' board, as people use them."""
 
-import datetime
 import json
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from maarid.sales import services
 from maarid.sales.models import DayClose, Device, Sale
@@ -128,7 +127,7 @@ def test_an_oversold_sale_is_reconciled(phone, exhibitor, argan):
 
 def test_closing_the_day(stand, exhibitor, sold):
     client = client_for(exhibitor)
-    today = sold[0].sold_at.astimezone(datetime.UTC).date().isoformat()
+    today = timezone.localdate(sold[0].sold_at).isoformat()  # the fair's day, not UTC's
     page = url("close", stand) + f"?day={today}"
     response = client.post(page, {"opening_cash": "100", "counted_cash": "455.00", "note": ""})
     assert response.status_code == 302

@@ -1,8 +1,8 @@
 """The audit trail: every create, change and delete of registered models by a user.
 
 Models opt in with ``audit.register(Model)``. The acting user comes from the request (set by
-``AuditMiddleware``) or from ``acting_as(user)`` in API handlers, tasks and commands; changes made
-with no acting user (migrations, the demo loader) are not recorded.
+``AuditMiddleware``) or from ``acting_as(user)`` in tasks and commands; changes made with no
+acting user (migrations, the demo loader) are not recorded.
 """
 
 import contextvars
@@ -18,7 +18,11 @@ _registry: dict[type, tuple[str, ...]] = {}
 
 
 def current_actor():
-    return _actor.get()
+    actor = _actor.get()
+    if callable(actor):  # the request's user, read when the change is made
+        user = actor()
+        return user if user is not None and user.is_authenticated else None
+    return actor
 
 
 @contextmanager
@@ -35,8 +39,13 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with acting_as(getattr(request, "user", None)):
+        # The user is read at each change, not now: an API token is only checked later, in
+        # the view, and its user must be the actor of what the request changes.
+        token = _actor.set(lambda: getattr(request, "user", None))
+        try:
             return self.get_response(request)
+        finally:
+            _actor.reset(token)
 
 
 def _plain(value):

@@ -122,3 +122,16 @@ def test_no_credentials_is_401_and_a_session_without_csrf_is_403(seller, exhibit
     forged = browser.post(url, "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
     assert forged.status_code == 403 and "X-CSRFToken" in forged.json()["detail"]
     assert "sécurité" in forged.json()["detail"]
+
+
+def test_writes_made_with_an_api_token_are_audited_as_the_tokens_owner(
+    seller, buyer_profile, exhibitor, edition
+):
+    """The token is checked in the view, after the middleware has run: the audit must still
+    know who made the change."""
+    from maarid.core.models import AuditEvent
+
+    asked = Api(exhibitor, edition).send("POST", "/requests", {"to": buyer_profile.pk})
+    assert asked.status_code == 201, asked.content
+    event = AuditEvent.objects.get(model="b2b.meeting", object_id=str(asked.json()["id"]))
+    assert event.user == exhibitor and event.action == "create"

@@ -152,6 +152,14 @@ LOGOUT_REDIRECT_URL = "fairs:home"
 # Failed logins allowed per account and per address before a pause.
 MAARID_LOGIN_ATTEMPTS = int(os.environ.get("MAARID_LOGIN_ATTEMPTS", "5"))
 MAARID_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MAARID_LOGIN_LOCKOUT_SECONDS", "900"))
+# Password-reset messages (SMS or e-mail) anyone can have sent: allowed per account (every
+# spelling of its number or address counts as one) and per client address, in a window.
+MAARID_RESET_PER_CONTACT = int(os.environ.get("MAARID_RESET_PER_CONTACT", "3"))
+MAARID_RESET_PER_ADDRESS = int(os.environ.get("MAARID_RESET_PER_ADDRESS", "10"))
+MAARID_RESET_WINDOW_SECONDS = int(os.environ.get("MAARID_RESET_WINDOW_SECONDS", "3600"))
+# Behind a proxy every request comes from the proxy: the throttles then take the client's
+# address from the last entry the proxy added to X-Forwarded-For.
+MAARID_BEHIND_PROXY = env_bool("MAARID_BEHIND_PROXY", False)
 
 LANGUAGE_CODE = os.environ.get("MAARID_LANGUAGE", "fr")
 LANGUAGES = [("ar", "العربية"), ("fr", "Français"), ("en", "English")]
@@ -203,6 +211,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "maarid_cache",
+            # Django's default (300 rows, then a third culled) would throw throttle counters
+            # away on a busy day.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -238,7 +249,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("MAARID_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("MAARID_HSTS_PRELOAD", True)
-    if env_bool("MAARID_BEHIND_PROXY", False):
+    if MAARID_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not SECURE_SSL_REDIRECT:
         # A proxy in front terminates HTTPS and redirects; Django's own check cannot see that.

@@ -22,18 +22,17 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        identifier = self.cleaned_data.get("username", "")
+        # The throttle is in the authentication backend (maarid.core.auth), where every login
+        # form passes; here it only chooses the message.
+        identifier = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
-        address = auth.client_address(self.request)
-        if auth.login_blocked(identifier, address):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
         if identifier and password:
             self.user_cache = authenticate(self.request, username=identifier, password=password)
             if self.user_cache is None:
-                auth.login_failed(identifier, address)
+                if auth.login_throttled(self.request):
+                    raise ValidationError(self.error_messages["throttled"], code="throttled")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
-            auth.login_succeeded(identifier, address)
         return self.cleaned_data
 
 
@@ -129,4 +128,3 @@ class ProfileForm(forms.ModelForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name of the token or device"), max_length=100)
-    device = forms.BooleanField(label=_("This token is for a device"), required=False)

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, jobs, services
+from . import access, auth, jobs, services
 from .forms import LoginForm, ProfileForm, ResetRequestForm, SetPasswordForm, SignupForm, TokenForm
 from .models import ApiToken, OutboxMessage
 from .money import babel_locale
@@ -46,9 +46,10 @@ def signup(request):
 def password_reset(request):
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.send_password_reset(
-            form.cleaned_data["identifier"], request.build_absolute_uri("/")
-        )
+        identifier = form.cleaned_data["identifier"]
+        # Sent, throttled or for no account: the same answer; only the message is held back.
+        if auth.reset_allowed(identifier, auth.client_address(request)):
+            services.send_password_reset(identifier, request.build_absolute_uri("/"))
         return render(request, "core/reset_sent.html")
     return render(request, "core/reset.html", {"form": form})
 
@@ -96,9 +97,8 @@ def account(request):
 def token_create(request):
     form = TokenForm(request.POST)
     if form.is_valid():
-        _token, raw = ApiToken.issue(
-            request.user, form.cleaned_data["name"], device=form.cleaned_data["device"]
-        )
+        # A person's token; a phone's comes from registering it for a stand (sales devices).
+        _token, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
         request.session["new_token"] = raw
     else:
         messages.error(request, _("Give the token a name."))

@@ -4,7 +4,7 @@ for the participants, a panel on the organisers' dashboard."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from maarid.core.access import provide
+from maarid.core import hooks
 
 from . import services
 
@@ -13,7 +13,7 @@ def _url(name, edition) -> str:
     return reverse(f"b2b:{name}", args=[edition.series.slug, edition.number])
 
 
-@provide("edition_links")
+@hooks.edition_links.add
 def participant_links(edition, user) -> list:
     """The meetings, for the exhibitors and buyers who may take part."""
     programme = services.programme_for(edition)
@@ -26,7 +26,7 @@ def participant_links(edition, user) -> list:
     return []
 
 
-@provide("edition_panels")
+@hooks.edition_panels.add
 def organiser_panel(edition, user) -> dict:
     programme = services.programme_for(edition)
     if programme is None:

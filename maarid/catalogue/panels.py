@@ -5,8 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from maarid.core import access
-from maarid.core.access import provide
+from maarid.core import access, hooks
 from maarid.core.formatting import number
 from maarid.exhibitors.models import Exhibitor
 from maarid.registry.models import Kind
@@ -41,7 +40,7 @@ def figures(edition) -> dict:
     return counts
 
 
-@provide("edition_links")
+@hooks.edition_links.add
 def public_links(edition, user) -> list:
     """The directory, for everyone, once the edition has exhibitors."""
     if not exhibitors_of(edition).exists():
@@ -49,7 +48,7 @@ def public_links(edition, user) -> list:
     return [(_("Exhibitors"), _url("directory", edition))]
 
 
-@provide("edition_figures")
+@hooks.edition_figures.add
 def public_figures(edition) -> list:
     """(label, value) pairs for the edition's home page; nothing before the first exhibitor."""
     f = figures(edition)
@@ -63,7 +62,7 @@ def public_figures(edition) -> list:
     ]
 
 
-@provide("edition_panels")
+@hooks.edition_panels.add
 def organiser_panel(edition, user) -> dict:
     """The public site on the organiser's dashboard, with the printable QR codes."""
     f = figures(edition)
@@ -80,7 +79,7 @@ def organiser_panel(edition, user) -> dict:
     }
 
 
-@provide("organisation_links")
+@hooks.organisation_links.add
 def organisation_links(organisation, user) -> list:
     """On an organisation's page, for those who manage it: its products."""
     if not access.can_change(user, organisation):

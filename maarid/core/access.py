@@ -3,20 +3,21 @@
 Objects that need protection describe what they belong to with ``access_scope()``, which
 returns a ``Scope``: the organisations that own them (their members may edit), the fair series
 whose organisers manage them, and whether the public may see them. A user's side of the check
-(memberships, roles per series) comes from providers that the apps owning those facts register
-at start-up, so ``core`` imports no app.
+(memberships, roles per series) comes from the questions of ``core.hooks``, which the apps
+owning those facts answer at start-up, so ``core`` imports no app.
 
 Roles: organiser, reviewer and juror are given per fair series; exhibitor and buyer come from
 belonging to an organisation; everyone else is the anonymous public.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+
+from . import hooks
 
 
 class Role(models.TextChoices):
@@ -57,30 +58,6 @@ class Facts:
         return frozenset().union(*(self.series.get(r, frozenset()) for r in roles))
 
 
-_providers: dict[str, list[Callable]] = {}
-
-
-def provide(name: str):
-    """Registers a function that answers one question about users or objects."""
-
-    def decorator(fn):
-        _providers.setdefault(name, []).append(fn)
-        return fn
-
-    return decorator
-
-
-def ask(name: str, *args, default=None):
-    """The answer of the provider of a question (the first one registered)."""
-    fns = _providers.get(name)
-    return fns[0](*args) if fns else default
-
-
-def ask_all(name: str, *args) -> list:
-    """The answers of every provider of a question (e.g. each app's personal data)."""
-    return [fn(*args) for fn in _providers.get(name, ())]
-
-
 NOBODY = Facts()
 
 
@@ -91,15 +68,15 @@ def facts(user) -> Facts:
     cached = getattr(user, "_maarid_facts", None)
     if cached is not None:
         return cached
-    memberships = ask("memberships", user, default={}) or {}
-    series = ask("series_roles", user, default={}) or {}
+    memberships = hooks.memberships(user)
+    series = hooks.series_roles(user)
     result = Facts(
         organisations=frozenset(memberships),
         admin_of=frozenset(k for k, m in memberships.items() if m["admin"]),
         buyer_organisations=frozenset(k for k, m in memberships.items() if m["buyer"]),
         series={role: frozenset(ids) for role, ids in series.items()},
         managed_organisations=frozenset(
-            ask("managed_organisations", user, series.get(Role.ORGANISER, ()), default=()) or ()
+            hooks.managed_organisations(user, series.get(Role.ORGANISER, ()))
         ),
         superuser=user.is_superuser,
     )

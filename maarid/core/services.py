@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from . import access, audit, messaging
+from . import access, audit, hooks, messaging
 from .auth import find_user
 from .models import AuditEvent, User
 
@@ -126,7 +126,7 @@ def export_personal_data(actor, person: User) -> str:
             AuditEvent.objects.filter(user=person).values("at", "action", "model", "object_repr")
         ),
     }
-    for parts in access.ask_all("personal_data", person):
+    for parts in hooks.personal_data.collect(person):
         data.update(parts)
     audit.record("export", person, {"by": [None, str(actor)]}, user=actor)
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -136,7 +136,7 @@ def export_personal_data(actor, person: User) -> str:
 def erase_personal_data(actor, person: User) -> None:
     """Removes what identifies a person and closes the account. Rows that money or awards
     depend on stay, now pointing at an anonymous account."""
-    access.ask_all("erase_personal_data", person)
+    hooks.erase_personal_data.collect(person)
     person.first_name = person.last_name = ""
     person.email = person.phone = None
     person.username = f"erased-{person.pk}"

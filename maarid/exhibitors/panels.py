@@ -4,7 +4,7 @@ knowing this app: it asks ``core.access`` for panels)."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from maarid.core.access import provide
+from maarid.core import hooks
 
 from . import services
 from .models import Application, Call, Exhibitor
@@ -14,7 +14,7 @@ def _url(name, edition):
     return reverse(f"exhibitors:{name}", args=[edition.series.slug, edition.number])
 
 
-@provide("edition_panels")
+@hooks.edition_panels.add
 def organiser_panel(edition, user) -> dict:
     """The call for exhibitors on the organiser's dashboard."""
     call = Call.objects.filter(edition=edition).first()
@@ -49,7 +49,7 @@ def organiser_panel(edition, user) -> dict:
     }
 
 
-@provide("edition_links")
+@hooks.edition_links.add
 def public_links(edition, user) -> list:
     """Links for everyone on the edition's page."""
     call = Call.objects.filter(edition=edition).first()

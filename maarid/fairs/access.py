@@ -3,12 +3,13 @@ each series' registry holds."""
 
 from collections import defaultdict
 
-from maarid.core.access import Role, provide
+from maarid.core import hooks
+from maarid.core.access import Role
 
 from .models import SeriesOrganisation, SeriesRole
 
 
-@provide("series_roles")
+@hooks.series_roles.answer
 def series_roles(user) -> dict:
     roles = defaultdict(set)
     for series_id, role in SeriesRole.objects.filter(user=user).values_list("series_id", "role"):
@@ -16,7 +17,7 @@ def series_roles(user) -> dict:
     return roles
 
 
-@provide("managed_organisations")
+@hooks.managed_organisations.answer
 def managed_organisations(user, organiser_series) -> set:
     if not organiser_series:
         return set()
@@ -27,7 +28,7 @@ def managed_organisations(user, organiser_series) -> set:
     )
 
 
-@provide("organisation_series")
+@hooks.organisation_series.answer
 def organisation_series(organisation_id) -> set:
     return set(
         SeriesOrganisation.objects.filter(organisation_id=organisation_id).values_list(
@@ -36,7 +37,7 @@ def organisation_series(organisation_id) -> set:
     )
 
 
-@provide("organiser_series")
+@hooks.organiser_series.answer
 def organiser_series(user):
     """The fair series whose registries this user manages (for the registry's pages)."""
     from .services import series_for_organiser
@@ -44,14 +45,14 @@ def organiser_series(user):
     return series_for_organiser(user)
 
 
-@provide("all_series")
+@hooks.all_series.answer
 def all_series():
     from .models import Series
 
     return Series.objects.all()
 
 
-@provide("series_organisers")
+@hooks.series_organisers.answer
 def series_organisers(series_ids):
     from maarid.core.models import User
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maarid.core import access
+from maarid.core import access, hooks
 from maarid.registry.models import Kind
 
 from . import services
@@ -60,11 +60,11 @@ def edition_detail(request, series, number):
             "can_manage": access.is_organiser(request.user, edition.series_id),
             "links": [
                 link
-                for links in access.ask_all("edition_links", edition, request.user)
+                for links in hooks.edition_links.collect(edition, request.user)
                 for link in links
             ],
             # Figures so far from the apps that build on editions (exhibitors, products, …).
-            "figures": [f for fs in access.ask_all("edition_figures", edition) for f in fs],
+            "figures": [f for fs in hooks.edition_figures.collect(edition) for f in fs],
         },
     )
 
@@ -96,7 +96,7 @@ def dashboard(request, series, number):
             "previous_status": Edition.Status(flow[i - 1]) if i > 0 else None,
             "partner_form": PartnerForm(series=edition.series),
             # Panels of the apps that build on editions (the call for exhibitors, …).
-            "panels": access.ask_all("edition_panels", edition, request.user),
+            "panels": hooks.edition_panels.collect(edition, request.user),
         },
     )
 

@@ -1,11 +1,11 @@
 """Tells ``core.access`` which organisations a user belongs to."""
 
-from maarid.core.access import provide
+from maarid.core import hooks
 
 from .models import BUYER_KINDS, Membership
 
 
-@provide("memberships")
+@hooks.memberships.answer
 def memberships(user) -> dict:
     rows = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
         "organisation_id", "is_admin", "organisation__kind"
@@ -13,7 +13,7 @@ def memberships(user) -> dict:
     return {org: {"admin": admin, "buyer": kind in BUYER_KINDS} for org, admin, kind in rows}
 
 
-@provide("personal_data")
+@hooks.personal_data.add
 def personal_data(user) -> dict:
     return {
         "memberships": [
@@ -28,6 +28,6 @@ def personal_data(user) -> dict:
     }
 
 
-@provide("erase_personal_data")
+@hooks.erase_personal_data.add
 def erase_personal_data(user) -> None:
     Membership.objects.filter(user=user).delete()

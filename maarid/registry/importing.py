@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from django_tasks import task
 from openpyxl import load_workbook
 
-from maarid.core import access, audit, jobs
+from maarid.core import access, audit, hooks, jobs
 from maarid.core.models import User
 from maarid.core.phones import normalise_phone
 from maarid.core.text import normalise
@@ -754,7 +754,7 @@ def _organised_series(actor_pk, series_pk):
     """The actor and the series, if they still organise it (asked through ``core.access``:
     series live in ``fairs``)."""
     actor = User.objects.filter(pk=actor_pk, is_active=True).first()
-    choices = access.ask("organiser_series", actor, default=()) if actor else ()
+    choices = hooks.organiser_series(actor) if actor else ()
     series = next((s for s in choices or () if s.pk == series_pk), None)
     if series is None:
         raise jobs.Failure(_("You no longer organise this fair: nothing has been done."))

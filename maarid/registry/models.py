@@ -10,7 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from maarid.core.access import Scope, ask
+from maarid.core import hooks
+from maarid.core.access import Scope
 from maarid.core.text import normalise
 
 
@@ -240,7 +241,7 @@ class Organisation(Bilingual, models.Model):
         return self.kind == Kind.COOPERATIVE and self.women_led
 
     def access_scope(self):
-        series = ask("organisation_series", self.pk, default=()) or ()
+        series = hooks.organisation_series(self.pk)
         return Scope(organisation_ids=frozenset({self.pk}), series_ids=frozenset(series))
 
 

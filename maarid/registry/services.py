@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from maarid.core import access
+from maarid.core import access, hooks
 from maarid.core.services import account_for, reset_link, tell
 
 from .models import Membership, Organisation
@@ -65,7 +65,7 @@ def deciders(organisation: Organisation) -> list:
     if admins:
         return admins
     series = organisation.access_scope().series_ids
-    return list(access.ask("series_organisers", series, default=()) or ())
+    return list(hooks.series_organisers(series))
 
 
 @transaction.atomic

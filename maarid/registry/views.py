@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maarid.core import access, audit
+from maarid.core import access, audit, hooks
 from maarid.core.text import normalise
 
 from . import services
@@ -57,7 +57,7 @@ def organisation_list(request):
 def organiser_series(user) -> list:
     """The fair series whose registries the user manages. Series live in ``fairs``, above this
     app, so they are asked for through ``core.access`` rather than imported."""
-    return list(access.ask("organiser_series", user, default=()) or ())
+    return list(hooks.organiser_series(user))
 
 
 @login_required
@@ -110,7 +110,7 @@ def organisation_detail(request, slug):
             # Links of the apps that build on organisations (their products, …).
             "links": [
                 link
-                for links in access.ask_all("organisation_links", organisation, request.user)
+                for links in hooks.organisation_links.collect(organisation, request.user)
                 for link in links
             ],
         },
@@ -183,7 +183,7 @@ def register_own(request):
     """Someone whose organisation is not in the registry yet registers it for a fair."""
     return _create(
         request,
-        list(access.ask("all_series", default=()) or ()),
+        list(hooks.all_series()),
         services.register_own_organisation,
         _("Your organisation has been registered. The organisers will confirm your account."),
         own=True,

@@ -5,8 +5,7 @@ its organisation's page."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from maarid.core import access
-from maarid.core.access import provide
+from maarid.core import access, hooks
 from maarid.core.formatting import money, number
 from maarid.exhibitors.models import Exhibitor
 
@@ -22,7 +21,7 @@ def _ledger(exhibitor) -> str:
     )
 
 
-@provide("edition_panels")
+@hooks.edition_panels.add
 def organiser_panel(edition, user) -> dict:
     """The turnover so far on the organiser's dashboard, with the live board."""
     totals = queries.edition_total(edition)
@@ -43,7 +42,7 @@ def _own_stands(user, **filters):
     )
 
 
-@provide("edition_links")
+@hooks.edition_links.add
 def exhibitor_links(edition, user) -> list:
     """On the edition's page, for its exhibitors' members: their sales and the sales app."""
     stands = [s for s in _own_stands(user, edition=edition) if may_sell(user, s)]
@@ -53,7 +52,7 @@ def exhibitor_links(edition, user) -> list:
     return links
 
 
-@provide("organisation_links")
+@hooks.organisation_links.add
 def organisation_links(organisation, user) -> list:
     """On an organisation's page, for its members: its sales at each edition it exhibits at."""
     stands = _own_stands(user, organisation=organisation).order_by("-edition__starts_on")

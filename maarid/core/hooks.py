@@ -1,0 +1,101 @@
+"""The extension points through which apps lower in the order learn from apps above them.
+
+``core`` imports no app, and an app never imports one above it (``registry`` knows nothing of
+``fairs``, ``fairs`` nothing of the sales app). When one of them needs what a higher app knows
+(a user's roles per fair series, the panels of an edition's page, a person's data for a
+law 09-08 export), it asks one of the hooks below, and the app that knows answers it at
+start-up (an app's ``panels.py`` or ``access.py``, imported by its ``AppConfig.ready``)::
+
+    from maarid.core import hooks
+
+    @hooks.edition_links.add
+    def sales_links(edition, user): ...
+
+    links = hooks.edition_links.collect(edition, user)
+
+Each hook is an object of this module, so a misspelt name fails at import and "find usages"
+follows every provider and caller.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+
+class Question:
+    """A question about users or objects that exactly one app answers; ``default`` until one
+    has registered (the first registered answers)."""
+
+    def __init__(self, name: str, default: Any = None):
+        self.name = name
+        self.default = default
+        self._answer: Callable | None = None
+
+    def answer(self, fn: Callable) -> Callable:
+        if self._answer is None:
+            self._answer = fn
+        return fn
+
+    def __call__(self, *args):
+        if self._answer is None:
+            return self.default
+        result = self._answer(*args)
+        return self.default if result is None else result
+
+    def __repr__(self):
+        return f"<Question {self.name}>"
+
+
+class Hook:
+    """A place every app may add to (panels, links, figures, personal data): ``collect``
+    returns each provider's answer, in the order the apps were loaded."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._providers: list[Callable] = []
+
+    def add(self, fn: Callable) -> Callable:
+        if fn not in self._providers:
+            self._providers.append(fn)
+        return fn
+
+    def collect(self, *args) -> list:
+        return [fn(*args) for fn in self._providers]
+
+    def __repr__(self):
+        return f"<Hook {self.name}>"
+
+
+# --- Who is who (answered by registry and fairs) -------------------------------------------
+
+#: user -> {organisation id: {"admin": bool, "buyer": bool}} of their active memberships
+memberships = Question("memberships", default={})
+#: user -> {role: set of series ids}
+series_roles = Question("series_roles", default={})
+#: (user, ids of the series they organise) -> ids of the organisations in those registries
+managed_organisations = Question("managed_organisations", default=())
+#: organisation id -> ids of the series whose registries hold it
+organisation_series = Question("organisation_series", default=())
+#: user -> the series whose registries the user manages
+organiser_series = Question("organiser_series", default=())
+#: () -> every fair series
+all_series = Question("all_series", default=())
+#: series ids -> the active organisers of those series
+series_organisers = Question("series_organisers", default=())
+
+# --- What pages show (answered by every app that has something to show) -------------------
+
+#: (edition, user) -> panels of the edition's organiser dashboard
+edition_panels = Hook("edition_panels")
+#: (edition, user) -> list of (label, url) links on the edition's page
+edition_links = Hook("edition_links")
+#: edition -> list of figures for the edition's public page
+edition_figures = Hook("edition_figures")
+#: (organisation, user) -> list of (label, url) links on the organisation's page
+organisation_links = Hook("organisation_links")
+
+# --- Personal data (law 09-08) ------------------------------------------------------------
+
+#: person -> {section: rows} of what an app holds about them
+personal_data = Hook("personal_data")
+#: person -> None; each app erases or anonymises what it holds about them
+erase_personal_data = Hook("erase_personal_data")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maarid.catalogue.models import Category, Label
 from maarid.core.formatting import date as format_date
+from maarid.core.params import ModelMultipleChoiceField
 from maarid.registry.models import Sector
 
 from .models import Meeting, Outcome, Profile
@@ -72,13 +73,13 @@ class ProfileForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleChoiceField(
         label=_("Product categories"),
         queryset=Category.objects.filter(parent__isnull=False),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    certifications = forms.ModelMultipleChoiceField(
+    certifications = ModelMultipleChoiceField(
         label=_("Certifications and labels"),
         queryset=Label.objects.all(),
         required=False,
@@ -142,7 +143,7 @@ class RequestForm(forms.Form):
 
 class AddMeetingForm(forms.Form):
     buyer = forms.ModelChoiceField(label=_("Buyer"), queryset=Profile.objects.none())
-    sellers = forms.ModelMultipleChoiceField(
+    sellers = ModelMultipleChoiceField(
         label=_("Sellers"),
         queryset=Profile.objects.none(),
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maarid.core import access, jobs, pdf
+from maarid.core.params import id_or_404, to_int
 from maarid.fairs.models import Edition
 
 from . import services, tasks
@@ -45,19 +46,12 @@ def _url(name, programme, *args):
     return reverse(f"b2b:{name}", args=[edition.series.slug, edition.number, *args])
 
 
-def _pk(value: str) -> int:
-    """An id from the address or a form; anything but a number is a page not found."""
-    if not value.isdigit():
-        raise Http404
-    return int(value)
-
-
 def _participant(request, programme) -> Profile:
     """The user's own profile in the programme (the first, if they speak for several)."""
     wanted = request.GET.get("as") or request.POST.get("as")
     profiles = services.own_profiles(request.user, programme).select_related("organisation")
     if wanted:
-        profiles = profiles.filter(pk=_pk(wanted))
+        profiles = profiles.filter(pk=id_or_404(wanted))
     profile = profiles.first()
     if profile is None:
         raise Http404
@@ -290,7 +284,7 @@ def _agenda_profile(request, programme) -> Profile:
     """Whose agenda: one's own, or, for the organisers, anyone's (``?profile=``)."""
     wanted = request.GET.get("profile")
     if wanted and services.is_organiser(request.user, programme):
-        return get_object_or_404(Profile, pk=_pk(wanted), programme=programme)
+        return get_object_or_404(Profile, pk=id_or_404(wanted), programme=programme)
     return _participant(request, programme)
 
 
@@ -448,7 +442,7 @@ def checkin(request, series, number):
     """Meetings slot by slot, to mark held or missed at the tables (htmx: in place)."""
     programme = _organiser_programme(request, series, number)
     if request.method == "POST":
-        pk = _pk(request.POST.get("meeting", ""))
+        pk = id_or_404(request.POST.get("meeting", ""))
         meeting = get_object_or_404(Meeting, pk=pk, programme=programme)
         try:
             services.check_in(meeting, request.user, request.POST.get("attendance", ""))
@@ -483,11 +477,8 @@ def checkin(request, series, number):
 
 
 def _slot_index(request, slots) -> int:
-    try:
-        index = int(request.GET.get("slot", 0))
-    except ValueError:
-        index = 0
-    return index if 0 <= index < len(slots) else 0
+    """The slot asked for (``?slot=``), the first if that is not one of them."""
+    return to_int(request.GET.get("slot"), 0, minimum=0, maximum=len(slots) - 1)
 
 
 def _with_people(meeting):

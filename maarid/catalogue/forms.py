@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from maarid.core.params import MAX_COUNT, ModelMultipleChoiceField
+
 from . import services
 from .models import Category, Label, Product, ProductPhoto
 
@@ -73,7 +75,7 @@ class ProductForm(forms.ModelForm):
             "(such as the place where they were taken) is removed."
         ),
     )
-    remove_photos = forms.ModelMultipleChoiceField(
+    remove_photos = ModelMultipleChoiceField(
         label=_("Photos to remove"),
         queryset=None,
         required=False,
@@ -93,6 +95,7 @@ class ProductForm(forms.ModelForm):
             "unit",
             "active",
         ]
+        field_classes = {"labels": ModelMultipleChoiceField}
         widgets = {
             "name_ar": forms.TextInput(attrs=ARABIC),
             "name_fr": forms.TextInput(attrs=FRENCH),
@@ -124,6 +127,7 @@ class ProductForm(forms.ModelForm):
             self.fields[self.stock_field(edition)] = forms.IntegerField(
                 label=_("Stock at %(edition)s") % {"edition": edition},
                 min_value=0,
+                max_value=MAX_COUNT,
                 initial=stock.get(edition.pk, 0),
                 widget=forms.NumberInput(attrs={"min": "0", "inputmode": "numeric", "dir": "ltr"}),
             )

@@ -3,6 +3,7 @@
 from django import forms
 from django.shortcuts import render
 
+from maarid.core.params import MAX_INT
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Sector
 
@@ -16,7 +17,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=engine.MAX_QUERY_LENGTH)
     kind = forms.ChoiceField(required=False, choices=[(k, k) for k in engine.KINDS])
-    edition = forms.IntegerField(required=False, min_value=1)
+    edition = forms.IntegerField(required=False, min_value=1, max_value=MAX_INT)
     page = forms.IntegerField(required=False, min_value=1, max_value=500)
 
 

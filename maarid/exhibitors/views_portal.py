@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from maarid.core import access, uploads
+from maarid.core.params import id_or_404
 
 from . import services
 from .forms import (
@@ -310,7 +311,7 @@ def _about(request, application, step):
 
 def _products(request, application, step):
     if request.method == "POST" and request.POST.get("remove"):
-        product = get_object_or_404(application.products, pk=request.POST["remove"])
+        product = get_object_or_404(application.products, pk=id_or_404(request.POST["remove"]))
         services.remove_product(request.user, product)
         return redirect(_step_url(application, step))
     form = ProductForm(_posted(request), request.FILES or None)
@@ -366,7 +367,7 @@ def _booth(request, application, step):
 
 def _documents(request, application, step):
     if request.method == "POST" and request.POST.get("remove"):
-        document = get_object_or_404(application.documents, pk=request.POST["remove"])
+        document = get_object_or_404(application.documents, pk=id_or_404(request.POST["remove"]))
         services.remove_document(request.user, document)
         return redirect(_step_url(application, step))
     requirements = list(application.call.required_documents.all())

@@ -251,6 +251,53 @@ def test_a_mangled_address_is_a_404_not_an_error(seller, buyer_profile, exhibito
     assert staff.get(page("agenda-ics", seller.programme) + "?profile=").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "value", ["²", "1²", "9223372036854775808", "99999999999999999999999", "0", "-1", "1e3"]
+)
+def test_a_number_that_is_no_id_is_a_404_on_every_page(
+    value, seller, buyer_profile, exhibitor, organiser
+):
+    """An id is ASCII digits within 64 bits: "²" passes ``str.isdigit()`` but not ``int()``,
+    and a larger number makes SQLite raise OverflowError."""
+    programme = seller.programme
+    client = client_for(exhibitor)
+    for name in ("participants", "requests", "agenda", "agenda-pdf", "agenda-ics"):
+        assert client.get(page(name, programme), {"as": value}).status_code == 404, name
+    asked = page("ask", programme, buyer_profile.pk)
+    assert client.post(asked, {"as": value}).status_code == 404
+    staff = client_for(organiser)
+    assert staff.get(page("agenda", programme), {"profile": value}).status_code == 404
+    checkin = staff.post(page("checkin", programme), {"meeting": value, "attendance": "held"})
+    assert checkin.status_code == 404
+
+
+def test_a_page_or_slot_that_is_not_there_shows_one_that_is(seller, organiser):
+    meetings = page("meetings", seller.programme)
+    for number in ("2282589375379155456", "9223372036854775808", "²", "-3"):
+        assert client_for(organiser).get(meetings, {"page": number}).status_code == 200
+    checkin = page("checkin", seller.programme)
+    for number in ("²", "9223372036854775808"):
+        assert client_for(organiser).get(checkin, {"slot": number}).status_code == 200
+
+
+def test_an_id_past_64_bits_in_a_form_is_refused_not_an_error(
+    seller, buyer_profile, exhibitor, organiser
+):
+    """The checkboxes of a form send ids: one no database holds is a wrong choice (SQLite
+    cannot even look it up: ``pk__in`` raised OverflowError)."""
+    huge = "9223372036854775808"
+    profile = page("profile", seller.programme)
+    for field in ("categories", "certifications"):
+        response = client_for(exhibitor).post(profile, {"offers": "Argan", field: huge})
+        assert response.status_code == 200 and field in response.context["form"].errors
+    meetings = page("meetings", seller.programme)
+    response = client_for(organiser).post(
+        meetings, {"buyer": buyer_profile.pk, "sellers": huge, "priority": 2}
+    )
+    assert response.status_code == 200 and "sellers" in response.context["form"].errors
+    assert not Meeting.objects.exists()
+
+
 def test_only_scheduled_meetings_are_checked_in(
     seller, buyer_profile, other_buyer, exhibitor, buyer, organiser
 ):

@@ -185,6 +185,22 @@ def test_stock_cannot_go_negative_through_the_form(product, exhibitor, exhibitin
     assert Stock.objects.get(product=product).quantity == 5
 
 
+@pytest.mark.parametrize(
+    "field", ["stock", "labels", "remove_photos"], ids=["stock", "label", "photo to remove"]
+)
+def test_a_number_past_what_a_database_holds_is_refused_by_the_form(
+    product, exhibitor, exhibiting, field
+):
+    """SQLite cannot store nor even look up an integer past 64 bits (OverflowError)."""
+    services.set_stock(exhibitor, product, exhibiting.edition, 5)
+    name = f"stock_{exhibiting.edition.pk}" if field == "stock" else field
+    data = form_data(exhibiting.edition, **{name: "9223372036854775808"})
+    response = client_for(exhibitor).post(edit_url(product), data)
+    assert response.status_code == 400
+    assert name in response.context["form"].errors
+    assert Stock.objects.get(product=product).quantity == 5
+
+
 def test_a_negative_price_is_refused_by_the_form(cooperative, exhibitor, taxonomy):
     response = client_for(exhibitor).post(url("product-create", cooperative), form_data(price="-1"))
     assert response.status_code == 400

@@ -348,6 +348,15 @@ def test_the_page_for_one_edition(catalogue, exhibiting, other_cooperative, clie
     assert f'name="edition" value="{exhibiting.edition_id}"' in html
 
 
+@pytest.mark.parametrize("number", ["9223372036854775808", "²", "0"])
+def test_an_edition_no_database_holds_is_left_out(catalogue, client, number):
+    """As any edition that is not a number: SQLite cannot compare with an integer past 64 bits
+    (OverflowError)."""
+    page = client.get("/fr/search/", {"q": "argan", "edition": number, "page": "2282589375379"})
+    assert page.status_code == 200
+    assert page.context["edition"] is None and page.context["page"]["number"] == 1
+
+
 def test_the_page_without_a_query(client, db):
     page = client.get("/en/search/")
     assert page.status_code == 200

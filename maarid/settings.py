@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "maarid.core",
     "maarid.registry",
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -242,6 +245,30 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything comes from this server, as the design says
+# (no CDN), so 'self' is the whole list. No inline script, no on…= attribute, no eval: pages set
+# data- attributes that static scripts read (core/maarid.js), and server data for a script
+# travels in <script type="application/json"> (json_script). No inline style either (no style=
+# attribute, no <style>): bars take their length from data-size (core/maarid.css). data: images
+# are for the CSS of the API docs (Swagger UI). The sales app's service worker is a same-origin
+# script (worker-src). A served upload gets a stricter, sandboxed policy of its own
+# (core.uploads.SERVED_FILE_POLICY), which the middleware leaves in place.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("MAARID_HTTPS_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("MAARID_SECURE_COOKIES", True)

@@ -4,7 +4,9 @@ Files are recognised by their content, never by their name or the browser's cont
 are chosen by the sender. What is stored gets a random name and the extension of the detected
 kind, so a name typed by a user never reaches the disk. Images are re-encoded when stored, which
 drops EXIF/XMP metadata (phone photos carry GPS coordinates: personal data under law 09-08).
-Stored files live under MEDIA_ROOT, outside the static root, and are served by
+PDFs are opened for real with qpdf (pikepdf): damaged or encrypted ones are refused, and what is
+stored is qpdf's rewrite without active content (scripts, launch and submit actions, links,
+attachments). Stored files live under MEDIA_ROOT, outside the static root, and are served by
 ``serve_protected`` only after the calling view has decided who may see them.
 """
 
@@ -16,6 +18,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+import pikepdf
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -23,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from pikepdf.sanitize import Sanitizer
 from PIL import Image, ImageFile, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -48,15 +52,62 @@ PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 # looks; everything else (EXIF, XMP, comments, text chunks) may describe the person or the place.
 _KEPT_INFO = ("icc_profile", "transparency")
 
-_PDF_VERSION = re.compile(rb"%PDF-[12]\.\d")
-_PDF_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
-_PDF_XREF_AT = re.compile(rb"\s*(?:xref\b|\d+\s+\d+\s+obj\b)")
-_PDF_TAIL_BYTES = 1024  # readers look for %%EOF in the last 1024 bytes
 _HEAD_BYTES = 16
+
+# What qpdf may spend decoding one stream of an upload: a 5 MB PDF can hold a Flate stream that
+# inflates to gigabytes (a "zip bomb"). Past the limit qpdf stops and warns, and a warning means
+# refusal. 256 MB is above a lossless 600 dpi colour A4 scan (about 105 MB). The limits are
+# process-wide, set when this module is imported (nothing else in Maarid uses qpdf).
+_PDF_STREAM_MAX_BYTES = 256 * 1024 * 1024
+pikepdf.settings.set_qpdf_limits(
+    flate_max_memory=_PDF_STREAM_MAX_BYTES,
+    dct_max_memory=_PDF_STREAM_MAX_BYTES,
+    png_max_memory=_PDF_STREAM_MAX_BYTES,
+    tiff_max_memory=_PDF_STREAM_MAX_BYTES,
+    run_length_max_memory=_PDF_STREAM_MAX_BYTES,
+    doc_max_warnings=100,
+)
+
+# Active content taken out of stored PDFs: scripts (document, page, annotation, form field and
+# bookmark actions, the document's named scripts), actions that reach outside the document
+# (Launch, SubmitForm, ImportData, GoToR/GoToE and URI: the links stay visible but inert) and
+# multimedia, and embedded files (attachments).
+_PDF_SANITIZER = (
+    Sanitizer()
+    .remove_javascript()
+    .remove_external_access()
+    .remove_multimedia()
+    .remove_attachments()
+)
+_PDF_ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/URI",
+        "/GoToR",
+        "/GoToE",
+        "/Rendition",
+        "/Movie",
+        "/Sound",
+        "/RichMediaExecute",
+    }
+)
 
 # Names we hand out: folders, then a uuid hex (and maybe Django's collision suffix) + extension.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*(?:\.[A-Za-z0-9]+)?")
 _SAFE_FOLDER = re.compile(r"[a-z0-9_\-]+(?:/[a-z0-9_\-]+)*")
+
+# The Content-Security-Policy of a served upload (the site's own policy is set by django-csp's
+# middleware, which leaves a response that has one alone): no script, no plugin, no form, not
+# framed, and ``sandbox`` (an opaque origin, no script) whatever the browser makes of the file.
+# Inline styles are allowed because the page Chrome makes to show an image opened on its own
+# styles itself inline; with no script able to run, a style cannot do anything.
+SERVED_FILE_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'none'; form-action 'none'; base-uri 'none'; sandbox"
+)
 
 
 # --- Checking -------------------------------------------------------------------------------
@@ -65,8 +116,8 @@ _SAFE_FOLDER = re.compile(r"[a-z0-9_\-]+(?:/[a-z0-9_\-]+)*")
 def check_document(uploaded_file, *, max_bytes=MAX_BYTES, kinds=DOCUMENT_KINDS) -> str:
     """Returns the kind of the file ("pdf", "jpeg", "png", "webp") found from its content.
 
-    Raises ValidationError (codes "too_big", "empty", "type", "corrupt"). The declared size is
-    checked before anything is read, so an oversized upload costs no memory here.
+    Raises ValidationError (codes "too_big", "empty", "type", "corrupt", "encrypted"). The
+    declared size is checked before anything is read, so an oversized upload costs no memory.
     """
     _check_declared_size(uploaded_file, max_bytes)
     data = _read(uploaded_file, max_bytes)
@@ -117,26 +168,68 @@ def _read(uploaded_file, max_bytes) -> bytes:
 
 
 def _check_pdf(data: bytes):
-    """A structural check, without a PDF library: header, and in the last 1024 bytes a
-    ``startxref <offset> %%EOF`` whose offset points at a cross-reference table (``xref``) or
-    stream (``N G obj``) followed by a trailer naming the document's ``/Root``.
+    """Opens the PDF with qpdf and goes through it as ``qpdf --check`` does: the cross-reference
+    table, every object, every stream decoded, every page's content parsed.
 
-    It catches truncated uploads (the end is missing), files cut or padded so the offsets no
-    longer match, and things that merely start with ``%PDF-``. It cannot see damage in the
-    middle (a broken object or compressed stream), wrong offsets inside the xref table,
-    password protection, or hostile content (scripts, viewer exploits): those need a full parser.
-    It also refuses sloppy files whose final offset is wrong even though viewers repair them.
+    Anything qpdf has to repair or warn about is refused as damaged: a file cut short, bytes
+    lost or changed in the middle (a broken object or compressed stream), offsets that no longer
+    match (qpdf is opened without its recovery, which would rebuild the table by scanning), a
+    document without pages, or a stream that inflates past ``_PDF_STREAM_MAX_BYTES``. Viewers
+    often show such files anyway, but what they show may not be what another viewer shows, and
+    saving or scanning the document again fixes them. Encrypted PDFs (with a password to open,
+    or only to restrict printing and copying) are refused too: they cannot be cleaned, and not
+    everyone can read them.
     """
-    if not _PDF_VERSION.match(data):
+    try:
+        with _open_pdf(data) as pdf:
+            if pdf.is_encrypted:
+                raise _encrypted()
+            if _pdf_problems(pdf):
+                raise _corrupt()
+    except ValidationError:
+        raise
+    except pikepdf.PasswordError:
+        raise _encrypted()
+    except Exception:
+        # qpdf raises PdfError for damage, but a hostile file may trip anything.
         raise _corrupt()
-    found = list(_PDF_STARTXREF.finditer(data[-_PDF_TAIL_BYTES:]))
-    if not found:
-        raise _corrupt()
-    offset = int(found[-1].group(1))
-    if not 0 < offset < len(data) or not _PDF_XREF_AT.match(data, offset):
-        raise _corrupt()
-    if b"/Root" not in data[offset:]:
-        raise _corrupt()
+
+
+def _open_pdf(data: bytes) -> pikepdf.Pdf:
+    """Without qpdf's recovery (a damaged table is an error, not a reconstruction), and with
+    every value read as a pikepdf object (no guessing of Python types from hostile input)."""
+    return pikepdf.Pdf.open(io.BytesIO(data), attempt_recovery=False, conversion_mode="explicit")
+
+
+class _DiscardContent(pikepdf.StreamParser):
+    """Parses a page's content and keeps nothing: only the errors matter."""
+
+    def handle_object(self, *_args):
+        pass
+
+    def handle_eof(self):
+        pass
+
+
+def _pdf_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """qpdf's warnings on opening and through the steps of ``Pdf.check_pdf_syntax()`` (which
+    follows ``qpdf --check``), all but one: the linearization ("fast web view") hints are not
+    checked. Viewers ignore them, some producers get them slightly wrong, and a crafted hint
+    table keeps qpdf's check busy for minutes (an upload must not hold a worker). The stored
+    copy is written without them anyway. Streams are decoded into nothing (qpdf's pipeline, no
+    copy in memory), within the limits set above.
+    """
+    problems = list(pdf.get_warnings())
+    if len(pdf.pages) == 0:
+        problems.append("no pages")
+    # Private helpers of pikepdf's check_pdf_syntax (pikepdf is pinned in constraints.txt);
+    # tests/core/test_uploads.py fails on every PDF if a new version drops them.
+    pdf._check_document_structures()
+    pdf._decode_all_streams_and_discard(None)
+    for page in pdf.pages:
+        page.parse_contents(_DiscardContent())  # raises PdfError on broken content
+    problems += pdf.get_warnings()
+    return problems
 
 
 def _check_image(data: bytes, kind: str):
@@ -220,20 +313,80 @@ def _corrupt():
     )
 
 
+def _encrypted():
+    return ValidationError(
+        _("The PDF is protected by a password or encrypted. Please send it without protection."),
+        code="encrypted",
+    )
+
+
 # --- Storing --------------------------------------------------------------------------------
 
 
 def store(uploaded_file, folder: str, kind: str) -> str:
     """Saves a checked file under ``MEDIA_ROOT/<folder>/`` with a random name and the extension
-    of its detected kind; returns the storage name. Images are re-encoded (metadata dropped)."""
+    of its detected kind; returns the storage name. Images are re-encoded (metadata dropped),
+    PDFs rewritten without active content: what is stored is never the sender's bytes."""
     if not _SAFE_FOLDER.fullmatch(folder):
         raise ValueError(f"Unsafe upload folder: {folder!r}")
     name = f"{folder}/{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
     if kind in IMAGE_KINDS:
         return default_storage.save(name, ContentFile(clean_image(uploaded_file)))
+    if kind == "pdf":
+        return default_storage.save(name, ContentFile(clean_pdf(uploaded_file)))
     uploaded_file.seek(0)
     content = uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file)
     return default_storage.save(name, content)
+
+
+def clean_pdf(file) -> bytes:
+    """The checked PDF as qpdf writes it again, without active content: JavaScript (opening
+    action, additional actions of the document, pages, annotations and form fields, named
+    scripts, XFA forms), Launch, SubmitForm, ImportData and other actions that reach outside the
+    document (links stay visible, but do nothing), multimedia, and embedded files. Objects that
+    nothing refers to, and anything after the end of the document, are not written.
+
+    A digital signature does not survive (the bytes it signed change); the printed content does.
+    """
+    file.seek(0)
+    data = file.read()
+    if detect_kind(data[:_HEAD_BYTES]) != "pdf":
+        raise ValueError("clean_pdf expects a checked PDF")
+    with _open_pdf(data) as pdf:
+        _PDF_SANITIZER.apply(pdf)
+        acroform = pdf.Root.get("/AcroForm")
+        if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
+            del acroform["/XFA"]  # XFA forms carry their own scripts
+        for obj in pdf.objects:
+            _defang_actions(obj)
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def _defang_actions(obj):
+    """A second sweep, for actions in places the sanitizer does not visit: every dictionary
+    held in ``obj`` (not following references: each object is swept on its own) loses script
+    code (``/JS``), and an active action its type (``/S``), which viewers then ignore."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (pikepdf.Dictionary, pikepdf.Stream)):
+            if "/JS" in item:
+                del item["/JS"]
+            subtype = item.get("/S")
+            if isinstance(subtype, pikepdf.Name) and str(subtype) in _PDF_ACTIVE_ACTIONS:
+                del item["/S"]
+            children = [value for _key, value in item.items()]
+        elif isinstance(item, pikepdf.Array):
+            children = list(item)
+        else:
+            continue
+        stack.extend(
+            c
+            for c in children
+            if isinstance(c, (pikepdf.Dictionary, pikepdf.Array)) and not c.is_indirect
+        )
 
 
 def clean_image(file) -> bytes:
@@ -300,9 +453,12 @@ def serve_protected(request, name: str, allowed: bool, *, filename: str | None =
     """Streams a stored file to someone the calling view has allowed (``allowed``), else 404,
     as for a missing file, so nothing tells an outsider that the file exists.
 
-    Images and PDFs are shown inline, anything else is downloaded; ``nosniff`` stops a browser
-    from running a file as HTML, and ``private`` keeps it out of shared caches. ``filename`` is
-    the name offered to the browser (cleaned, and given the stored file's real extension).
+    Images are shown inline, PDFs and anything else are downloaded. ``nosniff`` stops a browser
+    from running a file as HTML, and a ``sandbox`` Content-Security-Policy makes any document it
+    might still render an opaque origin where nothing runs. PDFs are downloaded because Chrome
+    will not show a PDF in a sandboxed page, and PDFs stored before they were cleaned may hold
+    scripts. ``private`` keeps files out of shared caches. ``filename`` is the name offered to
+    the browser (cleaned, and given the stored file's real extension).
     """
     if not allowed:
         raise Http404
@@ -311,10 +467,11 @@ def serve_protected(request, name: str, allowed: bool, *, filename: str | None =
     response = FileResponse(
         path.open("rb"),
         content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
-        as_attachment=kind is None,
+        as_attachment=kind not in IMAGE_KINDS,
         filename=_download_name(filename or path.name, path.suffix),
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SERVED_FILE_POLICY
     response["Cache-Control"] = "private"
     return response
 

@@ -1,6 +1,14 @@
-"""Playwright driving Debian's Chromium against pytest-django's live server."""
+"""Playwright driving Debian's Chromium against pytest-django's live server.
 
+Every page is watched for Content-Security-Policy violations: Chromium reports each one on the
+page's console ("Refused to execute inline script because it violates the following Content
+Security Policy directive…"), and a test during which one was reported fails, even if what it
+checks still worked (a blocked script may only show later, or on another page).
+"""
+
+import contextlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +28,54 @@ FLAGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+CSP_VIOLATION = re.compile(r"Content[ -]Security[ -]Policy", re.IGNORECASE)
+
+# Violations reported since the current test started, and the contexts opened for it.
+_violations: list[str] = []
+_contexts: list = []
+
+
+def _watch(context):
+    """Collects the CSP violations reported on any page of ``context``."""
+
+    def on_console(message):
+        if CSP_VIOLATION.search(message.text):
+            where = (message.location or {}).get("url") or (message.page and message.page.url)
+            _violations.append(f"{where}: {message.text}")
+
+    context.on("console", on_console)
+    _contexts.append(context)
+    return context
+
+
+def _flush_console():
+    """Console events reach Python when Playwright next talks to the browser: a round trip on
+    each open page delivers those still on their way."""
+    for context in _contexts:
+        for page in list(context.pages):
+            # A page closed or navigating away has nothing more to say.
+            with contextlib.suppress(Exception):
+                page.evaluate("0")
+
+
+@pytest.fixture(autouse=True)
+def _csp_watch():
+    _violations.clear()
+    _contexts.clear()
+    yield
+    _contexts.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    _flush_console()
+    if _violations:
+        pytest.fail(
+            "Content-Security-Policy violations reported by Chromium:\n" + "\n".join(_violations),
+            pytrace=False,
+        )
+    return result
 
 
 def pytest_collection_modifyitems(items):
@@ -34,6 +90,9 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        # Contexts made by the fixtures below and by tests themselves are all watched.
+        new_context = browser.new_context
+        browser.new_context = lambda *args, **kwargs: _watch(new_context(*args, **kwargs))
         yield browser
         browser.close()
 

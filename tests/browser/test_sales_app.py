@@ -36,9 +36,11 @@ def open_app(context, live_server, raw=None, language="ar"):
     page.goto(f"{live_server.url}/{language}/pos/" + (f"#pair={raw}" if raw else ""))
     expect(page.locator("#pos-sell")).to_be_visible()
     # The service worker has taken over and the app's files are cached: it opens offline now.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Functions, not expressions: Playwright evaluates an expression with eval(), which the
+    # page's Content-Security-Policy refuses.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function(
-        "caches.open('maarid-pos-v1').then(c => c.keys()).then(k => k.length >= 4)"
+        "() => caches.open('maarid-pos-v1').then(c => c.keys()).then(k => k.length >= 4)"
     )
     return page
 

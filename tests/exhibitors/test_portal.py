@@ -263,7 +263,8 @@ def test_only_assigned_reviewers_read_an_application_and_its_files(
     assert client_for(reviewer).get(application.get_absolute_url()).status_code == 200
     response = client_for(reviewer).get(files)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    with default_storage.open(document.file) as stored:  # the upload, cleaned (core.uploads)
+        assert b"".join(response.streaming_content) == stored.read()
     assert client_for(other_reviewer).get(application.get_absolute_url()).status_code == 404
     assert client_for(organiser).get(files).status_code == 200
 
@@ -371,6 +372,24 @@ def test_documents_can_be_removed_while_a_draft(documents_step, exhibitor):
     assert default_storage.exists(document.file)
     assert client.post(address, {"remove": document.pk}).status_code == 302
     assert not application.documents.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1²", "9223372036854775808", "-1", "1.0"])
+def test_removing_something_that_is_not_there_is_a_404(documents_step, exhibitor, call, value):
+    """The ``remove`` button sends an id: anything else is not found, never a server error."""
+    application, requirement, documents = documents_step
+    client = client_for(exhibitor)
+    client.post(documents, {f"doc_{requirement.pk}": pdf()})
+    services.add_product(exhibitor, application, name_fr="Miel de thym", price="120.00")
+    for address in (documents, step(call, application, "products")):
+        assert client.post(address, {"remove": value}).status_code == 404, address
+    assert application.documents.exists() and application.products.exists()
+
+
+def test_the_board_past_its_last_page_shows_the_last_page(call, organiser):
+    board = url("board", call)
+    for number in ("2282589375379155456", "9223372036854775808", "²"):
+        assert client_for(organiser).get(board, {"page": number}).status_code == 200
 
 
 # --- after submission -----------------------------------------------------------------------

@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from django_tasks import task
 from openpyxl import load_workbook
 
-from maarid.core import access, audit, hooks, jobs
+from maarid.core import access, audit, hooks, jobs, params
 from maarid.core.models import User
 from maarid.core.phones import normalise_phone
 from maarid.core.text import normalise
@@ -637,9 +637,14 @@ def integer_cell(value) -> int:
     text = text_cell(value).replace(" ", "").replace("\u202f", "")
     if not text:
         return 0
-    if not text.lstrip("-").isdigit():
+    # Arabic-Indic digits are digits; "²" and numbers past 64 bits are not whole numbers here.
+    number = params.to_int(text.translate(ARABIC_INDIC_DIGITS))
+    if number is None:
         raise ValidationError(_("Enter a whole number."))
-    return int(text)
+    return number
+
+
+ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 DATE_FORMATS = (

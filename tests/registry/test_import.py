@@ -816,3 +816,22 @@ def make_series():
     return Series.objects.create(
         slug="ess-souss", name_fr="Salon de l'ESS du Souss", name_ar="معرض سوس", region_id="09"
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"), [("1955", 1955), (" 12 ", 12), ("١٩٥٥", 1955), (7, 7), ("", 0)]
+)
+def test_whole_number_cells_read_every_way_digits_are_written(cell, number):
+    from maarid.registry.importing import integer_cell
+
+    assert integer_cell(cell) == number
+
+
+@pytest.mark.parametrize("cell", ["²", "12a", "9223372036854775808", "1e3"])
+def test_a_cell_that_is_no_whole_number_is_a_row_error_not_a_crash(cell):
+    from django.core.exceptions import ValidationError
+
+    from maarid.registry.importing import integer_cell
+
+    with pytest.raises(ValidationError):
+        integer_cell(cell)

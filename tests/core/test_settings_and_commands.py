@@ -126,13 +126,41 @@ def test_serve_runs_the_site_and_its_worker_and_stops_cleanly(tmp_path):
         assert page and 'lang="fr"' in page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/core/maarid.css") as r:
             assert r.status == 200  # whitenoise serves the static files
+        def workers_started():
+            return sum("Starting worker" in line for line in lines)
+
         for _ in range(120):
-            if any("Starting worker" in line for line in lines):
+            if workers_started():
                 break
             time.sleep(0.25)
+        # A task worker that dies (as the database worker does when PostgreSQL restarts) is
+        # started again, and the site goes on.
+        os.kill(child_running(server.pid, "db_worker"), signal.SIGKILL)
+        for _ in range(120):
+            if workers_started() == 2:
+                break
+            time.sleep(0.25)
+        assert workers_started() == 2
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         reader.join(timeout=10)
     assert server.returncode == 0
     assert "Starting worker" in "".join(lines)  # the task worker ran beside the web workers
+
+
+def child_running(parent: int, word: str) -> int:
+    """The pid of a child process of ``parent`` whose command line holds ``word``."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                command = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        if ppid == parent and word in command:
+            return int(entry)
+    raise AssertionError(f"no child of {parent} runs {word}")

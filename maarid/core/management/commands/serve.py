@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+WORKER_RESTART_PAUSE = 2  # seconds: a worker that dies at once must not spin
+
 
 class Command(BaseCommand):
     help = "Serve Maarid with gunicorn and the background task worker."
@@ -48,9 +50,8 @@ class Command(BaseCommand):
             "--graceful-timeout",
             "10",
         ]
-        children = [subprocess.Popen(web)]  # noqa: S603
-        if not options["no_worker"]:
-            children.append(subprocess.Popen(worker_command()))  # noqa: S603
+        server = subprocess.Popen(web)  # noqa: S603
+        worker = None if options["no_worker"] else subprocess.Popen(worker_command())  # noqa: S603
         stop = []
 
         def _stop(signum, frame):
@@ -59,9 +60,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         try:
-            while not stop and all(child.poll() is None for child in children):
+            while not stop and server.poll() is None:
+                if worker is not None and worker.poll() is not None:
+                    # The database worker exits on a lost connection (PostgreSQL restarted);
+                    # the pages go on, and a new worker takes the queue again.
+                    self.stderr.write(f"The task worker stopped ({worker.returncode}): restarted.")
+                    time.sleep(WORKER_RESTART_PAUSE)
+                    worker = subprocess.Popen(worker_command())  # noqa: S603
                 time.sleep(0.5)
         finally:
+            children = [c for c in (server, worker) if c is not None]
             for child in children:
                 if child.poll() is None:
                     child.terminate()
@@ -70,6 +78,8 @@ class Command(BaseCommand):
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     child.kill()
+        if not stop:  # gunicorn itself died: say so to systemd, which restarts the service
+            raise SystemExit(f"The web server stopped ({server.returncode}).")
 
 
 def worker_command() -> list[str]:

@@ -26,11 +26,14 @@ Call ``start`` outside a transaction (views run in autocommit): a worker on anot
 must find the job row when the task arrives.
 """
 
+import datetime
 import logging
+import threading
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -73,8 +76,12 @@ def running(job_id):
         job.status, job.started_at = Status.RUNNING, timezone.now()
         job.message = _("In progress…")
         Job.objects.filter(pk=job.pk).update(
-            status=job.status, started_at=job.started_at, message=job.message
+            status=job.status,
+            started_at=job.started_at,
+            alive_at=job.started_at,
+            message=job.message,
         )
+        heartbeat = _Heartbeat(job.pk)
         try:
             yield job
         except Failure as failure:
@@ -85,6 +92,62 @@ def running(job_id):
             _finish(job, Status.FAILED, error=f"{type(exc).__name__}: {exc}", message=_failed())
         else:
             _finish(job, Status.DONE, progress=100, message=job.message or _("Done."))
+        finally:
+            heartbeat.stop()
+
+
+# A running job says it is alive this often; one silent for STALE_SECONDS lost its worker
+# (killed, or its machine stopped) and is failed when someone looks at it.
+HEARTBEAT_SECONDS = 10
+STALE_SECONDS = 60
+
+
+class _Heartbeat:
+    """Stamps ``Job.alive_at`` from a thread of its own while the job's block runs, however
+    long one of its steps takes. Not when the job runs inside a transaction (an immediate
+    backend, in tests): it then lives and dies with the request that runs it."""
+
+    def __init__(self, job_id):
+        self._done = threading.Event()
+        self._thread = None
+        if not connection.in_atomic_block:
+            self._thread = threading.Thread(target=self._beat, args=(job_id,), daemon=True)
+            self._thread.start()
+
+    def _beat(self, job_id):
+        try:
+            while not self._done.wait(HEARTBEAT_SECONDS):
+                Job.objects.filter(pk=job_id, status=Status.RUNNING).update(alive_at=timezone.now())
+        except Exception:  # the database is away: the job's own block will say so
+            log.warning("job %s: heartbeat stopped", job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join(timeout=HEARTBEAT_SECONDS)
+
+
+def reap(job: Job) -> Job:
+    """A job "in progress" whose worker has given no sign of life for STALE_SECONDS is failed,
+    visibly: its worker was killed mid-way, and a task that was running is not run again.
+    Its writes were in a transaction that died with the worker: nothing is half-done."""
+    if job.status != Status.RUNNING:
+        return job
+    alive = job.alive_at or job.started_at
+    limit = timezone.now() - datetime.timedelta(seconds=STALE_SECONDS)
+    if alive is None or alive >= limit:
+        return job
+    with translation.override(job.language):
+        message = _failed()
+    error = f"The worker stopped while running the job (last sign of life {alive.isoformat()})."
+    if Job.objects.filter(pk=job.pk, status=Status.RUNNING, alive_at=job.alive_at).update(
+        status=Status.FAILED, finished_at=timezone.now(), message=message, error=error
+    ):
+        log.warning("job %s (%s): %s", job.pk, job.kind, error)
+    job.refresh_from_db()
+    return job
 
 
 def _failed() -> str:
@@ -121,6 +184,7 @@ def get_for(user, pk, kind=None) -> Job:
     if kind is not None:
         jobs = jobs.filter(kind=kind)
     try:
-        return jobs.get(pk=pk)
+        job = jobs.get(pk=pk)
     except (Job.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
+    return reap(job)

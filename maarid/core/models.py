@@ -181,6 +181,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's last sign of life while running: a job whose worker was killed would
+    # otherwise stay "in progress" for ever (see jobs.get_for).
+    alive_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -209,7 +212,7 @@ class Job(models.Model):
         ):
             return
         self.progress, self._reported_at = progress, now
-        fields = {"progress": progress}
+        fields = {"progress": progress, "alive_at": timezone.now()}
         if message is not None:
             self.message = fields["message"] = str(message)[:300]
         Job.objects.filter(pk=self.pk).update(**fields)

@@ -214,3 +214,29 @@ def test_a_failed_job_shows_its_message_as_an_alert(alice):
     fragment = response.content.decode()
     assert 'role="alert">This fair is closed.' in fragment
     assert "hx-trigger" not in fragment and "HX-Redirect" not in response
+
+
+def test_a_job_whose_worker_died_is_failed_visibly_when_someone_looks(organiser):
+    """A worker killed mid-job (SIGKILL, a machine stopped) never finishes its job: after a
+    minute without a sign of life the job says it failed instead of being in progress for
+    ever. Its writes died with the worker's transaction."""
+    import datetime
+
+    from django.utils import timezone
+
+    silent = timezone.now() - datetime.timedelta(seconds=jobs.STALE_SECONDS + 5)
+    orphan = Job.objects.create(
+        kind="test", user=organiser, status=Job.Status.RUNNING, started_at=silent, alive_at=silent
+    )
+    alive = Job.objects.create(
+        kind="test", user=organiser, status=Job.Status.RUNNING, alive_at=timezone.now()
+    )
+    assert jobs.get_for(organiser, orphan.pk).status == Job.Status.FAILED
+    assert "worker stopped" in Job.objects.get(pk=orphan.pk).error
+    assert jobs.get_for(organiser, alive.pk).status == Job.Status.RUNNING
+
+
+def test_a_running_job_reports_that_it_is_alive(organiser):
+    job = Job.objects.create(kind="test", user=organiser, status=Job.Status.RUNNING)
+    job.report(40)
+    assert Job.objects.get(pk=job.pk).alive_at is not None

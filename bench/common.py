@@ -5,6 +5,7 @@ and stopped around them with production settings, and a watchdog that ends every
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -63,12 +64,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env, port, log_path, ready="/api/v1/search?q=miel"):
-    """``maarid serve --workers 2`` in a session of its own (so that the watchdog can end it
-    with its children); what it prints goes to a file, shown if it fails."""
+def start_server(env, port, log_path, ready="/api/v1/search?q=miel", options=(), wait=120):
+    """``maarid serve --workers 2`` (and ``options``, e.g. ``--no-worker``) in a session of
+    its own (so that the watchdog can end it with its children); what it prints goes to a
+    file, shown if it fails. Waits ``wait`` seconds at most for it to answer."""
     command = [str(ROOT / ".venv" / "bin" / "maarid"), "serve", "--workers", str(WORKERS)]
-    command += ["--port", str(port)]
-    with open(log_path, "wb") as output:
+    command += ["--port", str(port), *options]
+    with open(log_path, "ab") as output:
         server = subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,
@@ -77,7 +79,7 @@ def start_server(env, port, log_path, ready="/api/v1/search?q=miel"):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if server.poll() is not None:
             log(Path(log_path).read_text(errors="replace")[-3000:])
@@ -92,7 +94,7 @@ def start_server(env, port, log_path, ready="/api/v1/search?q=miel"):
             pass
         time.sleep(0.5)
     stop_server(server)
-    raise SystemExit("maarid serve did not answer within 120 s")
+    raise SystemExit(f"maarid serve did not answer within {wait} s")
 
 
 def stop_server(server):
@@ -103,6 +105,31 @@ def stop_server(server):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def start_redis(port: int, folder, servers: list):
+    """A Redis of the bench's own on 127.0.0.1:``port`` (nothing saved to disk), in a session
+    of its own, added to ``servers`` (the watchdog's list); the colleagues' Redis on 6379 is
+    left alone. Returns once it answers."""
+    if shutil.which("redis-server") is None:
+        raise SystemExit("redis-server is missing: apt-get install redis-server")
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(folder)]
+    with open(Path(folder) / "redis.log", "ab") as output:
+        redis = subprocess.Popen(  # noqa: S603
+            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    servers.append(redis)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return redis
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"redis-server did not answer on port {port}")
 
 
 @contextmanager

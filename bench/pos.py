@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,6 +51,7 @@ WARM_UP = 10
 MEASURED = 60
 RESEND_EVERY = 20
 SERIES = "bench-pos"
+STOCK = 10_000_000  # units of each product in stock when the bench starts
 
 
 # --- Data -------------------------------------------------------------------------------------
@@ -132,7 +134,7 @@ def prepare() -> list[dict]:
                 },
             )
             Stock.objects.update_or_create(
-                product=product, edition=edition, defaults={"quantity": 10_000_000}
+                product=product, edition=edition, defaults={"quantity": STOCK}
             )
             products.append((product.pk, str(product.price)))
         _device, raw = services.register_device(stand, "Téléphone", user)
@@ -143,14 +145,23 @@ def prepare() -> list[dict]:
 # --- Clients ----------------------------------------------------------------------------------
 
 
+class GaveUp(Exception):
+    """The server did not acknowledge a request before the caller's deadline."""
+
+
 class Phone:
-    """One client: its own connection, sequence counter and record of acknowledged sales."""
+    """One client: its own connection, sequence counter and record of acknowledged sales, and
+    the failed tries it saw by kind (``failures``: ``network``, ``timeout``, ``http_503``…)."""
+
+    timeout = 30  # seconds without an answer: the try has failed
 
     def __init__(self, port, setup, seed):
         self.port, self.setup = port, setup
         self.rng = random.Random(seed)
         self.sequence = 0
         self.acknowledged = {}  # uuid -> total
+        self.failures = Counter()
+        self.answered = (0.0, 0.0)  # when the last acknowledged try was sent, and answered
         self.conn = None
         self.headers = {
             "Authorization": f"Bearer {setup['token']}",
@@ -172,24 +183,31 @@ class Phone:
             "total": str(total),
         }, total
 
-    def post(self, path, body):
-        """Sends until the server answers 2xx; returns (seconds of the last try, errors)."""
+    def post(self, path, body, deadline=None):
+        """Sends until the server answers 2xx, as the app does (after a network error, a
+        timeout or any other answer: again, the same body); returns (seconds of the last try,
+        failed tries, answer). Raises ``GaveUp`` once past ``deadline`` (``time.monotonic()``)."""
         errors = 0
         payload = json.dumps(body)
         while True:
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             sent = time.monotonic()
             try:
                 self.conn.request("POST", path, payload, self.headers)
                 response = self.conn.getresponse()
                 answer = response.read()
                 if 200 <= response.status < 300:
-                    return time.monotonic() - sent, errors, json.loads(answer)
-            except (OSError, http.client.HTTPException):
+                    self.answered = (sent, time.monotonic())
+                    return self.answered[1] - sent, errors, json.loads(answer)
+                self.failures[f"http_{response.status}"] += 1
+            except (OSError, http.client.HTTPException) as error:
+                self.failures["timeout" if isinstance(error, TimeoutError) else "network"] += 1
                 self.conn.close()
                 self.conn = None
             errors += 1
+            if deadline is not None and time.monotonic() > deadline:
+                raise GaveUp(path)
             time.sleep(0.05)
 
 
@@ -243,11 +261,13 @@ def run_phase(phones, batch: bool, warm_up, measured):
 
 
 def check_ledger(phones) -> dict:
-    """Every acknowledged sale is in the ledger once, with the same total."""
+    """Every acknowledged sale is in the ledger once, with the same total; and the stock of
+    each product is what it was less what the ledger sold of it (``stock_consistent``)."""
     from django.db import connections
     from django.db.models import Count, Sum
 
-    from maarid.sales.models import Sale
+    from maarid.catalogue.models import Stock
+    from maarid.sales.models import Sale, SaleLine
 
     connections.close_all()
     sent = {u: t for phone in phones for u, t in phone.acknowledged.items()}
@@ -260,12 +280,21 @@ def check_ledger(phones) -> dict:
     )
     stored = {str(k): n for k, n in stored.items()}
     total = Sale.objects.filter(exhibitor_id__in=exhibitors).aggregate(t=Sum("total"))["t"]
+    products = [pk for phone in phones for pk, _price in phone.setup["products"]]
+    sold = dict(
+        SaleLine.objects.filter(sale__exhibitor_id__in=exhibitors, product_id__in=products)
+        .values("product_id")
+        .annotate(q=Sum("quantity"))
+        .values_list("product_id", "q")
+    )
+    left = dict(Stock.objects.filter(product_id__in=products).values_list("product_id", "quantity"))
     return {
         "sales": len(sent),
         "lost": sum(1 for u in sent if u not in stored),
         "doubled": sum(n - 1 for n in stored.values() if n > 1),
         "extra": sum(1 for u in stored if u not in sent),
         "ledger_equals_sent": (total or Decimal("0")) == sum(sent.values(), Decimal("0")),
+        "stock_consistent": all(left[pk] == STOCK - sold.get(pk, 0) for pk in products),
     }
 
 

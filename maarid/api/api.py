@@ -1,16 +1,24 @@
 """The one API object: every app's router is mounted here under /api/v1/<app>/."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict
 
+from maarid.api.schemas import MaaridAPI
 from maarid.core.auth import user_for_token
 
 
@@ -44,7 +52,7 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-api = NinjaAPI(
+api = MaaridAPI(
     title="Maarid API",
     version="1",
     description="The JSON API of Maarid. Authenticate with `Authorization: Bearer <token>` "
@@ -91,6 +99,20 @@ SCHEMA_MESSAGES = {
     "json_invalid": gettext_lazy("The request body is not valid JSON."),
     "greater_than_equal": gettext_lazy("This number is too small."),
     "less_than_equal": gettext_lazy("This number is too large."),
+    "greater_than": gettext_lazy("This number is too small."),
+    "less_than": gettext_lazy("This number is too large."),
+    "date_type": gettext_lazy("Expected a date."),
+    "time_type": gettext_lazy("Expected a time of day (hh:mm)."),
+    "time_parsing": gettext_lazy("Expected a time of day (hh:mm)."),
+    "time_local": gettext_lazy("Expected the fair's local time, without a time zone."),
+    "date_range": gettext_lazy("Expected a date between 1900 and 2999."),
+    "timezone_aware": gettext_lazy("Expected a date and time with its time zone."),
+    "decimal_type": gettext_lazy("Expected a number."),
+    "decimal_parsing": gettext_lazy("Expected a number."),
+    "decimal_max_digits": gettext_lazy("This number is too large."),
+    "decimal_whole_digits": gettext_lazy("This number is too large."),
+    "decimal_max_places": gettext_lazy("Too many decimal places."),
+    "string_too_short": gettext_lazy("This text is too short."),
 }
 
 
@@ -114,6 +136,8 @@ def schema_error(request, exc):
 def http_error(request, exc):
     """django-ninja answers a body that is not JSON (400) and a session request without its
     CSRF token (403) in English: the same statuses, in the user's language."""
+    if isinstance(exc.__cause__, TOO_LARGE):
+        return too_large(request, exc.__cause__)
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         detail = str(SCHEMA_MESSAGES["json_invalid"])
     elif exc.status_code == 403 and str(exc) == "CSRF check Failed":
@@ -121,6 +145,24 @@ def http_error(request, exc):
     else:
         detail = str(exc)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_large(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many fields or files): 413, in the
+    user's language, whether DEBUG is on or off (Django alone answers 400, or 500 with DEBUG)."""
+    return api.create_response(request, {"detail": _("The request is too large.")}, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_form(request, exc):
+    """A multipart body that cannot be parsed (no boundary, cut short): 400, not a 500."""
+    return api.create_response(request, {"detail": _("The form sent cannot be read.")}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

@@ -14,8 +14,10 @@ from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool, StrictInt, StringConstraints
 
 from maarid.api.api import AUTH, InputSchema
+from maarid.api.schemas import EditionNumber, Error, FieldErrors, Id
 from maarid.catalogue.models import Category, Label
 from maarid.core import access
+from maarid.core.params import MAX_INT
 
 from . import services
 from .models import Meeting, Profile, Programme
@@ -23,10 +25,6 @@ from .models import Meeting, Profile, Programme
 router = Router(tags=["b2b"], auth=AUTH)
 
 Money = Annotated[str, StringConstraints(pattern=r"^\d{1,10}(\.\d{1,2})?$")]
-
-
-class Error(Schema):
-    detail: dict | str | list
 
 
 def _programme(series, number) -> Programme:
@@ -93,7 +91,9 @@ class ProfileIn(InputSchema):
     export_markets: str = Field("", max_length=200)
     languages: list[str] = Field([], max_length=5)
     attendees: str = Field("", max_length=200)
-    unavailable: list[StrictInt] = Field([], max_length=500, description="slot numbers")
+    unavailable: list[Annotated[StrictInt, Field(ge=0, le=32767)]] = Field(
+        [], max_length=500, description="slot numbers"
+    )
 
 
 def _participant_or_organiser(request, programme):
@@ -105,7 +105,7 @@ def _participant_or_organiser(request, programme):
 
 
 @router.get("/editions/{series}/{number}/profiles", response={200: list[ProfileOut], 404: Error})
-def profiles(request, series: str, number: int):
+def profiles(request, series: str, number: EditionNumber):
     """The programme's participants, for its participants and organisers."""
     programme = _programme(series, number)
     _participant_or_organiser(request, programme)
@@ -115,14 +115,14 @@ def profiles(request, series: str, number: int):
 
 
 @router.get("/editions/{series}/{number}/profile", response={200: ProfileOut, 404: Error})
-def my_profile(request, series: str, number: int):
+def my_profile(request, series: str, number: EditionNumber):
     return _mine(request, _programme(series, number))
 
 
 @router.put(
-    "/editions/{series}/{number}/profile", response={200: ProfileOut, 404: Error, 422: Error}
+    "/editions/{series}/{number}/profile", response={200: ProfileOut, 404: Error, 422: FieldErrors}
 )
-def save_my_profile(request, series: str, number: int, payload: ProfileIn):
+def save_my_profile(request, series: str, number: EditionNumber, payload: ProfileIn):
     """Creates or updates the profile of the user's (first eligible) organisation."""
     programme = _programme(series, number)
     eligible = services.eligible_organisations(request.user, programme)
@@ -158,7 +158,7 @@ class SuggestionOut(Schema):
 @router.get(
     "/editions/{series}/{number}/suggestions", response={200: list[SuggestionOut], 404: Error}
 )
-def suggestions(request, series: str, number: int):
+def suggestions(request, series: str, number: EditionNumber):
     """The best matches for the user's profile, each with its reasons."""
     profile = _mine(request, _programme(series, number))
     return [
@@ -202,14 +202,14 @@ class MeetingOut(Schema):
 
 
 class RequestIn(InputSchema):
-    to: StrictInt = Field(description="the profile asked")
+    to: StrictInt = Field(ge=1, le=MAX_INT, description="the profile asked")
     priority: StrictInt = Field(2, ge=1, le=3)
     message: str = Field("", max_length=300)
     session: str = Field("", max_length=2)
 
 
 @router.get("/editions/{series}/{number}/requests", response={200: list[MeetingOut], 404: Error})
-def my_requests(request, series: str, number: int):
+def my_requests(request, series: str, number: EditionNumber):
     """The user's meetings: asked by them, asked of them, added by the organisers."""
     programme = _programme(series, number)
     profile = _mine(request, programme)
@@ -219,9 +219,9 @@ def my_requests(request, series: str, number: int):
 
 @router.post(
     "/editions/{series}/{number}/requests",
-    response={201: MeetingOut, 404: Error, 422: Error},
+    response={201: MeetingOut, 404: Error, 422: FieldErrors},
 )
-def ask(request, series: str, number: int, payload: RequestIn):
+def ask(request, series: str, number: EditionNumber, payload: RequestIn):
     programme = _programme(series, number)
     profile = _mine(request, programme)
     other = get_object_or_404(Profile, pk=payload.to, programme=programme)
@@ -247,8 +247,10 @@ def _meeting_for(request, meeting_id) -> Meeting:
     return meeting
 
 
-@router.post("/meetings/{meeting_id}/answer", response={200: MeetingOut, 404: Error, 422: Error})
-def answer(request, meeting_id: int, payload: AnswerIn):
+@router.post(
+    "/meetings/{meeting_id}/answer", response={200: MeetingOut, 404: Error, 422: FieldErrors}
+)
+def answer(request, meeting_id: Id, payload: AnswerIn):
     """The side that was asked accepts or declines."""
     meeting = _meeting_for(request, meeting_id)
     try:
@@ -273,7 +275,7 @@ class AgendaItemOut(Schema):
     response={200: list[AgendaItemOut], 404: Error},
     by_alias=True,
 )
-def agenda(request, series: str, number: int):
+def agenda(request, series: str, number: EditionNumber):
     """The user's placed meetings in time order."""
     profile = _mine(request, _programme(series, number))
     return [
@@ -302,7 +304,7 @@ class PlacedOut(Schema):
 @router.get(
     "/editions/{series}/{number}/schedule", response={200: list[PlacedOut], 403: Error, 404: Error}
 )
-def full_schedule(request, series: str, number: int):
+def full_schedule(request, series: str, number: EditionNumber):
     """Every accepted meeting with its place (or why it has none), for the organisers."""
     programme = _programme(series, number)
     access.require_organiser(request.user, programme.edition.series_id)
@@ -345,8 +347,10 @@ class OutcomeOut(Schema):
         return obj.meeting_id
 
 
-@router.post("/meetings/{meeting_id}/outcome", response={200: OutcomeOut, 404: Error, 422: Error})
-def outcome(request, meeting_id: int, payload: OutcomeIn):
+@router.post(
+    "/meetings/{meeting_id}/outcome", response={200: OutcomeOut, 404: Error, 422: FieldErrors}
+)
+def outcome(request, meeting_id: Id, payload: OutcomeIn):
     """What came of the meeting for the user's organisation."""
     meeting = _meeting_for(request, meeting_id)
     profile = (

@@ -8,17 +8,21 @@ Addresses (``url``, ``photos``) point to the pages in the language asked for wit
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from maarid.api.api import OPTIONAL_AUTH
+from maarid.api.pagination import PageNumberPagination
+from maarid.api.schemas import EditionNumber, Error
 from maarid.core import access
 from maarid.core.text import normalise
+from maarid.fairs.api import EditionStatus
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Sector
 
@@ -38,10 +42,6 @@ def _absolute(context, path: str) -> str:
 # --- Schemas ------------------------------------------------------------------------------
 
 
-class Error(Schema):
-    detail: dict | str | list
-
-
 class FiguresOut(Schema):
     exhibitors: int
     womens_cooperatives: int
@@ -49,7 +49,7 @@ class FiguresOut(Schema):
     products: int
 
 
-class EditionOut(Schema):
+class CatalogueEditionOut(Schema):
     series: str = Field(alias="series.slug")
     number: int
     name_ar: str
@@ -61,7 +61,7 @@ class EditionOut(Schema):
     ends_on: datetime.date
     slogan_ar: str
     slogan_fr: str
-    status: Edition.Status
+    status: EditionStatus
     url: str
     directory: str
     figures: FiguresOut
@@ -87,7 +87,7 @@ class ContactOut(Schema):
     address: str
 
 
-class ExhibitorOut(Schema):
+class CatalogueExhibitorOut(Schema):
     slug: str = Field(alias="organisation.slug")
     name_ar: str = Field(alias="organisation.name_ar")
     name_fr: str = Field(alias="organisation.name_fr")
@@ -111,7 +111,7 @@ class ExhibitorOut(Schema):
         return obj.organisation if obj.organisation.contact_public else None
 
 
-class ExhibitorDetailOut(ExhibitorOut):
+class CatalogueExhibitorDetailOut(CatalogueExhibitorOut):
     description_ar: str = Field(alias="organisation.description_ar")
     description_fr: str = Field(alias="organisation.description_fr")
     commune: str | None = Field(None, alias="organisation.commune_id")
@@ -125,7 +125,7 @@ class ExhibitorDetailOut(ExhibitorOut):
         )
 
 
-class ProductOut(Schema):
+class CatalogueProductOut(Schema):
     slug: str
     name_ar: str
     name_fr: str
@@ -211,23 +211,24 @@ def _products():
 # --- Operations ---------------------------------------------------------------------------
 
 
-@router.get("/editions", response=list[EditionOut])
+@router.get("/editions", response=list[CatalogueEditionOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_editions(request):
     """The editions the public may see, newest first, with their figures so far."""
     return Edition.objects.public().select_related("series").order_by("-starts_on", "pk")
 
 
-@router.get("/editions/{series}/{number}", response={200: EditionOut, 404: Error})
-def get_edition(request, series: str, number: int):
+@router.get("/editions/{series}/{number}", response={200: CatalogueEditionOut, 404: Error})
+def get_edition(request, series: str, number: EditionNumber):
     return _edition(request, series, number)
 
 
 @router.get(
-    "/editions/{series}/{number}/exhibitors", response={200: list[ExhibitorOut], 404: Error}
+    "/editions/{series}/{number}/exhibitors",
+    response={200: list[CatalogueExhibitorOut], 404: Error},
 )
 @paginate(PageNumberPagination, page_size=50)
-def list_exhibitors(request, series: str, number: int, filters: Query[ExhibitorFilters]):
+def list_exhibitors(request, series: str, number: EditionNumber, filters: Query[ExhibitorFilters]):
     """The edition's directory: its active exhibitors, by French name."""
     edition = _edition(request, series, number)
     params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
@@ -236,23 +237,23 @@ def list_exhibitors(request, series: str, number: int, filters: Query[ExhibitorF
 
 @router.get(
     "/editions/{series}/{number}/exhibitors/{slug}",
-    response={200: ExhibitorDetailOut, 404: Error},
+    response={200: CatalogueExhibitorDetailOut, 404: Error},
 )
-def get_exhibitor(request, series: str, number: int, slug: str):
+def get_exhibitor(request, series: str, number: EditionNumber, slug: str):
     edition = _edition(request, series, number)
     return get_object_or_404(
         _exhibitors(edition).select_related("organisation"), organisation__slug=slug
     )
 
 
-@router.get("/products", response={200: list[ProductOut], 404: Error})
+@router.get("/products", response={200: list[CatalogueProductOut], 404: Error})
 @paginate(PageNumberPagination, page_size=50)
 def list_products(request, filters: Query[ProductFilters]):
     """Active products, by French name."""
     qs = _products()
     if filters.edition:
         series, _slash, number = filters.edition.rpartition("/")
-        if not number.isdigit():
+        if not re.fullmatch(r"[0-9]{1,5}", number):  # not isdigit(): "²" is a digit to it
             return qs.none()
         edition = _edition(request, series, int(number))
         qs = qs.filter(organisation__in=exhibitors_of(edition).values("organisation"))
@@ -269,6 +270,6 @@ def list_products(request, filters: Query[ProductFilters]):
     return qs.order_by("name_fr", "pk")
 
 
-@router.get("/products/{slug}", response={200: ProductOut, 404: Error})
+@router.get("/products/{slug}", response={200: CatalogueProductOut, 404: Error})
 def get_product(request, slug: str):
     return get_object_or_404(_products(), slug=slug)

@@ -5,6 +5,7 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 
 from maarid.core.money import to_money
+from maarid.core.params import MAX_INT
 
 from . import search as engine
 
@@ -14,7 +15,9 @@ router = Router(tags=["search"])
 class SearchParams(Schema):
     q: str = Field("", max_length=engine.MAX_QUERY_LENGTH, description="What to look for.")
     kind: Literal["products", "organisations"] = "products"
-    edition: int | None = Field(None, description="Only the exhibitors of this edition (its id).")
+    edition: int | None = Field(
+        None, ge=1, le=MAX_INT, description="Only the exhibitors of this edition (its id)."
+    )
     page: int = Field(1, ge=1, le=500)
 
 

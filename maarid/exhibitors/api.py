@@ -21,9 +21,18 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from maarid.api.api import AUTH, OPTIONAL_AUTH, InputSchema
+from maarid.api.pagination import PageNumberPagination
+from maarid.api.schemas import (
+    Day,
+    EditionNumber,
+    Error,
+    FieldErrors,
+    Id,
+    named_choices,
+)
 from maarid.core import access, uploads
 from maarid.core.audit import acting_as
 from maarid.core.models import User
@@ -45,6 +54,8 @@ from .models import (
 
 router = Router(tags=["exhibitors"])
 
+ApplicationStatus = named_choices(Application.Status, "ApplicationStatus")
+
 CENT = Decimal("0.01")
 
 
@@ -53,10 +64,6 @@ def money(value) -> str | None:
 
 
 # --- Schemas ------------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: dict | str | list
 
 
 class OrganisationRef(Schema):
@@ -128,13 +135,13 @@ class CallOut(Schema):
 
 class QuotaIn(InputSchema):
     sector: Sector
-    minimum: int | None = Field(None, ge=0)
-    maximum: int | None = Field(None, ge=0)
+    minimum: int | None = Field(None, ge=0, le=100_000)
+    maximum: int | None = Field(None, ge=0, le=100_000)
 
 
 class CallIn(InputSchema):
-    opens_on: datetime.date
-    closes_on: datetime.date
+    opens_on: Day
+    closes_on: Day
     places: int = Field(ge=1, le=100_000)
     waitlist_size: int = Field(30, ge=0, le=100_000)
     eligible_kinds: list[Kind] = []
@@ -150,7 +157,7 @@ class CallIn(InputSchema):
     )
 
 
-class ProductOut(Schema):
+class ApplicationProductOut(Schema):
     id: int
     name_ar: str
     name_fr: str
@@ -167,7 +174,7 @@ class ProductOut(Schema):
         return bool(obj.photo)
 
 
-class ProductIn(InputSchema):
+class ApplicationProductIn(InputSchema):
     name_ar: str = Field("", max_length=150)
     name_fr: str = Field("", max_length=150)
     description: str = Field("", max_length=5000)
@@ -235,7 +242,7 @@ class ApplicationOut(Schema):
     series: str = Field(alias="call.edition.series.slug")
     number: int = Field(alias="call.edition.number")
     organisation: OrganisationRef
-    status: Application.Status
+    status: ApplicationStatus
     decision: Application.Decision = Field(
         description="Stays 'pending' for applicants and reviewers until decisions are published."
     )
@@ -270,7 +277,7 @@ class ApplicationOut(Schema):
 
 
 class ApplicationDetail(ApplicationOut):
-    products: list[ProductOut]
+    products: list[ApplicationProductOut]
     documents: list[DocumentOut]
     missing: list[str] = Field(description="What still stops a draft from being submitted.")
     reviews: list[ReviewSummary] | None = Field(None, description="Organisers only.")
@@ -307,7 +314,7 @@ class ApplicationPatch(InputSchema):
 
 
 class ApplicationFilters(FilterSchema):
-    status: Application.Status | None = None
+    status: ApplicationStatus | None = None
     decision: Application.Decision | None = None
     kind: Kind | None = None
     sector: Sector | None = None
@@ -320,7 +327,7 @@ class ApplicationFilters(FilterSchema):
 class ReviewOut(Schema):
     id: int
     application: int = Field(alias="application_id")
-    application_status: Application.Status = Field(alias="application.status")
+    application_status: ApplicationStatus = Field(alias="application.status")
     organisation: OrganisationRef = Field(alias="application.organisation")
     assigned_at: datetime.datetime
     submitted_at: datetime.datetime | None
@@ -341,13 +348,15 @@ Mark = Annotated[int, Field(strict=True, ge=0, le=10)]
 
 
 class ReviewIn(InputSchema):
-    marks: dict[int, Mark] = Field(description="criterion id → mark from 0 to 10, every one.")
+    marks: dict[Id, Mark] = Field(
+        description="criterion id → mark from 0 to 10, every one.", max_length=100
+    )
     comment: str = Field("", max_length=5000)
 
 
 class AssignIn(InputSchema):
-    application: int
-    reviewer: int = Field(description="The reviewer's user id (see the reviewers list).")
+    application: Id
+    reviewer: Id = Field(description="The reviewer's user id (see the reviewers list).")
 
 
 class AssignmentOut(Schema):
@@ -475,18 +484,18 @@ def _detail(application: Application) -> Application:
     summary="The call for exhibitors of an edition",
     description="Public once the edition is announced.",
 )
-def get_call(request, series: str, number: int):
+def get_call(request, series: str, number: EditionNumber):
     return _call(request, series, number)
 
 
 @router.put(
     "/editions/{series}/{number}/call",
-    response={200: CallOut, 201: CallOut, 403: Error, 404: Error, 422: Error},
+    response={200: CallOut, 201: CallOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Open or change the call (organisers)",
     description="Creates the call, with the usual rubric and documents, or replaces its settings.",
 )
-def put_call(request, series: str, number: int, payload: CallIn):
+def put_call(request, series: str, number: EditionNumber, payload: CallIn):
     edition = _edition(request, series, number)
     access.require_organiser(request.user, edition.series_id)
     fields = payload.dict(exclude={"sector_quotas"})
@@ -513,7 +522,7 @@ def put_call(request, series: str, number: int, payload: CallIn):
 
 @router.get(
     "/editions/{series}/{number}/applications",
-    response=list[ApplicationOut],
+    response={200: list[ApplicationOut], 404: Error},
     auth=AUTH,
     summary="Applications to an edition",
     description="Organisers see all of them; reviewers those assigned to them; applicants "
@@ -521,11 +530,13 @@ def put_call(request, series: str, number: int, payload: CallIn):
     "works for organisers.",
 )
 @paginate(PageNumberPagination, page_size=50)
-def list_applications(request, series: str, number: int, filters: Query[ApplicationFilters]):
+def list_applications(
+    request, series: str, number: EditionNumber, filters: Query[ApplicationFilters]
+):
     call = _call(request, series, number)
     qs = services.visible_applications(request.user, call).select_related("call__edition__series")
     if filters.status:
-        qs = qs.filter(status=filters.status)
+        qs = qs.filter(status=filters.status.value)
     if filters.decision:
         if access.is_organiser(request.user, call.edition.series_id) or (
             call.decisions_published_at
@@ -554,13 +565,19 @@ def list_applications(request, series: str, number: int, filters: Query[Applicat
 
 @router.post(
     "/editions/{series}/{number}/applications",
-    response={200: ApplicationDetail, 201: ApplicationDetail, 403: Error, 404: Error, 422: Error},
+    response={
+        200: ApplicationDetail,
+        201: ApplicationDetail,
+        403: Error,
+        404: Error,
+        422: FieldErrors,
+    },
     auth=AUTH,
     summary="Start an application for one's organisation",
     description="A member of the organisation starts its draft; if it already has one, that "
     "one is returned (200).",
 )
-def start_application(request, series: str, number: int, payload: ApplicationStart):
+def start_application(request, series: str, number: EditionNumber, payload: ApplicationStart):
     call = _call(request, series, number)
     organisation = access.require_view(
         request.user, get_object_or_404(Organisation, slug=payload.organisation)
@@ -578,17 +595,17 @@ def start_application(request, series: str, number: int, payload: ApplicationSta
     summary="One application",
     description="For the applicant's members, the reviewers assigned to it and the organisers.",
 )
-def get_application(request, application: int):
+def get_application(request, application: Id):
     return _detail(_application(request, application))
 
 
 @router.patch(
     "/applications/{application}",
-    response={200: ApplicationDetail, 403: Error, 404: Error, 422: Error},
+    response={200: ApplicationDetail, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Change a draft (motivation, booth)",
 )
-def update_application(request, application: int, payload: ApplicationPatch):
+def update_application(request, application: Id, payload: ApplicationPatch):
     found = _application(request, application)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     with acting_as(request.user):
@@ -598,12 +615,12 @@ def update_application(request, application: int, payload: ApplicationPatch):
 
 @router.post(
     "/applications/{application}/products",
-    response={201: ProductOut, 403: Error, 404: Error, 422: Error},
+    response={201: ApplicationProductOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Add a product to bring",
     description="The name in Arabic, in French or both; the price in MAD as a decimal string.",
 )
-def add_product(request, application: int, payload: ProductIn):
+def add_product(request, application: Id, payload: ApplicationProductIn):
     found = _application(request, application)
     with acting_as(request.user):
         product = services.add_product(request.user, found, **payload.dict())
@@ -612,11 +629,11 @@ def add_product(request, application: int, payload: ProductIn):
 
 @router.delete(
     "/applications/{application}/products/{product}",
-    response={204: None, 403: Error, 404: Error, 422: Error},
+    response={204: None, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Remove a product from a draft",
 )
-def remove_product(request, application: int, product: int):
+def remove_product(request, application: Id, product: Id):
     found = _application(request, application)
     item = get_object_or_404(ApplicationProduct, pk=product, application=found)
     with acting_as(request.user):
@@ -626,7 +643,7 @@ def remove_product(request, application: int, product: int):
 
 @router.post(
     "/applications/{application}/documents",
-    response={201: DocumentOut, 403: Error, 404: Error, 422: Error},
+    response={201: DocumentOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Upload a document (multipart)",
     description="A PDF, JPEG or PNG of 5 MB at most, recognised by its content (not its name). "
@@ -634,9 +651,9 @@ def remove_product(request, application: int, product: int):
 )
 def upload_document(
     request,
-    application: int,
+    application: Id,
     file: File[UploadedFile],
-    requirement: Form[int | None] = None,
+    requirement: Form[Id | None] = None,
 ):
     found = _application(request, application)
     required = None
@@ -656,7 +673,7 @@ def upload_document(
     summary="Download a document",
     description="The file itself, for those who may read the application.",
 )
-def download_document(request, application: int, document: int):
+def download_document(request, application: Id, document: Id):
     found = _application(request, application)
     item = get_object_or_404(ApplicationDocument, pk=document, application=found)
     return uploads.serve_protected(request, item.file, True, filename=item.original_name)
@@ -664,11 +681,11 @@ def download_document(request, application: int, document: int):
 
 @router.delete(
     "/applications/{application}/documents/{document}",
-    response={204: None, 403: Error, 404: Error, 422: Error},
+    response={204: None, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Remove a document from a draft",
 )
-def remove_document(request, application: int, document: int):
+def remove_document(request, application: Id, document: Id):
     found = _application(request, application)
     item = get_object_or_404(ApplicationDocument, pk=document, application=found)
     with acting_as(request.user):
@@ -678,13 +695,13 @@ def remove_document(request, application: int, document: int):
 
 @router.post(
     "/applications/{application}/submit",
-    response={200: ApplicationDetail, 403: Error, 404: Error, 422: Error},
+    response={200: ApplicationDetail, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Submit a draft",
     description="Refused (422, with what is missing) without products or required documents, "
     "or when the call is closed.",
 )
-def submit_application(request, application: int):
+def submit_application(request, application: Id):
     found = _application(request, application)
     with acting_as(request.user):
         services.submit(request.user, found)
@@ -698,7 +715,7 @@ def submit_application(request, application: int):
     summary="Withdraw an application",
     description="An accepted exhibitor's place then goes to the waiting list.",
 )
-def withdraw_application(request, application: int):
+def withdraw_application(request, application: Id):
     found = _application(request, application)
     with acting_as(request.user):
         services.withdraw(request.user, found)
@@ -720,7 +737,7 @@ def _reviews():
     auth=AUTH,
     summary="My review assignments (reviewers)",
 )
-def my_reviews(request, series: str, number: int):
+def my_reviews(request, series: str, number: EditionNumber):
     call = _call(request, series, number)
     f = access.facts(request.user)
     if call.edition.series_id not in f.series_for(access.Role.REVIEWER) and not f.superuser:
@@ -734,13 +751,13 @@ def my_reviews(request, series: str, number: int):
 
 @router.put(
     "/reviews/{review}",
-    response={200: ReviewOut, 403: Error, 404: Error, 422: Error},
+    response={200: ReviewOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Mark an application (the reviewer assigned)",
     description="Every criterion of the call from 0 to 10, and a comment; marks may be revised "
     "until the decisions are published.",
 )
-def score_review(request, review: int, payload: ReviewIn):
+def score_review(request, review: Id, payload: ReviewIn):
     found = get_object_or_404(_reviews(), pk=review, reviewer_id=request.user.pk)
     with acting_as(request.user):
         services.score(request.user, found, dict(payload.marks), payload.comment)
@@ -756,7 +773,7 @@ def score_review(request, review: int, payload: ReviewIn):
     auth=AUTH,
     summary="The reviewers of the call and their load (organisers)",
 )
-def list_reviewers(request, series: str, number: int):
+def list_reviewers(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
     in_call = Q(reviews__application__call=call)
     reviewers = services.reviewers_of(call).annotate(
@@ -776,11 +793,11 @@ def list_reviewers(request, series: str, number: int):
 
 @router.post(
     "/editions/{series}/{number}/assignments",
-    response={201: AssignmentOut, 403: Error, 404: Error, 422: Error},
+    response={201: AssignmentOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Assign a reviewer to an application (organisers)",
 )
-def assign_reviewer(request, series: str, number: int, payload: AssignIn):
+def assign_reviewer(request, series: str, number: EditionNumber, payload: AssignIn):
     call = _organiser_call(request, series, number)
     application = get_object_or_404(Application, pk=payload.application, call=call)
     reviewer = User.objects.filter(pk=payload.reviewer).first()
@@ -798,7 +815,7 @@ def assign_reviewer(request, series: str, number: int, payload: AssignIn):
     summary="Give every submitted application its reviewers (organisers)",
     description="Each time to the least loaded reviewer without a conflict of interest.",
 )
-def auto_assign(request, series: str, number: int):
+def auto_assign(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
     with acting_as(request.user):
         made = services.auto_assign(request.user, call)
@@ -811,7 +828,7 @@ def auto_assign(request, series: str, number: int):
     auth=AUTH,
     summary="How far the review has come, and where reviewers disagree (organisers)",
 )
-def review_progress(request, series: str, number: int):
+def review_progress(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
     result = services.progress(call)
     result["disagreements"] = [
@@ -826,21 +843,21 @@ def review_progress(request, series: str, number: int):
     auth=AUTH,
     summary="The latest selection run (organisers)",
 )
-def latest_selection(request, series: str, number: int):
+def latest_selection(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
     return get_object_or_404(call.runs.select_related("call").order_by("-run_at", "-id")[:1])
 
 
 @router.post(
     "/editions/{series}/{number}/selection",
-    response={200: SelectionRunOut, 403: Error, 404: Error, 422: Error},
+    response={200: SelectionRunOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Run the selection (organisers)",
     description="Synchronous: computes the selection that maximises the total score under the "
     "quotas and records each applicant's decision, score, rank and reason. Applicants see "
     "nothing until the decisions are published.",
 )
-def run_selection(request, series: str, number: int):
+def run_selection(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
     with acting_as(request.user):
         return services.run_selection(request.user, call)
@@ -848,12 +865,12 @@ def run_selection(request, series: str, number: int):
 
 @router.post(
     "/applications/{application}/override",
-    response={200: ApplicationDetail, 403: Error, 404: Error, 422: Error},
+    response={200: ApplicationDetail, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
     summary="Force an applicant in or out, with a reason (organisers)",
     description="The next selection run respects it.",
 )
-def override(request, application: int, payload: OverrideIn):
+def override(request, application: Id, payload: OverrideIn):
     found = _application(request, application)
     with acting_as(request.user):
         services.override(request.user, found, payload.accept, payload.reason)
@@ -868,7 +885,7 @@ def override(request, application: int, payload: OverrideIn):
     description="Creates the exhibitors of the accepted applications and tells each applicant "
     "the decision they have not heard yet.",
 )
-def publish(request, series: str, number: int):
+def publish(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
     with acting_as(request.user):
         messages = services.publish_decisions(request.user, call)
@@ -885,7 +902,7 @@ def publish(request, series: str, number: int):
     summary="The exhibitors of an edition",
     description="Public: the organisations exhibiting (withdrawn ones are left out).",
 )
-def list_exhibitors(request, series: str, number: int):
+def list_exhibitors(request, series: str, number: EditionNumber):
     edition = _edition(request, series, number)
     return list(
         Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)

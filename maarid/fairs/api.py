@@ -1,9 +1,12 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from maarid.api.api import AUTH, OPTIONAL_AUTH, InputSchema
+from maarid.api.schemas import Day, EditionNumber, Error, FieldErrors, LocalTime, named_choices
 from maarid.core import access
 from maarid.core.audit import acting_as
 
@@ -11,6 +14,9 @@ from . import services
 from .models import Edition, Series
 
 router = Router(tags=["fairs"])
+
+EditionStatus = named_choices(Edition.Status, "EditionStatus")
+MAX_DAYS = 366
 
 
 class SeriesOut(Schema):
@@ -38,34 +44,33 @@ class EditionOut(Schema):
     area_m2: int | None
     starts_on: datetime.date
     ends_on: datetime.date
-    opens_at: datetime.time
-    closes_at: datetime.time
+    opens_at: LocalTime
+    closes_at: LocalTime
     slogan_ar: str
     slogan_fr: str
-    status: Edition.Status
+    status: EditionStatus
     partners: list[PartnerOut] = Field(alias="partner_list")
 
 
 class EditionPatch(InputSchema):
-    name_ar: str | None = None
-    name_fr: str | None = None
-    venue_ar: str | None = None
-    venue_fr: str | None = None
-    area_m2: int | None = Field(None, ge=0)
-    starts_on: datetime.date | None = None
-    ends_on: datetime.date | None = None
-    opens_at: datetime.time | None = None
-    closes_at: datetime.time | None = None
-    slogan_ar: str | None = None
-    slogan_fr: str | None = None
+    """The fields sent are changed, the others left alone. Null only clears the area: the
+    other fields always have a value (null was a 500 for the names)."""
+
+    name_ar: str = Field(None, max_length=200)
+    name_fr: str = Field(None, max_length=200)
+    venue_ar: str = Field(None, max_length=200)
+    venue_fr: str = Field(None, max_length=200)
+    area_m2: int | None = Field(None, ge=0, le=10_000_000)
+    starts_on: Day = None
+    ends_on: Day = None
+    opens_at: LocalTime = None
+    closes_at: LocalTime = None
+    slogan_ar: str = Field(None, max_length=300)
+    slogan_fr: str = Field(None, max_length=300)
 
 
 class StatusIn(InputSchema):
-    status: Edition.Status
-
-
-class Error(Schema):
-    detail: dict | str
+    status: EditionStatus
 
 
 def _with_partners(edition):
@@ -93,19 +98,22 @@ def list_editions(request):
 @router.get(
     "/editions/{series}/{number}", response={200: EditionOut, 404: Error}, auth=OPTIONAL_AUTH
 )
-def get_edition(request, series: str, number: int):
+def get_edition(request, series: str, number: EditionNumber):
     return _with_partners(_edition(request, series, number))
 
 
 @router.patch(
     "/editions/{series}/{number}",
-    response={200: EditionOut, 403: Error, 404: Error, 422: Error},
+    response={200: EditionOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
 )
-def update_edition(request, series: str, number: int, payload: EditionPatch):
+def update_edition(request, series: str, number: EditionNumber, payload: EditionPatch):
     edition = _edition(request, series, number)
     for field, value in payload.dict(exclude_unset=True).items():
         setattr(edition, field, value)
+    if (edition.ends_on - edition.starts_on).days >= MAX_DAYS:
+        # Every figure lists the edition's days: 9999 years of them would take hours.
+        raise ValidationError({"ends_on": _("An edition lasts a year at most.")})
     with acting_as(request.user):
         services.save_edition(request.user, edition)
     return _with_partners(edition)
@@ -113,11 +121,11 @@ def update_edition(request, series: str, number: int, payload: EditionPatch):
 
 @router.post(
     "/editions/{series}/{number}/status",
-    response={200: EditionOut, 403: Error, 404: Error, 422: Error},
+    response={200: EditionOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
 )
-def move_edition(request, series: str, number: int, payload: StatusIn):
+def move_edition(request, series: str, number: EditionNumber, payload: StatusIn):
     edition = _edition(request, series, number)
     with acting_as(request.user):
-        services.move_edition(request.user, edition, payload.status)
+        services.move_edition(request.user, edition, Edition.Status(payload.status.value))
     return _with_partners(edition)

@@ -1,18 +1,23 @@
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+from pydantic import create_model
 
 from maarid.api.api import AUTH, InputSchema
+from maarid.api.pagination import PageNumberPagination
+from maarid.api.schemas import Error, FieldErrors, named_choices
 from maarid.core import access
 from maarid.core.audit import acting_as
 
 from . import services
 from .forms import OrganisationForm
-from .models import Kind, Organisation, Sector
+from .models import Kind, Membership, Organisation, Sector
 
 router = Router(tags=["registry"], auth=AUTH)
 
@@ -36,6 +41,18 @@ class OrganisationOut(Schema):
     women_led: bool
     eco_friendly: bool
     craft_at_risk: bool
+
+
+class OrganisationDetail(OrganisationOut):
+    """What those who may change the organisation read: every field they may write, its
+    contact details included, so that the body read can be sent back with PUT."""
+
+    contact_name: str
+    phone: str
+    email: str
+    website: str
+    address: str
+    contact_public: bool
 
 
 class OrganisationIn(InputSchema):
@@ -67,16 +84,35 @@ class OrganisationCreate(OrganisationIn):
     series: str = Field(description="slug of the fair series whose registry receives it")
 
 
+def _body(name: str, *, whole: bool) -> type[InputSchema]:
+    """The body of a PUT (``whole``: every field of OrganisationIn required, as the read gives
+    them) or of a PATCH (any of them), with OrganisationIn's types. A field a PATCH leaves out
+    is not sent, it is not null: null stays refused where the type takes none ("kind": null is
+    a 422, "commune": null clears the commune). The read's ``id`` and ``slug`` may come back with
+    the body; they cannot be changed."""
+    fields = {
+        field: (
+            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+            ... if whole else None,
+        )
+        for field, info in OrganisationIn.model_fields.items()
+    }
+    return create_model(
+        name, __base__=InputSchema, id=(int | None, None), slug=(str | None, None), **fields
+    )
+
+
+OrganisationPut = _body("OrganisationPut", whole=True)
+OrganisationPatch = _body("OrganisationPatch", whole=False)
+READ_ONLY = {"id", "slug"}
+
+
 class OrganisationFilters(FilterSchema):
     q: str | None = None
     kind: Kind | None = None
     sector: Sector | None = None
     province: str | None = None
     women: bool | None = None
-
-
-class Error(Schema):
-    detail: dict | str
 
 
 def _validated(data: dict, instance=None) -> Organisation:
@@ -99,12 +135,23 @@ def list_organisations(request, filters: Query[OrganisationFilters]):
     return qs
 
 
-@router.get("/organisations/{slug}", response={200: OrganisationOut, 404: Error})
+# Tried in this order: an organisation read in full fits the first, one without its contact
+# details only the second.
+OrganisationRead = Annotated[
+    OrganisationDetail | OrganisationOut, Field(union_mode="left_to_right")
+]
+
+
+@router.get("/organisations/{slug}", response={200: OrganisationRead, 404: Error})
 def get_organisation(request, slug: str):
-    return access.require_view(request.user, get_object_or_404(Organisation, slug=slug))
+    """The organisation; its contact details only for those who may change it."""
+    organisation = access.require_view(request.user, get_object_or_404(Organisation, slug=slug))
+    if access.can_change(request.user, organisation):
+        return organisation
+    return OrganisationOut.from_orm(organisation).dict(by_alias=True)
 
 
-@router.post("/organisations", response={201: OrganisationOut, 403: Error, 422: Error})
+@router.post("/organisations", response={201: OrganisationDetail, 403: Error, 422: FieldErrors})
 def create_organisation(request, payload: OrganisationCreate):
     from .views import organiser_series
 
@@ -117,18 +164,47 @@ def create_organisation(request, payload: OrganisationCreate):
     return Status(201, organisation)
 
 
-@router.put(
-    "/organisations/{slug}", response={200: OrganisationOut, 403: Error, 404: Error, 422: Error}
-)
-def update_organisation(request, slug: str, payload: OrganisationIn):
+def _update(request, slug: str, changes: dict) -> Organisation:
     organisation = access.require_change(request.user, get_object_or_404(Organisation, slug=slug))
-    organisation = _validated(payload.dict(), instance=organisation)
+    moved = {
+        name: [_("This field cannot be changed.")]
+        for name in sorted(READ_ONLY)
+        if changes.get(name) is not None and changes[name] != getattr(organisation, name)
+    }
+    if moved:
+        raise ValidationError(moved)
+    changes = {name: value for name, value in changes.items() if name not in READ_ONLY}
     with acting_as(request.user):
-        services.save_organisation(request.user, organisation)
-    return organisation
+        return services.update_organisation(request.user, organisation, changes)
 
 
-@router.post("/organisations/{slug}/join", response={202: dict, 404: Error})
+@router.put(
+    "/organisations/{slug}",
+    response={200: OrganisationDetail, 403: Error, 404: Error, 422: FieldErrors},
+)
+def update_organisation(request, slug: str, payload: OrganisationPut):
+    """Replaces the organisation: every field is sent (a field left out is a 422, never
+    blanked). To change some fields only, PATCH."""
+    return _update(request, slug, payload.dict())
+
+
+@router.patch(
+    "/organisations/{slug}",
+    response={200: OrganisationDetail, 403: Error, 404: Error, 422: FieldErrors},
+)
+def patch_organisation(request, slug: str, payload: OrganisationPatch):
+    """Changes the fields sent and no other."""
+    return _update(request, slug, payload.dict(exclude_unset=True))
+
+
+MembershipStatus = named_choices(Membership.Status, "MembershipStatus")
+
+
+class MembershipOut(Schema):
+    status: MembershipStatus
+
+
+@router.post("/organisations/{slug}/join", response={202: MembershipOut, 404: Error})
 def join_organisation(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     membership = services.request_membership(request.user, organisation)

@@ -1,7 +1,10 @@
 """Every write to the registry: organisations and memberships."""
 
+import copy
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_noop
 from maarid.core import access, hooks
 from maarid.core.services import account_for, reset_link, tell
 
+from .forms import OrganisationForm
 from .models import Membership, Organisation
 from .queries import find_duplicate
 
@@ -32,6 +36,36 @@ def save_organisation(actor, organisation: Organisation, series=None) -> Organis
             series.organisations.add(organisation)
     access.forget(actor)
     return organisation
+
+
+def update_organisation(actor, organisation: Organisation, changes: dict) -> Organisation:
+    """Changes the fields named in ``changes`` and no other: a field not given keeps its value,
+    it is never blanked (the API's PUT gives every field, its PATCH some). The values are checked
+    by the form of the pages, against the rest of the record as it is, so that both accept the
+    same input and a rule across fields (a company needs an ICE) names the field at fault. None
+    is an empty value, refused where the field needs one. Raises ValidationError by field."""
+    access.require_change(actor, organisation)
+    editable = OrganisationForm._meta.fields
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise ValidationError({name: _("This field is not expected.") for name in unknown})
+    data = model_to_dict(organisation, fields=editable)
+    data.update({name: "" if value is None else value for name, value in changes.items()})
+    # The form fills in a copy: the organisation is left as it was if anything is refused.
+    form = OrganisationForm(data=data, instance=copy.copy(organisation))
+    if not form.is_valid():
+        raise ValidationError(
+            {name: [str(m) for m in errors] for name, errors in form.errors.items()}
+        )
+    fields = [Organisation._meta.get_field(name) for name in changes]
+    changed = [
+        f for f in fields if f.value_from_object(form.instance) != f.value_from_object(organisation)
+    ]
+    if not changed:
+        return organisation
+    for field in changed:
+        setattr(organisation, field.attname, field.value_from_object(form.instance))
+    return save_organisation(actor, organisation)
 
 
 def request_membership(user, organisation: Organisation) -> Membership:

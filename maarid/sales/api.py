@@ -16,10 +16,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime, StrictBool, StrictInt, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, StrictBool, StrictInt, StringConstraints
 
 from maarid.api.api import AUTH, DEVICE_AUTH, InputSchema
+from maarid.api.schemas import FIRST_DAY, LAST_DAY, Day, Error, FieldErrors, Id
 from maarid.core import access
+from maarid.core.params import MAX_INT
 from maarid.core.services import absolute_url
 from maarid.exhibitors.models import Exhibitor
 from maarid.fairs.models import Edition
@@ -33,10 +35,6 @@ router = Router(tags=["sales"], auth=AUTH)
 Money = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,2})?$")]
 
 
-class Error(Schema):
-    detail: dict | str | list
-
-
 class OutOfStockError(Schema):
     detail: str
     product: int
@@ -46,7 +44,7 @@ class OutOfStockError(Schema):
 # --- The device ---------------------------------------------------------------------------
 
 
-class ProductOut(Schema):
+class SaleProductOut(Schema):
     id: int
     name_ar: str
     name_fr: str
@@ -67,12 +65,15 @@ class DeviceOut(Schema):
     organisation: str
     edition: str
     last_sequence: int = Field(description="the highest receipt sequence the server has seen")
-    products: list[ProductOut]
+    products: list[SaleProductOut]
     payments: list[PaymentOut]
 
 
 @router.get(
-    "/device", response=DeviceOut, auth=DEVICE_AUTH, summary="The signed-in device, its catalogue"
+    "/device",
+    response={200: DeviceOut, 403: Error},
+    auth=DEVICE_AUTH,
+    summary="The signed-in device, its catalogue",
 )
 def device_info(request):
     """What the sales app needs to sell offline: the exhibitor's products with price and stock
@@ -94,10 +95,21 @@ def device_info(request):
 
 
 class LineIn(InputSchema):
-    product: StrictInt | None = Field(None, description="a product of the exhibitor's catalogue")
+    product: StrictInt | None = Field(
+        None, ge=1, le=MAX_INT, description="a product of the exhibitor's catalogue"
+    )
     label: str = Field("", max_length=150, description="what a free amount is for")
     quantity: StrictInt
     unit_price: Money
+
+
+def _storable(clock: datetime.datetime) -> datetime.datetime | None:
+    """A phone whose clock says year 1 or 9999 still sells: that clock, which no database
+    column can hold (a 500), is recorded as unknown, as the server treats any wrong clock."""
+    return clock if FIRST_DAY <= clock.date() <= LAST_DAY else None
+
+
+DeviceClock = Annotated[AwareDatetime, AfterValidator(_storable)]
 
 
 class SaleIn(InputSchema):
@@ -110,7 +122,7 @@ class SaleIn(InputSchema):
     buyer_phone: str = Field("", max_length=30)
     language: str = Field("fr", max_length=2, description="of the receipt: ar, fr or en")
     offline: StrictBool = Field(False, description="made while the device had no network")
-    device_clock: AwareDatetime | None = Field(None, description="the device's time of sale")
+    device_clock: DeviceClock | None = Field(None, description="the device's time of sale")
 
 
 class BatchIn(InputSchema):
@@ -170,7 +182,7 @@ def _out(sale: Sale, created: bool) -> dict:
 
 @router.post(
     "/sales",
-    response={200: SaleOut, 201: SaleOut, 409: OutOfStockError, 422: Error},
+    response={200: SaleOut, 201: SaleOut, 403: Error, 409: OutOfStockError, 422: FieldErrors},
     auth=DEVICE_AUTH,
     summary="Record one sale",
 )
@@ -189,7 +201,7 @@ def create_sale(request, payload: SaleIn):
 
 @router.post(
     "/sync",
-    response={200: BatchOut, 422: Error},
+    response={200: BatchOut, 403: Error, 422: FieldErrors},
     auth=DEVICE_AUTH,
     summary="Send the queued sales",
 )
@@ -210,7 +222,7 @@ class VoidIn(InputSchema):
 
 
 class ReturnedLine(InputSchema):
-    line: StrictInt
+    line: StrictInt = Field(ge=1, le=MAX_INT)
     quantity: StrictInt
 
 
@@ -231,7 +243,9 @@ def _own_sale(device, uuid) -> Sale:
 
 
 @router.post(
-    "/sales/{uuid}/void", response={201: SaleOut, 404: Error, 422: Error}, auth=DEVICE_AUTH
+    "/sales/{uuid}/void",
+    response={201: SaleOut, 403: Error, 404: Error, 422: FieldErrors},
+    auth=DEVICE_AUTH,
 )
 def void_sale(request, uuid: uuidlib.UUID, payload: VoidIn):
     """Cancels what is left of a sale of the exhibitor: a new entry with the reason."""
@@ -243,7 +257,9 @@ def void_sale(request, uuid: uuidlib.UUID, payload: VoidIn):
 
 
 @router.post(
-    "/sales/{uuid}/refund", response={201: SaleOut, 404: Error, 422: Error}, auth=DEVICE_AUTH
+    "/sales/{uuid}/refund",
+    response={201: SaleOut, 403: Error, 404: Error, 422: FieldErrors},
+    auth=DEVICE_AUTH,
 )
 def refund_sale(request, uuid: uuidlib.UUID, payload: RefundIn):
     """Takes back some lines of a sale (``line`` is the line's id in the receipt)."""
@@ -363,7 +379,7 @@ class DayOut(Schema):
     response={200: DayOut, 404: Error},
     summary="An exhibitor's day",
 )
-def exhibitor_day(request, exhibitor_id: int, day: datetime.date):
+def exhibitor_day(request, exhibitor_id: Id, day: Day):
     """An exhibitor's sales of one day by payment method, with the cash count if done."""
     exhibitor = get_object_or_404(Exhibitor.objects.select_related("edition"), pk=exhibitor_id)
     if not services.may_view(request.user, exhibitor):
@@ -373,7 +389,7 @@ def exhibitor_day(request, exhibitor_id: int, day: datetime.date):
 
 @router.get(
     "/device/today",
-    response=DayOut,
+    response={200: DayOut, 403: Error},
     auth=DEVICE_AUTH,
     summary="The device's stand, today",
 )

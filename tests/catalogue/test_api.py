@@ -196,3 +196,16 @@ def test_the_api_needs_no_login_but_accepts_one(fair, exhibitor):
     assert client.get(f"{API}/products").status_code == 200
     Exhibitor.objects.all().delete()
     assert get(f"{API}/editions")["items"][0]["figures"]["exhibitors"] == 0
+
+
+@pytest.mark.parametrize("value", ["ess-tta/²", "ess-tta/٣", "ess-tta/-3", "ess-tta/3 "])
+def test_an_edition_filter_that_is_not_a_series_and_a_number_finds_nothing(fair, value):
+    assert get(f"{API}/products", data={"edition": value})["count"] == 0
+
+
+def test_a_search_in_an_edition_no_database_can_number_is_a_422(fair):
+    response = Client().get(
+        "/api/v1/search", {"q": "miel", "edition": 10**30}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 422
+    assert response.json() == {"detail": {"edition": ["Ce nombre est trop grand."]}}

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 
 from maarid.core import access
@@ -224,3 +225,31 @@ def test_a_fair_must_be_chosen_among_ones_own(organiser, other_series):
     )
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not Organisation.objects.exists()
+
+
+def test_updating_changes_only_the_fields_given(exhibitor, cooperative, buyer):
+    """The service behind the API's PUT and PATCH: what it is not given is kept, never blanked;
+    a refused change leaves the organisation as it was."""
+    Organisation.objects.filter(pk=cooperative.pk).update(
+        contact_name="Fatima", phone="+212661223344", address="Douar Tizi"
+    )
+    cooperative.refresh_from_db()
+    services.update_organisation(exhibitor, cooperative, {"members_women": 12})
+    cooperative.refresh_from_db()
+    assert cooperative.members_women == 12
+    assert (cooperative.contact_name, cooperative.phone, cooperative.address) == (
+        "Fatima",
+        "+212661223344",
+        "Douar Tizi",
+    )
+    with pytest.raises(ValidationError) as error:
+        services.update_organisation(exhibitor, cooperative, {"kind": "", "name_fr": "Autre"})
+    assert "kind" in error.value.message_dict
+    assert cooperative.name_fr == "Coopérative Al Amal"  # the instance too is left as it was
+    with pytest.raises(ValidationError) as error:
+        services.update_organisation(exhibitor, cooperative, {"slug": "ailleurs"})
+    assert "slug" in error.value.message_dict
+    with pytest.raises((PermissionDenied, Http404)):
+        services.update_organisation(buyer, cooperative, {"members_women": 1})
+    cooperative.refresh_from_db()
+    assert cooperative.members_women == 12 and cooperative.name_fr == "Coopérative Al Amal"

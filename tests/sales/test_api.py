@@ -152,7 +152,7 @@ def test_an_oversized_batch_is_refused(app, argan):
 def test_a_body_too_large_to_read_is_refused(app, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = app.post("sync", {"sales": [], "padding": "x" * 5000})
-    assert response.status_code == 400
+    assert response.status_code == 413
 
 
 def test_tokens_that_are_not_this_exhibitors_devices_cannot_sell(
@@ -328,3 +328,34 @@ def test_another_stands_sale_identifier_is_refused_and_reveals_nothing(
     response = DeviceClient(raw).post("sync", {"sales": [replay]})
     assert response.status_code == 422 and "180" not in response.content.decode()
     assert Sale.objects.count() == 1
+
+
+@pytest.mark.parametrize("product", [2**63, -1, 0])
+def test_a_product_id_no_database_holds_is_a_422(app, argan, product):
+    body = sale((argan, 1, "180.00"))
+    body["lines"][0]["product"] = product
+    for path, sent in (("sales", body), ("sync", {"sales": [body]})):
+        response = app.post(path, sent)
+        assert response.status_code == 422, (path, response.content)
+        assert list(response.json()["detail"]) in (
+            ["lines.0.product"],
+            ["sales.0.lines.0.product"],
+        )
+    assert not Sale.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_day_no_clock_can_reach_is_a_422(stand, exhibitor, day):
+    _token, raw = ApiToken.issue(exhibitor, "script")
+    response = DeviceClient(raw).get(f"exhibitors/{stand.pk}/days/{day}")  # a person's token
+    assert response.status_code == 422  # OverflowError (a 500) one day past 9999-12-31
+    assert list(response.json()["detail"]) == ["day"]
+
+
+@pytest.mark.parametrize(
+    "clock", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59+00:00", "1899-12-31T12:00:00Z"]
+)
+def test_a_phone_clock_no_database_can_hold_is_recorded_as_unknown(app, argan, clock):
+    response = app.post("sales", sale((argan, 1, "180.00"), device_clock=clock))
+    assert response.status_code == 201  # was a 500: the sale must not be lost to a clock
+    assert Sale.objects.get().device_clock is None

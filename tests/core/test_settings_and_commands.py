@@ -126,6 +126,7 @@ def test_serve_runs_the_site_and_its_worker_and_stops_cleanly(tmp_path):
         assert page and 'lang="fr"' in page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/core/maarid.css") as r:
             assert r.status == 200  # whitenoise serves the static files
+
         def workers_started():
             return sum("Starting worker" in line for line in lines)
 

@@ -5,8 +5,24 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from maarid.api.api import api
+from maarid.b2b.api import router as b2b_api
+from maarid.catalogue.api import router as catalogue_api
+from maarid.catalogue.api_search import router as search_api
 from maarid.catalogue.sitemaps import SITEMAPS, robots_txt
+from maarid.exhibitors.api import router as exhibitors_api
+from maarid.fairs.api import router as fairs_api
+from maarid.registry.api import router as registry_api
 from maarid.sales import views as sales_views
+from maarid.sales.api import router as sales_api
+
+# Every app's router, under /api/v1/<app>/.
+api.add_router("/v1/registry/", registry_api)
+api.add_router("/v1/fairs/", fairs_api)
+api.add_router("/v1/exhibitors/", exhibitors_api)
+api.add_router("/v1/search", search_api)
+api.add_router("/v1/catalogue/", catalogue_api)
+api.add_router("/v1/sales/", sales_api)
+api.add_router("/v1/b2b/", b2b_api)
 
 urlpatterns = [
     path("api/", api.urls),

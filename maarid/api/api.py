@@ -1,4 +1,7 @@
-"""The one API object: every app's router is mounted here under /api/v1/<app>/."""
+"""The API's machinery, which every app's ``api.py`` uses: the one API object, authentication
+(a person's token or session; a sales phone's token), the input schema's base and the error
+handlers that answer in the user's language. It imports no app: the apps' routers are mounted
+on ``api`` from the top, in ``maarid/urls.py``."""
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -194,24 +197,3 @@ session = Session()
 AUTH = [bearer, session]
 DEVICE_AUTH = [device_bearer]
 OPTIONAL_AUTH = [bearer, session, lambda request: True]
-
-
-def mount():
-    from maarid.b2b.api import router as b2b_router
-    from maarid.catalogue.api import router as catalogue_router
-    from maarid.catalogue.api_search import router as search_router
-    from maarid.exhibitors.api import router as exhibitors_router
-    from maarid.fairs.api import router as fairs_router
-    from maarid.registry.api import router as registry_router
-    from maarid.sales.api import router as sales_router
-
-    api.add_router("/v1/registry/", registry_router)
-    api.add_router("/v1/fairs/", fairs_router)
-    api.add_router("/v1/exhibitors/", exhibitors_router)
-    api.add_router("/v1/search", search_router)
-    api.add_router("/v1/catalogue/", catalogue_router)
-    api.add_router("/v1/sales/", sales_router)
-    api.add_router("/v1/b2b/", b2b_router)
-
-
-mount()

@@ -10,6 +10,7 @@ from django.test import Client
 from ninja.schema import NinjaGenerateJsonSchema
 from pydantic import BaseModel
 
+import maarid.urls  # noqa: F401 (mounts the apps' routers on the API)
 from maarid.api.api import api
 from maarid.api.schemas import REF_TEMPLATE
 from maarid.core.models import ApiToken

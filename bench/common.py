@@ -64,14 +64,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env, port, log_path, ready="/api/v1/search?q=miel", options=(), wait=120):
-    """``maarid serve --workers 2`` (and ``options``, e.g. ``--no-worker``) in a session of
-    its own (so that the watchdog can end it with its children); what it prints goes to a
-    file, shown if it fails. Waits ``wait`` seconds at most for it to answer."""
-    command = [str(ROOT / ".venv" / "bin" / "maarid"), "serve", "--workers", str(WORKERS)]
-    command += ["--port", str(port), *options]
+def spawn(command: list, env: dict, log_path) -> subprocess.Popen:
+    """A process of the project in a session of its own (so that the watchdog ends it with its
+    children), what it prints appended to ``log_path``."""
     with open(log_path, "ab") as output:
-        server = subprocess.Popen(  # noqa: S603
+        return subprocess.Popen(  # noqa: S603
             command,
             cwd=ROOT,
             env=env,
@@ -79,6 +76,15 @@ def start_server(env, port, log_path, ready="/api/v1/search?q=miel", options=(),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def start_server(env, port, log_path, ready="/api/v1/search?q=miel", options=(), wait=120):
+    """``maarid serve --workers 2`` (and ``options``, e.g. ``--no-worker``) in a session of
+    its own (so that the watchdog can end it with its children); what it prints goes to a
+    file, shown if it fails. Waits ``wait`` seconds at most for it to answer."""
+    command = [str(ROOT / ".venv" / "bin" / "maarid"), "serve", "--workers", str(WORKERS)]
+    command += ["--port", str(port), *options]
+    server = spawn(command, env, log_path)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if server.poll() is not None:

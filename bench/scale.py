@@ -48,6 +48,7 @@ from bench.common import (  # noqa: E402
     free_port,
     log,
     percentile,
+    spawn,
     start_redis,
     start_server,
     stop_server,
@@ -96,15 +97,7 @@ def start_worker(env: dict, name: str, log_path: Path, servers: list):
     """An RQ task worker, returned once it listens on the queue."""
     command = [str(ROOT / ".venv" / "bin" / "maarid"), "rqworker", "default"]
     command += ["--job-class", "django_tasks_rq.Job", "--name", name]
-    with open(log_path, "ab") as output:
-        worker = subprocess.Popen(  # noqa: S603
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    worker = spawn(command, env, log_path)
     servers.append(worker)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

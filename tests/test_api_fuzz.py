@@ -35,6 +35,7 @@ from maarid.core.models import ApiToken
 from maarid.exhibitors import services as exhibitors
 from maarid.exhibitors.models import Exhibitor
 from maarid.sales import services as sales
+from tests.b2b.conftest import programme  # noqa: F401 (fixture)
 from tests.catalogue.conftest import make_product
 from tests.conftest import make_organisation
 from tests.exhibitors.conftest import applicant, marked, submitted
@@ -56,7 +57,7 @@ CALLERS = ["anonymous", "organiser", "member", "device"]
 
 
 @pytest.fixture
-def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer):
+def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, programme):  # noqa: F811
     """An edition with its call, applications and a review, an exhibitor with products in
     stock, a sales phone with a sale, and a B2B programme with a meeting asked for."""
     today = timezone.localdate()
@@ -95,18 +96,6 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer):
         exhibitor,
     ).sale
 
-    programme = b2b.set_up(
-        edition,
-        organiser,
-        days=[edition.starts_on, edition.starts_on + datetime.timedelta(days=1)],
-        starts_at=datetime.time(10),
-        ends_at=datetime.time(12),
-        afternoon_from=datetime.time(11),
-        slot_minutes=20,
-        tables=3,
-        big_tables=1,
-        big_capacity=4,
-    )
     seller = b2b.save_profile(
         programme, cooperative, exhibitor, offers="Huile d'argan", languages=["ar", "fr"]
     )

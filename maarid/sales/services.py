@@ -264,8 +264,13 @@ def _aware_or_none(clock):
 
 
 def _sold_at(sale: SaleIn, now) -> datetime.datetime:
+    """When the sale happened: now for a sale sent as it is made (a phone's clock may be hours
+    off, and would put the sale on another day); the phone's clock for one it kept offline,
+    unless that clock is implausible. The phone's clock is kept in ``device_clock`` anyway."""
     clock = sale.device_clock
-    if clock is None or timezone.is_naive(clock) or not now - OLDEST <= clock <= now + CLOCK_AHEAD:
+    if not sale.offline or clock is None or timezone.is_naive(clock):
+        return now
+    if not now - OLDEST <= clock <= now + CLOCK_AHEAD:
         return now
     return clock
 

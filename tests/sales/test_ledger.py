@@ -199,3 +199,15 @@ def test_line_totals_are_exact_for_any_prices(lines):
     for quantity, centimes, _discount in lines:
         price = Decimal(centimes) / 100
         assert services.line_total(price, quantity) == Decimal(centimes * quantity) / 100
+
+
+def test_a_sale_sent_as_it_is_made_counts_on_the_servers_day_whatever_the_phones_clock(
+    phone, exhibitor, argan
+):
+    """A phone whose clock is 30 hours behind sells online: the sale is today's, as the fair
+    counts it; what the phone said is kept beside it."""
+    body = sale_in(sale((argan, 1, "180.00")))
+    body.device_clock = timezone.now() - datetime.timedelta(hours=30)
+    entry = services.record_sale(phone, body, exhibitor).sale
+    assert timezone.localdate(entry.sold_at) == timezone.localdate()
+    assert entry.device_clock == body.device_clock

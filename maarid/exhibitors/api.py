@@ -34,7 +34,6 @@ from maarid.api.schemas import (
     named_choices,
 )
 from maarid.core import access, uploads
-from maarid.core.audit import acting_as
 from maarid.core.models import User
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Organisation, Sector
@@ -502,7 +501,7 @@ def put_call(request, series: str, number: EditionNumber, payload: CallIn):
     fields["eligible_kinds"] = [str(k) for k in fields["eligible_kinds"]]
     fields["eligible_sectors"] = [str(s) for s in fields["eligible_sectors"]]
     quotas = payload.sector_quotas
-    with acting_as(request.user), transaction.atomic():
+    with transaction.atomic():
         call = Call.objects.filter(edition=edition).first()
         if call is None:
             call, status = services.open_call(request.user, edition, **fields), 201
@@ -583,8 +582,7 @@ def start_application(request, series: str, number: EditionNumber, payload: Appl
         request.user, get_object_or_404(Organisation, slug=payload.organisation)
     )
     existed = Application.objects.filter(call=call, organisation=organisation).exists()
-    with acting_as(request.user):
-        application = services.start_application(request.user, call, organisation)
+    application = services.start_application(request.user, call, organisation)
     return Status(200 if existed else 201, _detail(application))
 
 
@@ -608,8 +606,7 @@ def get_application(request, application: Id):
 def update_application(request, application: Id, payload: ApplicationPatch):
     found = _application(request, application)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    with acting_as(request.user):
-        services.update_application(request.user, found, **fields)
+    services.update_application(request.user, found, **fields)
     return _detail(found)
 
 
@@ -622,8 +619,7 @@ def update_application(request, application: Id, payload: ApplicationPatch):
 )
 def add_product(request, application: Id, payload: ApplicationProductIn):
     found = _application(request, application)
-    with acting_as(request.user):
-        product = services.add_product(request.user, found, **payload.dict())
+    product = services.add_product(request.user, found, **payload.dict())
     return Status(201, product)
 
 
@@ -636,8 +632,7 @@ def add_product(request, application: Id, payload: ApplicationProductIn):
 def remove_product(request, application: Id, product: Id):
     found = _application(request, application)
     item = get_object_or_404(ApplicationProduct, pk=product, application=found)
-    with acting_as(request.user):
-        services.remove_product(request.user, item)
+    services.remove_product(request.user, item)
     return Status(204, None)
 
 
@@ -661,8 +656,7 @@ def upload_document(
         required = RequiredDocument.objects.filter(pk=requirement, call=found.call).first()
         if required is None:
             raise ValidationError({"requirement": _("This call asks for no such document.")})
-    with acting_as(request.user):
-        document = services.add_document(request.user, found, file, requirement=required)
+    document = services.add_document(request.user, found, file, requirement=required)
     return Status(201, document)
 
 
@@ -688,8 +682,7 @@ def download_document(request, application: Id, document: Id):
 def remove_document(request, application: Id, document: Id):
     found = _application(request, application)
     item = get_object_or_404(ApplicationDocument, pk=document, application=found)
-    with acting_as(request.user):
-        services.remove_document(request.user, item)
+    services.remove_document(request.user, item)
     return Status(204, None)
 
 
@@ -703,8 +696,7 @@ def remove_document(request, application: Id, document: Id):
 )
 def submit_application(request, application: Id):
     found = _application(request, application)
-    with acting_as(request.user):
-        services.submit(request.user, found)
+    services.submit(request.user, found)
     return _detail(found)
 
 
@@ -717,8 +709,7 @@ def submit_application(request, application: Id):
 )
 def withdraw_application(request, application: Id):
     found = _application(request, application)
-    with acting_as(request.user):
-        services.withdraw(request.user, found)
+    services.withdraw(request.user, found)
     return _detail(found)
 
 
@@ -759,8 +750,7 @@ def my_reviews(request, series: str, number: EditionNumber):
 )
 def score_review(request, review: Id, payload: ReviewIn):
     found = get_object_or_404(_reviews(), pk=review, reviewer_id=request.user.pk)
-    with acting_as(request.user):
-        services.score(request.user, found, dict(payload.marks), payload.comment)
+    services.score(request.user, found, dict(payload.marks), payload.comment)
     return _reviews().get(pk=found.pk)
 
 
@@ -803,8 +793,7 @@ def assign_reviewer(request, series: str, number: EditionNumber, payload: Assign
     reviewer = User.objects.filter(pk=payload.reviewer).first()
     if reviewer is None:
         raise ValidationError({"reviewer": _("This person is not a reviewer of this fair.")})
-    with acting_as(request.user):
-        review = services.assign(request.user, application, reviewer)
+    review = services.assign(request.user, application, reviewer)
     return Status(201, review)
 
 
@@ -817,8 +806,7 @@ def assign_reviewer(request, series: str, number: EditionNumber, payload: Assign
 )
 def auto_assign(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    with acting_as(request.user):
-        made = services.auto_assign(request.user, call)
+    made = services.auto_assign(request.user, call)
     return {"made": made}
 
 
@@ -859,8 +847,7 @@ def latest_selection(request, series: str, number: EditionNumber):
 )
 def run_selection(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    with acting_as(request.user):
-        return services.run_selection(request.user, call)
+    return services.run_selection(request.user, call)
 
 
 @router.post(
@@ -872,8 +859,7 @@ def run_selection(request, series: str, number: EditionNumber):
 )
 def override(request, application: Id, payload: OverrideIn):
     found = _application(request, application)
-    with acting_as(request.user):
-        services.override(request.user, found, payload.accept, payload.reason)
+    services.override(request.user, found, payload.accept, payload.reason)
     return _detail(found)
 
 
@@ -887,8 +873,7 @@ def override(request, application: Id, payload: OverrideIn):
 )
 def publish(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    with acting_as(request.user):
-        messages = services.publish_decisions(request.user, call)
+    messages = services.publish_decisions(request.user, call)
     return {"published_at": call.decisions_published_at, "messages": messages}
 
 

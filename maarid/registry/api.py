@@ -13,7 +13,6 @@ from maarid.api.api import AUTH, InputSchema
 from maarid.api.pagination import PageNumberPagination
 from maarid.api.schemas import Error, FieldErrors, named_choices
 from maarid.core import access
-from maarid.core.audit import acting_as
 
 from . import services
 from .forms import OrganisationForm
@@ -159,7 +158,7 @@ def create_organisation(request, payload: OrganisationCreate):
     if series is None:
         raise PermissionDenied
     organisation = _validated(payload.dict(exclude={"series"}))
-    with acting_as(request.user), transaction.atomic():
+    with transaction.atomic():
         services.save_organisation(request.user, organisation, series=series)
     return Status(201, organisation)
 
@@ -174,8 +173,7 @@ def _update(request, slug: str, changes: dict) -> Organisation:
     if moved:
         raise ValidationError(moved)
     changes = {name: value for name, value in changes.items() if name not in READ_ONLY}
-    with acting_as(request.user):
-        return services.update_organisation(request.user, organisation, changes)
+    return services.update_organisation(request.user, organisation, changes)
 
 
 @router.put(

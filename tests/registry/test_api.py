@@ -134,6 +134,7 @@ def test_patch_changes_only_the_fields_sent(detailed, exhibitor):
     }
     [event] = updates(detailed)
     assert event.changes == {"phone": ["+212661223344", "+212661998877"]}
+    assert event.user == exhibitor  # the token's owner, recorded by the audit middleware
 
 
 def test_patch_may_clear_what_may_be_empty(detailed, exhibitor):

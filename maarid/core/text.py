@@ -20,18 +20,17 @@ _ARABIC_FOLD = str.maketrans(
         "ی": "ي",
         "گ": "ك",
         "ڭ": "ك",  # Persian and Moroccan letter forms
-        "٠": "0",
-        "١": "1",
-        "٢": "2",
-        "٣": "3",
-        "٤": "4",
-        "٥": "5",
-        "٦": "6",
-        "٧": "7",
-        "٨": "8",
-        "٩": "9",
     }
 )
+# Arabic-Indic and Persian digits as ASCII ones (a spreadsheet typed in Arabic, a search).
+_ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ARABIC_FOLD.update(_ASCII_DIGITS)
+
+
+def ascii_digits(text: str) -> str:
+    return text.translate(_ASCII_DIGITS)
+
+
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 
 

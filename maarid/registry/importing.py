@@ -36,7 +36,7 @@ from openpyxl import load_workbook
 from maarid.core import access, audit, hooks, jobs, params
 from maarid.core.models import User
 from maarid.core.phones import normalise_phone
-from maarid.core.text import normalise
+from maarid.core.text import ascii_digits, normalise
 
 from .models import Commune, Kind, Organisation, Province, Sector
 from .queries import identity_keys
@@ -638,13 +638,10 @@ def integer_cell(value) -> int:
     if not text:
         return 0
     # Arabic-Indic digits are digits; "²" and numbers past 64 bits are not whole numbers here.
-    number = params.to_int(text.translate(ARABIC_INDIC_DIGITS))
+    number = params.to_int(ascii_digits(text))
     if number is None:
         raise ValidationError(_("Enter a whole number."))
     return number
-
-
-ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 DATE_FORMATS = (

@@ -89,11 +89,12 @@ LocalTime = Annotated[
 ]
 
 
-def named_choices(choices: type[enum.Enum], name: str) -> type[enum.Enum]:
-    """A model's choices under a name of their own: Django calls the choices of every model
-    ``Status`` or ``Kind``, and in the schema two enums of one name are one enum. Same values;
-    turn a value read with it back into the model's with ``choices(value)``."""
-    return enum.Enum(name, [(member.name, member.value) for member in choices], type=str)
+def named_choices(choices: type[enum.Enum], name: str) -> WithJsonSchema:
+    """A model's choices under a name of their own, for ``Annotated[Model.Status,
+    named_choices(Model.Status, "ModelStatus")]``: Django calls the choices of every model
+    ``Status`` or ``Kind``, and in the schema two enums of one name would be one enum. Values
+    are read into the model's own choices."""
+    return WithJsonSchema({"title": name, "type": "string", "enum": [m.value for m in choices]})
 
 
 # --- What any operation may answer --------------------------------------------------------

@@ -53,7 +53,9 @@ from .models import (
 
 router = Router(tags=["exhibitors"])
 
-ApplicationStatus = named_choices(Application.Status, "ApplicationStatus")
+ApplicationStatus = Annotated[
+    Application.Status, named_choices(Application.Status, "ApplicationStatus")
+]
 
 CENT = Decimal("0.01")
 

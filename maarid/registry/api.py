@@ -195,7 +195,9 @@ def patch_organisation(request, slug: str, payload: OrganisationPatch):
     return _update(request, slug, payload.dict(exclude_unset=True))
 
 
-MembershipStatus = named_choices(Membership.Status, "MembershipStatus")
+MembershipStatus = Annotated[
+    Membership.Status, named_choices(Membership.Status, "MembershipStatus")
+]
 
 
 class MembershipOut(Schema):

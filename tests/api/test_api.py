@@ -8,7 +8,7 @@ import typing
 import pytest
 from django.test import Client
 from ninja.schema import NinjaGenerateJsonSchema
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 
 import maarid.urls  # noqa: F401 (mounts the apps' routers on the API)
 from maarid.api.api import api
@@ -25,8 +25,15 @@ def operations():
                 yield router.prefix + path, operation
 
 
+def _inlined(metadata) -> bool:
+    """A type given its own JSON schema is written in place: its class name is never used."""
+    return any(isinstance(item, WithJsonSchema) for item in metadata)
+
+
 def _classes_in(annotation, found):
     """The schema and enum classes an annotation reaches (through lists, unions, fields...)."""
+    if typing.get_origin(annotation) is typing.Annotated and _inlined(annotation.__metadata__):
+        return
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         found.setdefault(annotation.__name__, set()).add(annotation)
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -34,7 +41,8 @@ def _classes_in(annotation, found):
             return
         found.setdefault(annotation.__name__, set()).add(annotation)
         for field in annotation.model_fields.values():
-            _classes_in(field.annotation, found)
+            if not _inlined(field.metadata):
+                _classes_in(field.annotation, found)
     for arg in typing.get_args(annotation):
         _classes_in(arg, found)
 
@@ -46,7 +54,8 @@ def test_no_two_schemas_share_a_name():
     for _path, operation in operations():
         for model in operation.models:  # a wrapper per source (path, query, body...)
             for field in model.model_fields.values():
-                _classes_in(field.annotation, found)
+                if not _inlined(field.metadata):
+                    _classes_in(field.annotation, found)
         for model in operation.response_models.values():
             if model is not None and hasattr(model, "model_fields"):
                 _classes_in(model.model_fields["response"].annotation, found)

@@ -1,4 +1,5 @@
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -14,7 +15,7 @@ from .models import Edition, Series
 
 router = Router(tags=["fairs"])
 
-EditionStatus = named_choices(Edition.Status, "EditionStatus")
+EditionStatus = Annotated[Edition.Status, named_choices(Edition.Status, "EditionStatus")]
 MAX_DAYS = 366
 
 

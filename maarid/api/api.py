@@ -123,7 +123,7 @@ SCHEMA_MESSAGES = {
 def schema_error(request, exc):
     """A body or parameter of the wrong shape: 422, with a message per field in the user's
     language (``lines.0.quantity``: the path of the field, without the ``body`` prefix)."""
-    detail = {}
+    detail: dict[str, list[str]] = {}
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ())]
         if loc and loc[0] in ("body", "query", "path", "form"):

@@ -13,8 +13,9 @@ import datetime
 import enum
 import functools
 import json
+from collections.abc import Iterable
 from http.client import responses as reasons
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
@@ -89,6 +90,12 @@ LocalTime = Annotated[
 ]
 
 
+def omittable(**constraints: Any) -> Any:
+    """A field of a partial update: left out means unchanged, and null is refused (the field
+    always has a value). Typed ``Any`` so that ``name: str = omittable()`` reads as it works."""
+    return Field(None, **constraints)
+
+
 def named_choices(choices: type[enum.Enum], name: str) -> WithJsonSchema:
     """A model's choices under a name of their own, for ``Annotated[Model.Status,
     named_choices(Model.Status, "ModelStatus")]``: Django calls the choices of every model
@@ -105,7 +112,7 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 def common_answers(operation) -> dict[int, tuple[type[Schema], str]]:
     """The answers the API's exception handlers (maarid/api/api.py) may give this operation,
     besides those it declares itself."""
-    answers = {}
+    answers: dict[int, tuple[type[Schema], str]] = {}
     callbacks = operation.auth_callbacks or []
     if callbacks and all(isinstance(auth, AuthBase) for auth in callbacks):
         answers[401] = (Error, "Not signed in: no valid token (or session) was sent.")
@@ -136,6 +143,7 @@ def _nul_in(value, where: str) -> str | None:
     """Where in a JSON value a NUL character is (``lines.0.label``), or None."""
     if isinstance(value, str):
         return where if NUL in value else None
+    items: Iterable[tuple[object, object]]
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):

@@ -40,7 +40,7 @@ def organisation_series(organisation_id) -> set:
 @hooks.organiser_series.answer
 def organiser_series(user):
     """The fair series whose registries this user manages (for the registry's pages)."""
-    from .services import series_for_organiser
+    from .selectors import series_for_organiser
 
     return series_for_organiser(user)
 

@@ -1,22 +1,26 @@
 import datetime
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from maarid.api.api import AUTH, OPTIONAL_AUTH, InputSchema
-from maarid.api.schemas import Day, EditionNumber, Error, FieldErrors, LocalTime, named_choices
-from maarid.core import access
+from maarid.api.schemas import (
+    Day,
+    EditionNumber,
+    Error,
+    FieldErrors,
+    LocalTime,
+    named_choices,
+    omittable,
+)
 
-from . import services
-from .models import Edition, Series
+from . import selectors, services
+from .models import Edition
+from .selectors import with_edition
 
 router = Router(tags=["fairs"])
 
 EditionStatus = Annotated[Edition.Status, named_choices(Edition.Status, "EditionStatus")]
-MAX_DAYS = 366
 
 
 class SeriesOut(Schema):
@@ -56,50 +60,39 @@ class EditionPatch(InputSchema):
     """The fields sent are changed, the others left alone. Null only clears the area: the
     other fields always have a value (null was a 500 for the names)."""
 
-    name_ar: str = Field(None, max_length=200)
-    name_fr: str = Field(None, max_length=200)
-    venue_ar: str = Field(None, max_length=200)
-    venue_fr: str = Field(None, max_length=200)
+    name_ar: str = omittable(max_length=200)
+    name_fr: str = omittable(max_length=200)
+    venue_ar: str = omittable(max_length=200)
+    venue_fr: str = omittable(max_length=200)
     area_m2: int | None = Field(None, ge=0, le=10_000_000)
-    starts_on: Day = None
-    ends_on: Day = None
-    opens_at: LocalTime = None
-    closes_at: LocalTime = None
-    slogan_ar: str = Field(None, max_length=300)
-    slogan_fr: str = Field(None, max_length=300)
+    starts_on: Day = omittable()
+    ends_on: Day = omittable()
+    opens_at: LocalTime = omittable()
+    closes_at: LocalTime = omittable()
+    slogan_ar: str = omittable(max_length=300)
+    slogan_fr: str = omittable(max_length=300)
 
 
 class StatusIn(InputSchema):
     status: EditionStatus
 
 
-def _with_partners(edition):
-    edition.partner_list = list(edition.partners.select_related("organisation"))
-    return edition
-
-
-def _edition(request, series, number):
-    edition = get_object_or_404(
-        Edition.objects.select_related("series"), series__slug=series, number=number
-    )
-    return access.require_view(request.user, edition)
-
-
 @router.get("/series", response=list[SeriesOut], auth=OPTIONAL_AUTH)
 def list_series(request):
-    return Series.objects.all()
+    return selectors.all_series()
 
 
 @router.get("/editions", response=list[EditionOut], auth=OPTIONAL_AUTH)
 def list_editions(request):
-    return [_with_partners(e) for e in Edition.objects.public().select_related("series")]
+    return [selectors.with_partners(e) for e in selectors.public_editions()]
 
 
 @router.get(
     "/editions/{series}/{number}", response={200: EditionOut, 404: Error}, auth=OPTIONAL_AUTH
 )
+@with_edition()
 def get_edition(request, series: str, number: EditionNumber):
-    return _with_partners(_edition(request, series, number))
+    return selectors.with_partners(request.edition)
 
 
 @router.patch(
@@ -107,15 +100,12 @@ def get_edition(request, series: str, number: EditionNumber):
     response={200: EditionOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
 )
+@with_edition()
 def update_edition(request, series: str, number: EditionNumber, payload: EditionPatch):
-    edition = _edition(request, series, number)
-    for field, value in payload.dict(exclude_unset=True).items():
-        setattr(edition, field, value)
-    if (edition.ends_on - edition.starts_on).days >= MAX_DAYS:
-        # Every figure lists the edition's days: 9999 years of them would take hours.
-        raise ValidationError({"ends_on": _("An edition lasts a year at most.")})
-    services.save_edition(request.user, edition)
-    return _with_partners(edition)
+    edition = services.update_edition(
+        actor=request.user, edition=request.edition, changes=payload.dict(exclude_unset=True)
+    )
+    return selectors.with_partners(edition)
 
 
 @router.post(
@@ -123,7 +113,9 @@ def update_edition(request, series: str, number: EditionNumber, payload: Edition
     response={200: EditionOut, 403: Error, 404: Error, 422: FieldErrors},
     auth=AUTH,
 )
+@with_edition()
 def move_edition(request, series: str, number: EditionNumber, payload: StatusIn):
-    edition = _edition(request, series, number)
-    services.move_edition(request.user, edition, Edition.Status(payload.status.value))
-    return _with_partners(edition)
+    edition = services.move_edition(
+        actor=request.user, edition=request.edition, status=payload.status
+    )
+    return selectors.with_partners(edition)

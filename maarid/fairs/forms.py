@@ -1,11 +1,13 @@
+from typing import cast
+
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maarid.core.forms import ContactField
-from maarid.registry.models import Commune, Organisation
 
+from . import selectors
 from .models import Edition, OpeningHours, Partner, SeriesRole
+from .services import SpecialDay
 
 
 class EditionForm(forms.ModelForm):
@@ -42,10 +44,7 @@ class EditionForm(forms.ModelForm):
 
     def __init__(self, *args, series=None, **kwargs):
         super().__init__(*args, **kwargs)
-        cities = Commune.objects.filter(is_urban=True)
-        if series is not None and series.region_id:
-            cities = cities.filter(province__region_id=series.region_id)
-        self.fields["city"].queryset = cities
+        cast(forms.ModelChoiceField, self.fields["city"]).queryset = selectors.cities_for(series)
         if series is not None:
             self.instance.series = series
 
@@ -58,9 +57,8 @@ class PartnerForm(forms.ModelForm):
     def __init__(self, *args, series=None, **kwargs):
         super().__init__(*args, **kwargs)
         if series is not None:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                series=series
-            ).order_by("name_fr")
+            organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+            organisation.queryset = selectors.organisations_of(series)
 
 
 class OpeningHoursForm(forms.ModelForm):
@@ -75,27 +73,34 @@ class OpeningHoursForm(forms.ModelForm):
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
-    def clean(self):
-        data = super().clean()
-        edition = self.instance.edition
-        day, opens, closes = data.get("day"), data.get("opens_at"), data.get("closes_at")
-        if (
-            day
-            and edition.starts_on
-            and edition.ends_on
-            and not (edition.starts_on <= day <= edition.ends_on)
-        ):
-            self.add_error("day", _("This day is not one of the edition's days."))
-        if not data.get("closed"):
-            if not (opens and closes):
-                raise ValidationError(_("Give the opening and closing times, or tick closed."))
-            if closes <= opens:
-                self.add_error("closes_at", _("Closing time must be after opening time."))
-        return data
+
+class SpecialDaysFormSet(forms.BaseInlineFormSet[OpeningHours, Edition, OpeningHoursForm]):
+    """The edition's days with other hours; the rules are the model's (OpeningHours.clean)."""
+
+    def special_days(self) -> list[SpecialDay]:
+        """The days as the organiser left them (those ticked for deletion left out)."""
+        return [
+            SpecialDay(
+                day=form.cleaned_data["day"],
+                opens_at=form.cleaned_data.get("opens_at"),
+                closes_at=form.cleaned_data.get("closes_at"),
+                closed=form.cleaned_data.get("closed", False),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
 
 
-OpeningHoursFormSet = forms.inlineformset_factory(
-    Edition, OpeningHours, form=OpeningHoursForm, extra=1, can_delete=True
+OpeningHoursFormSet = cast(
+    type[SpecialDaysFormSet],
+    forms.inlineformset_factory(
+        Edition,
+        OpeningHours,
+        form=OpeningHoursForm,
+        formset=SpecialDaysFormSet,
+        extra=1,
+        can_delete=True,
+    ),
 )
 
 

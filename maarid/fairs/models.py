@@ -105,9 +105,12 @@ class SeriesRole(models.Model):
         return Scope(series_ids=frozenset({self.series_id}))
 
 
-class EditionQuerySet(models.QuerySet):
-    def public(self):
+class EditionQuerySet(models.QuerySet["Edition"]):
+    def public(self) -> "EditionQuerySet":
         return self.exclude(status=Edition.Status.DRAFT)
+
+
+MAX_DAYS = 366
 
 
 def usual_opening():
@@ -172,6 +175,9 @@ class Edition(Bilingual, models.Model):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The last day comes before the first day.")})
+        if self.starts_on and self.ends_on and (self.ends_on - self.starts_on).days >= MAX_DAYS:
+            # Every figure lists the edition's days: 9999 years of them would take hours.
+            raise ValidationError({"ends_on": _("An edition lasts a year at most.")})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("Closing time must be after opening time.")})
 
@@ -236,6 +242,21 @@ class OpeningHours(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.opens_at}–{self.closes_at}"
+
+    def clean(self):
+        edition, day = self.edition, self.day
+        if (
+            day
+            and edition.starts_on
+            and edition.ends_on
+            and not (edition.starts_on <= day <= edition.ends_on)
+        ):
+            raise ValidationError({"day": _("This day is not one of the edition's days.")})
+        if not self.closed:
+            if not (self.opens_at and self.closes_at):
+                raise ValidationError(_("Give the opening and closing times, or tick closed."))
+            if self.closes_at <= self.opens_at:
+                raise ValidationError({"closes_at": _("Closing time must be after opening time.")})
 
     def access_scope(self):
         return self.edition.access_scope()

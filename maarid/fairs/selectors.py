@@ -5,12 +5,14 @@ import functools
 from collections.abc import Callable
 from typing import Any, Literal, ParamSpec, TypeVar, cast
 
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from maarid.core import access
+from maarid.registry.models import Commune, Kind, Organisation
 
-from .models import Edition
+from .models import Edition, Partner, Series, SeriesRole
 
 Need = Literal["view", "organise"]
 
@@ -50,3 +52,89 @@ def with_edition(*, need: Need = "view") -> Callable[[Callable[P, R]], Callable[
         return wrapper
 
     return decorate
+
+
+def public_editions() -> QuerySet[Edition]:
+    """Every edition past its draft, newest first."""
+    return Edition.objects.public().select_related("series", "city").order_by("-starts_on")
+
+
+def all_series() -> QuerySet[Series]:
+    return Series.objects.all()
+
+
+def series_for_organiser(user: Any) -> QuerySet[Series]:
+    """The fair series whose registries and editions this user manages (none for a visitor)."""
+    if not user.is_authenticated:
+        return Series.objects.none()
+    facts = access.facts(user)
+    if facts.superuser:
+        return Series.objects.all()
+    return Series.objects.filter(pk__in=facts.series_for(access.Role.ORGANISER))
+
+
+def series_for(user: Any, slug: str, *, need: Need = "view") -> Series:
+    """The series a URL names; with need="organise", 403 unless the user organises it."""
+    series = get_object_or_404(Series, slug=slug)
+    if need == "organise":
+        access.require_organiser(user, series.pk)
+    return series
+
+
+def editions_of(series: Series, user: Any) -> QuerySet[Edition]:
+    """A series' editions as this user may list them: drafts only for its organisers."""
+    editions = series.editions.select_related("city")
+    return editions if access.is_organiser(user, series.pk) else editions.public()
+
+
+def next_edition_number(series: Series) -> int:
+    last = series.editions.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def partners_of(edition: Edition) -> QuerySet[Partner]:
+    return edition.partners.select_related("organisation")
+
+
+def with_partners(edition: Edition) -> Edition:
+    """The edition with its partners listed, as the API shows it."""
+    edition.partner_list = list(partners_of(edition))  # type: ignore[attr-defined]
+    return edition
+
+
+def partner_of(edition: Edition, pk: int) -> Partner:
+    return get_object_or_404(Partner, pk=pk, edition=edition)
+
+
+def registry_figures(series: Series) -> dict[str, int]:
+    """How many organisations the series' registry holds, and of which kinds."""
+    return series.organisations.aggregate(
+        total=Count("id"),
+        cooperatives=Count("id", filter=Q(kind=Kind.COOPERATIVE)),
+        womens=Count("id", filter=Q(kind=Kind.COOPERATIVE, women_led=True)),
+        buyers=Count("id", filter=Q(kind__in=[Kind.COMPANY, Kind.PLATFORM])),
+    )
+
+
+def team_of(series: Series) -> QuerySet[SeriesRole]:
+    return series.roles.select_related("user").order_by("role", "user__last_name")
+
+
+def role_in(user: Any, series_slug: str, pk: int) -> SeriesRole:
+    """A role of the series the URL names, for its organisers only."""
+    series_role = get_object_or_404(SeriesRole, pk=pk, series__slug=series_slug)
+    access.require_organiser(user, series_role.series_id)
+    return series_role
+
+
+def cities_for(series: Series | None) -> QuerySet[Commune]:
+    """The towns an edition of the series may be held in: those of its region, if it has one."""
+    cities = Commune.objects.filter(is_urban=True)
+    if series is not None and series.region_id:
+        cities = cities.filter(province__region_id=series.region_id)
+    return cities
+
+
+def organisations_of(series: Series) -> QuerySet[Organisation]:
+    """The organisations of the series' registry, by name."""
+    return Organisation.objects.filter(series=series).order_by("name_fr")

@@ -1,29 +1,58 @@
 """Every write to fair series and editions."""
 
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from maarid.core import access
+from maarid.core.models import User
 from maarid.core.services import account_for, reset_link, tell
+from maarid.registry.models import Organisation
 
-from .models import Edition, Partner, Series, SeriesRole
+from .models import Edition, OpeningHours, Partner, Series, SeriesRole
+
+
+class SpecialDay(TypedDict):
+    """A day whose hours differ from the edition's usual ones (no hours when closed)."""
+
+    day: datetime.date
+    opens_at: datetime.time | None
+    closes_at: datetime.time | None
+    closed: bool
 
 
 @transaction.atomic
-def save_edition(actor, edition: Edition, special_days=None) -> Edition:
-    """Saves an edition and, when given, its validated formset of special opening hours."""
+def save_edition(
+    *, actor: User, edition: Edition, special_days: Sequence[SpecialDay] | None = None
+) -> Edition:
+    """Saves an edition and, when given, the full list of its days with other hours (the
+    days not listed go back to the usual hours)."""
     access.require_organiser(actor, edition.series_id)
     edition.full_clean()
     edition.save()
     if special_days is not None:
-        special_days.instance = edition
-        special_days.save()
+        days = [OpeningHours(edition=edition, **day) for day in special_days]
+        for day in days:
+            day.full_clean(validate_unique=False)
+        edition.opening_hours.all().delete()
+        for day in days:  # one by one, so that each is audited
+            day.save()
     return edition
 
 
-def move_edition(actor, edition: Edition, status: str) -> Edition:
+def update_edition(*, actor: User, edition: Edition, changes: Mapping[str, Any]) -> Edition:
+    """Changes the fields given and leaves the others as they are (a partial update)."""
+    for field, value in changes.items():
+        setattr(edition, field, value)
+    return save_edition(actor=actor, edition=edition)
+
+
+def move_edition(*, actor: User, edition: Edition, status: str) -> Edition:
     """Moves an edition one stage forward or back: draft → applications → running → closed."""
     access.require_organiser(actor, edition.series_id)
     flow = [str(s) for s in Edition.FLOW]
@@ -37,7 +66,7 @@ def move_edition(actor, edition: Edition, status: str) -> Edition:
 
 
 @transaction.atomic
-def add_partner(actor, edition: Edition, organisation, role: str) -> Partner:
+def add_partner(*, actor: User, edition: Edition, organisation: Organisation, role: str) -> Partner:
     access.require_organiser(actor, edition.series_id)
     partner = Partner(
         edition=edition, organisation=organisation, role=role, order=edition.partners.count()
@@ -48,21 +77,14 @@ def add_partner(actor, edition: Edition, organisation, role: str) -> Partner:
     return partner
 
 
-def remove_partner(actor, partner: Partner) -> None:
+def remove_partner(*, actor: User, partner: Partner) -> None:
     access.require_organiser(actor, partner.edition.series_id)
     partner.delete()
 
 
-def series_for_organiser(actor):
-    f = access.facts(actor)
-    return (
-        Series.objects.all()
-        if f.superuser
-        else Series.objects.filter(pk__in=f.series_for(access.Role.ORGANISER))
-    )
-
-
-def give_role(actor, series: Series, contact: dict, role: str, base_url: str) -> SeriesRole:
+def give_role(
+    *, actor: User, series: Series, contact: dict[str, Any], role: str, base_url: str
+) -> SeriesRole:
     """An organiser gives someone (found or invited by e-mail or mobile number) a role in the
     series: another organiser, a reviewer or a juror."""
     access.require_organiser(actor, series.pk)
@@ -73,7 +95,10 @@ def give_role(actor, series: Series, contact: dict, role: str, base_url: str) ->
     if created:
         access.forget(user)
         msgid = gettext_noop("You are now %(role)s of %(series)s on Maarid.")
-        params = {"role": series_role.get_role_display().lower(), "series": series}
+        params: dict[str, Any] = {
+            "role": series_role.get_role_display().lower(),
+            "series": series,
+        }
         if not user.has_usable_password():
             msgid = gettext_noop(
                 "You are now %(role)s of %(series)s on Maarid. Choose your password here: %(link)s"
@@ -83,7 +108,7 @@ def give_role(actor, series: Series, contact: dict, role: str, base_url: str) ->
     return series_role
 
 
-def take_role(actor, series_role: SeriesRole) -> None:
+def take_role(*, actor: User, series_role: SeriesRole) -> None:
     """Removes a role. The last organiser of a series cannot leave it without organisers."""
     access.require_organiser(actor, series_role.series_id)
     if (

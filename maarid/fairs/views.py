@@ -1,62 +1,52 @@
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maarid.core import access, hooks
-from maarid.registry.models import Kind
 
-from . import services
+from . import selectors, services
 from .forms import EditionForm, OpeningHoursFormSet, PartnerForm, RoleForm
-from .models import Edition, Partner, Series, SeriesRole
+from .models import Edition
+from .selectors import with_edition
 
 
 def home(request):
-    editions = Edition.objects.public().select_related("series", "city").order_by("-starts_on")
-    managed = (
-        services.series_for_organiser(request.user)
-        if request.user.is_authenticated
-        else Series.objects.none()
+    return render(
+        request,
+        "fairs/home.html",
+        {
+            "editions": selectors.public_editions(),
+            "managed": selectors.series_for_organiser(request.user),
+        },
     )
-    return render(request, "fairs/home.html", {"editions": editions, "managed": managed})
 
 
 def series_detail(request, series):
-    series = get_object_or_404(Series, slug=series)
-    editions = series.editions.select_related("city")
-    can_manage = access.is_organiser(request.user, series.pk)
-    if not can_manage:
-        editions = editions.public()
+    series = selectors.series_for(request.user, series)
     return render(
         request,
         "fairs/series.html",
-        {"series": series, "editions": editions, "can_manage": can_manage},
+        {
+            "series": series,
+            "editions": selectors.editions_of(series, request.user),
+            "can_manage": access.is_organiser(request.user, series.pk),
+        },
     )
 
 
-def _edition(request, series, number):
-    edition = get_object_or_404(
-        Edition.objects.select_related("series", "city"), series__slug=series, number=number
-    )
-    access.require_view(request.user, edition)
-    return edition
-
-
+@with_edition()
 def edition_detail(request, series, number):
-    edition = _edition(request, series, number)
-    partners = edition.partners.select_related("organisation")
+    edition = request.edition
     return render(
         request,
         "fairs/edition.html",
         {
             "edition": edition,
-            "partners": partners,
-            "days": [(d, *edition.hours_on(d)) for d in _days(edition)],
+            "partners": selectors.partners_of(edition),
+            "days": [(d, *edition.hours_on(d)) for d in edition.dates()],
             "can_manage": access.is_organiser(request.user, edition.series_id),
             "links": [
                 link
@@ -69,20 +59,10 @@ def edition_detail(request, series, number):
     )
 
 
-def _days(edition):
-    return [edition.starts_on + datetime.timedelta(days=i) for i in range(edition.days)]
-
-
 @login_required
+@with_edition(need="organise")
 def dashboard(request, series, number):
-    edition = _edition(request, series, number)
-    access.require_organiser(request.user, edition.series_id)
-    registry = edition.series.organisations.aggregate(
-        total=Count("id"),
-        cooperatives=Count("id", filter=Q(kind=Kind.COOPERATIVE)),
-        womens=Count("id", filter=Q(kind=Kind.COOPERATIVE, women_led=True)),
-        buyers=Count("id", filter=Q(kind__in=[Kind.COMPANY, Kind.PLATFORM])),
-    )
+    edition = request.edition
     flow = [str(s) for s in Edition.FLOW]
     i = flow.index(edition.status)
     return render(
@@ -90,8 +70,8 @@ def dashboard(request, series, number):
         "fairs/dashboard.html",
         {
             "edition": edition,
-            "registry": registry,
-            "partners": edition.partners.select_related("organisation"),
+            "registry": selectors.registry_figures(edition.series),
+            "partners": selectors.partners_of(edition),
             "next_status": Edition.Status(flow[i + 1]) if i + 1 < len(flow) else None,
             "previous_status": Edition.Status(flow[i - 1]) if i > 0 else None,
             "partner_form": PartnerForm(series=edition.series),
@@ -102,13 +82,15 @@ def dashboard(request, series, number):
 
 
 @login_required
+@with_edition(need="organise")
 def edition_edit(request, series, number):
-    edition = _edition(request, series, number)
-    access.require_organiser(request.user, edition.series_id)
+    edition = request.edition
     form = EditionForm(request.POST or None, instance=edition, series=edition.series)
     hours = OpeningHoursFormSet(request.POST or None, instance=edition, prefix="hours")
     if request.method == "POST" and form.is_valid() and hours.is_valid():
-        services.save_edition(request.user, form.instance, special_days=hours)
+        services.save_edition(
+            actor=request.user, edition=form.instance, special_days=hours.special_days()
+        )
         messages.success(request, _("The edition has been saved."))
         return redirect("fairs:dashboard", edition.series.slug, edition.number)
     return render(
@@ -118,20 +100,14 @@ def edition_edit(request, series, number):
 
 @login_required
 def edition_create(request, series):
-    series = get_object_or_404(Series, slug=series)
-    access.require_organiser(request.user, series.pk)
+    series = selectors.series_for(request.user, series, need="organise")
     form = EditionForm(
         request.POST or None,
         series=series,
-        initial={
-            "number": (
-                series.editions.order_by("-number").values_list("number", flat=True).first() or 0
-            )
-            + 1
-        },
+        initial={"number": selectors.next_edition_number(series)},
     )
     if request.method == "POST" and form.is_valid():
-        edition = services.save_edition(request.user, form.instance)
+        edition = services.save_edition(actor=request.user, edition=form.instance)
         messages.success(request, _("The edition has been created."))
         return redirect("fairs:dashboard", series.slug, edition.number)
     return render(request, "fairs/edition_form.html", {"form": form, "series": series})
@@ -139,10 +115,13 @@ def edition_create(request, series):
 
 @login_required
 @require_POST
+@with_edition()
 def edition_status(request, series, number):
-    edition = _edition(request, series, number)
+    edition = request.edition
     try:
-        services.move_edition(request.user, edition, request.POST.get("status", ""))
+        services.move_edition(
+            actor=request.user, edition=edition, status=request.POST.get("status", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("fairs:dashboard", edition.series.slug, edition.number)
@@ -150,14 +129,17 @@ def edition_status(request, series, number):
 
 @login_required
 @require_POST
+@with_edition(need="organise")
 def partner_add(request, series, number):
-    edition = _edition(request, series, number)
-    access.require_organiser(request.user, edition.series_id)
+    edition = request.edition
     form = PartnerForm(request.POST, series=edition.series)
     if form.is_valid():
         try:
             services.add_partner(
-                request.user, edition, form.cleaned_data["organisation"], form.cleaned_data["role"]
+                actor=request.user,
+                edition=edition,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -168,39 +150,42 @@ def partner_add(request, series, number):
 
 @login_required
 @require_POST
+@with_edition()
 def partner_remove(request, series, number, pk):
-    edition = _edition(request, series, number)
-    partner = get_object_or_404(Partner, pk=pk, edition=edition)
-    services.remove_partner(request.user, partner)
+    edition = request.edition
+    partner = selectors.partner_of(edition, pk)
+    services.remove_partner(actor=request.user, partner=partner)
     return redirect("fairs:dashboard", edition.series.slug, edition.number)
 
 
 @login_required
 def team(request, series):
     """Who runs the series: organisers, reviewers and jurors; organisers add and remove them."""
-    series = get_object_or_404(Series, slug=series)
-    access.require_organiser(request.user, series.pk)
+    series = selectors.series_for(request.user, series, need="organise")
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.give_role(
-            request.user,
-            series,
-            form.cleaned_data["contact"],
-            form.cleaned_data["role"],
-            request.build_absolute_uri("/"),
+            actor=request.user,
+            series=series,
+            contact=form.cleaned_data["contact"],
+            role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
         )
         messages.success(request, _("The role has been given."))
         return redirect("fairs:team", series.slug)
-    roles = series.roles.select_related("user").order_by("role", "user__last_name")
-    return render(request, "fairs/team.html", {"series": series, "roles": roles, "form": form})
+    return render(
+        request,
+        "fairs/team.html",
+        {"series": series, "roles": selectors.team_of(series), "form": form},
+    )
 
 
 @login_required
 @require_POST
 def role_remove(request, series, pk):
-    series_role = get_object_or_404(SeriesRole, pk=pk, series__slug=series)
+    series_role = selectors.role_in(request.user, series, pk)
     try:
-        services.take_role(request.user, series_role)
+        services.take_role(actor=request.user, series_role=series_role)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("fairs:team", series)

@@ -42,15 +42,15 @@ def test_a_draft_edition_is_hidden_from_the_public(client, edition, organiser):
 
 def test_editions_move_one_stage_at_a_time(edition, organiser):
     with pytest.raises(ValidationError):
-        services.move_edition(organiser, edition, "draft")  # two stages back
-    services.move_edition(organiser, edition, "closed")
+        services.move_edition(actor=organiser, edition=edition, status="draft")  # two stages back
+    services.move_edition(actor=organiser, edition=edition, status="closed")
     assert edition.status == "closed"
 
 
 def test_the_last_day_cannot_come_before_the_first(edition, organiser):
     edition.ends_on = datetime.date(2024, 5, 1)
     with pytest.raises(ValidationError):
-        services.save_edition(organiser, edition)
+        services.save_edition(actor=organiser, edition=edition)
 
 
 def test_an_organiser_creates_the_next_edition(organiser, series, edition):

@@ -46,8 +46,10 @@ back, rebuilding the index.
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import BooleanField, Exists, FloatField, OuterRef
 from django.db.models.expressions import Expression
 
@@ -174,7 +176,8 @@ def edits(a: str, b: str, limit: int = 2) -> int:
     once it exceeds ``limit``."""
     if a == b:
         return 0
-    previous2, previous = None, list(range(len(b) + 1))
+    previous2: list[int] = []  # the row before the previous one, from the second letter on
+    previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
@@ -473,32 +476,33 @@ def sqlite_teardown(table: str) -> list[str]:
     ]
 
 
-def install(schema_editor):
+def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Run by migration 0003_search; nothing on databases other than these two."""
+    _execute(schema_editor, POSTGRESQL_SETUP, sqlite_setup)
+
+
+def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _execute(schema_editor, POSTGRESQL_TEARDOWN, sqlite_teardown)
+
+
+def _execute(
+    schema_editor: BaseDatabaseSchemaEditor,
+    postgresql: list[str],
+    sqlite: Callable[[str], list[str]],
+) -> None:
+    """The statements for the database's vendor (on SQLite, those of every searched table)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        statements = POSTGRESQL_SETUP
+        statements = postgresql
     elif vendor == "sqlite":
-        statements = [s for table in VECTORS for s in sqlite_setup(table)]
+        statements = [s for table in VECTORS for s in sqlite(table)]
     else:
         return
     for statement in statements:
         schema_editor.execute(statement, params=None)
 
 
-def uninstall(schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        statements = POSTGRESQL_TEARDOWN
-    elif vendor == "sqlite":
-        statements = [s for table in VECTORS for s in sqlite_teardown(table)]
-    else:
-        return
-    for statement in statements:
-        schema_editor.execute(statement, params=None)
-
-
-_checked = set()
+_checked: set[tuple[str, str]] = set()
 
 
 def _ensure_sqlite_index(table):

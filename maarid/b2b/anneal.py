@@ -22,9 +22,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numba import njit
+from numpy.typing import NDArray
+
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
 
 CHAIN_LIMIT = 64
 CHUNK = 200_000
@@ -46,22 +51,22 @@ class Annealer:
         *,
         people: int,
         n_slots: int,
-        members,
-        slot,
-        movable,
-        domain,
-        days,
-        level,
-        room,
-        table,
+        members: Sequence[Sequence[int]],
+        slot: Sequence[int],
+        movable: Sequence[bool],
+        domain: Sequence[Sequence[int]],
+        days: Sequence[Sequence[int]],
+        level: Sequence[int],
+        room: Sequence[int],
+        table: Sequence[int],
         n_tables: int,
-        before,
+        before: Sequence[tuple[int, int]],
         cap: int | None,
         weight: int,
         hot: float,
         cold: float,
         seed: int,
-    ):
+    ) -> None:
         n = len(members)
         self.n_slots = n_slots
         self.mem_ptr, self.mem_idx = _csr(members)
@@ -75,8 +80,8 @@ class Annealer:
         self.level = np.array(level, dtype=np.int64)
         self.room = np.array(room, dtype=np.int64)
         self.table = np.array(table, dtype=np.int64)
-        earlier = [[] for _ in range(n)]
-        later = [[] for _ in range(n)]
+        earlier: list[list[int]] = [[] for _ in range(n)]
+        later: list[list[int]] = [[] for _ in range(n)]
         for a, b in before:
             earlier[b].append(a)
             later[a].append(b)
@@ -87,7 +92,7 @@ class Annealer:
         self.occ = np.full((people, n_slots), -1, dtype=np.int64)
         self.cnt = np.zeros((max(1, len(room)), n_slots), dtype=np.int64)
         self.tbusy = np.zeros((max(1, n_tables), n_slots), dtype=np.int64)
-        mine = [[] for _ in range(people)]
+        mine: list[list[int]] = [[] for _ in range(people)]
         for i in range(n):
             t = self.slot[i]
             if t < 0:
@@ -106,7 +111,9 @@ class Annealer:
     def breaks(self) -> int:
         return int(_total_breaks(self.occ, self.day_ptr, self.day_pos))
 
-    def run(self, moves: int, deadline: float, stop=None) -> np.ndarray | None:
+    def run(
+        self, moves: int, deadline: float, stop: Callable[[int | None], bool] | None = None
+    ) -> Ints | None:
         """Anneal for ``moves`` moves (or until ``deadline``, a ``time.monotonic()`` value, no
         break is left or ``stop(best)`` says so between chunks; ``best`` is the fewest breaks
         of a state within the cap, None while there is none). Returns the best slots seen
@@ -144,7 +151,7 @@ class Annealer:
         self._restore(best)
         return best
 
-    def _restore(self, best):
+    def _restore(self, best: Ints) -> None:
         if np.array_equal(best, self.slot):
             return
         self.slot[:] = best
@@ -163,7 +170,7 @@ class Annealer:
                 self.tbusy[self.table[i], t] += 1
 
 
-def _csr(rows):
+def _csr(rows: Sequence[Sequence[int]]) -> tuple[Ints, Ints]:
     ptr = np.zeros(len(rows) + 1, dtype=np.int64)
     for i, row in enumerate(rows):
         ptr[i + 1] = ptr[i] + len(row)
@@ -171,7 +178,7 @@ def _csr(rows):
     return ptr, idx
 
 
-def _anneal(a: Annealer, moves, t_from, t_to, best, stats):
+def _anneal(a: Annealer, moves: int, t_from: float, t_to: float, best: Ints, stats: Ints) -> None:
     _kernel(
         moves,
         t_from,
@@ -207,12 +214,14 @@ def _anneal(a: Annealer, moves, t_from, t_to, best, stats):
 
 
 @njit(cache=True)
-def _seed(seed):
+def _seed(seed: int) -> None:
     np.random.seed(seed)
 
 
 @njit(cache=True, nogil=True)
-def _person(occ, p, day_ptr, day_pos, weight, cap):
+def _person(
+    occ: Ints, p: int, day_ptr: Ints, day_pos: Ints, weight: int, cap: int
+) -> tuple[int, int]:
     """(breaks, energy) of person ``p``: per day, blocks - 1 and the idle slots of its span;
     breaks over the cap weigh four times more."""
     breaks = 0
@@ -242,7 +251,7 @@ def _person(occ, p, day_ptr, day_pos, weight, cap):
 
 
 @njit(cache=True, nogil=True)
-def _total_breaks(occ, day_ptr, day_pos):
+def _total_breaks(occ: Ints, day_ptr: Ints, day_pos: Ints) -> int:
     total = 0
     for p in range(occ.shape[0]):
         total += _person(occ, p, day_ptr, day_pos, 1, -1)[0]
@@ -250,7 +259,7 @@ def _total_breaks(occ, day_ptr, day_pos):
 
 
 @njit(cache=True, nogil=True)
-def _over_cap(occ, day_ptr, day_pos, cap):
+def _over_cap(occ: Ints, day_ptr: Ints, day_pos: Ints, cap: int) -> int:
     count = 0
     if cap >= 0:
         for p in range(occ.shape[0]):
@@ -261,37 +270,37 @@ def _over_cap(occ, day_ptr, day_pos, cap):
 
 @njit(cache=True, nogil=True)
 def _kernel(
-    moves,
-    t_from,
-    t_to,
-    weight,
-    cap,
-    people,
-    pm_ptr,
-    pm_idx,
-    mem_ptr,
-    mem_idx,
-    slot,
-    movable,
-    dom_ptr,
-    dom_idx,
-    allowed,
-    day_ptr,
-    day_pos,
-    level,
-    room,
-    table,
-    bef_ptr,
-    bef_idx,
-    aft_ptr,
-    aft_idx,
-    occ,
-    cnt,
-    tbusy,
-    n_slots,
-    best,
-    stats,
-):
+    moves: int,
+    t_from: float,
+    t_to: float,
+    weight: int,
+    cap: int,
+    people: Ints,
+    pm_ptr: Ints,
+    pm_idx: Ints,
+    mem_ptr: Ints,
+    mem_idx: Ints,
+    slot: Ints,
+    movable: Bools,
+    dom_ptr: Ints,
+    dom_idx: Ints,
+    allowed: Bools,
+    day_ptr: Ints,
+    day_pos: Ints,
+    level: Ints,
+    room: Ints,
+    table: Ints,
+    bef_ptr: Ints,
+    bef_idx: Ints,
+    aft_ptr: Ints,
+    aft_idx: Ints,
+    occ: Ints,
+    cnt: Ints,
+    tbusy: Ints,
+    n_slots: int,
+    best: Ints,
+    stats: Ints,
+) -> None:
     chain = np.empty(CHAIN_LIMIT + 1, dtype=np.int64)
     target = np.empty(CHAIN_LIMIT + 1, dtype=np.int64)
     old = np.empty(CHAIN_LIMIT + 1, dtype=np.int64)
@@ -443,7 +452,18 @@ def _kernel(
 
 
 @njit(cache=True, nogil=True)
-def _fits(i, t, mem_ptr, mem_idx, occ, cnt, level, room, table, tbusy):
+def _fits(
+    i: int,
+    t: int,
+    mem_ptr: Ints,
+    mem_idx: Ints,
+    occ: Ints,
+    cnt: Ints,
+    level: Ints,
+    room: Ints,
+    table: Ints,
+    tbusy: Ints,
+) -> bool:
     for m in range(mem_ptr[i], mem_ptr[i + 1]):
         if occ[mem_idx[m], t] >= 0:
             return False
@@ -454,7 +474,17 @@ def _fits(i, t, mem_ptr, mem_idx, occ, cnt, level, room, table, tbusy):
 
 
 @njit(cache=True, nogil=True)
-def _lift(i, t, mem_ptr, mem_idx, occ, cnt, level, table, tbusy):
+def _lift(
+    i: int,
+    t: int,
+    mem_ptr: Ints,
+    mem_idx: Ints,
+    occ: Ints,
+    cnt: Ints,
+    level: Ints,
+    table: Ints,
+    tbusy: Ints,
+) -> None:
     for m in range(mem_ptr[i], mem_ptr[i + 1]):
         p = mem_idx[m]
         occ[p, t] = -1
@@ -465,7 +495,18 @@ def _lift(i, t, mem_ptr, mem_idx, occ, cnt, level, table, tbusy):
 
 
 @njit(cache=True, nogil=True)
-def _drop(i, t, mem_ptr, mem_idx, occ, cnt, level, table, tbusy, slot):
+def _drop(
+    i: int,
+    t: int,
+    mem_ptr: Ints,
+    mem_idx: Ints,
+    occ: Ints,
+    cnt: Ints,
+    level: Ints,
+    table: Ints,
+    tbusy: Ints,
+    slot: Ints,
+) -> None:
     for m in range(mem_ptr[i], mem_ptr[i + 1]):
         p = mem_idx[m]
         occ[p, t] = i

@@ -36,10 +36,13 @@ the JSON line; a wrong field is reported with the line of the object that holds 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeAlias, TypeGuard, TypeVar
 
 from .schedule import AM, PM, Meeting, Options, Participant, Slot, Table
 
@@ -56,25 +59,25 @@ class InstanceError(ValueError):
 class Problem:
     """Scheduler input read from a file: pass ``options(...)`` and the lists to ``solve``."""
 
-    participants: list
-    slots: list
-    tables: list
-    meetings: list
+    participants: list[Participant]
+    slots: list[Slot]
+    tables: list[Table]
+    meetings: list[Meeting]
     require_all: bool = False
     assign_tables: bool = True
     fairness: int | None = None
     fairness_spread: bool = False
     name: str = ""
 
-    def options(self, **overrides) -> Options:
-        values = {
-            "require_all": self.require_all,
-            "assign_tables": self.assign_tables,
-            "fairness": self.fairness,
-            "fairness_spread": self.fairness_spread,
-        }
-        values.update(overrides)
-        return Options(**values)
+    def options(self, **overrides: Any) -> Options:
+        """The file's options, with ``overrides`` (fields of :class:`Options`) on top."""
+        own = Options(
+            require_all=self.require_all,
+            assign_tables=self.assign_tables,
+            fairness=self.fairness,
+            fairness_spread=self.fairness_spread,
+        )
+        return dataclasses.replace(own, **overrides)
 
 
 @dataclass
@@ -85,10 +88,10 @@ class BenchmarkInstance:
     n_tables: int
     n_slots: int
     n_morning: int
-    requested: list  # (p1, p2, session) per meeting
-    forbidden: list = field(default_factory=list)  # set of slots per participant
-    fixed: list = field(default_factory=list)  # slot or 0 per meeting
-    precedences: list = field(default_factory=list)  # set of earlier meetings per meeting
+    requested: list[tuple[int, int, int]]  # (p1, p2, session) per meeting
+    forbidden: list[set[int]] = field(default_factory=list)  # set of slots per participant
+    fixed: list[int] = field(default_factory=list)  # slot or 0 per meeting
+    precedences: list[set[int]] = field(default_factory=list)  # set of earlier meetings per meeting
 
 
 # --- The .dzn tokenizer and parser ------------------------------------------------------------
@@ -101,10 +104,16 @@ _TOKEN = re.compile(
 )
 
 
-class _Array(list):
+_T = TypeVar("_T")
+
+# A .dzn value: an integer, a boolean, a set of integers or an array of values (2-D: of rows).
+Value: TypeAlias = "int | bool | set[int] | list[Value]"
+
+
+class _Array(list[Value]):
     """A parsed array that knows the line of each element (or row), for precise errors."""
 
-    def __init__(self, items, lines):
+    def __init__(self, items: list[Value], lines: list[int]) -> None:
         super().__init__(items)
         self.lines = lines
 
@@ -120,14 +129,15 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    out, line, pos = [], 1, 0
+    out: list[_Tok] = []
+    line, pos = 1, 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
             if text.startswith("/*", pos):
                 raise InstanceError("unterminated comment", line)
             raise InstanceError(f"unexpected character {text[pos]!r}", line)
-        kind, value = match.lastgroup, match.group()
+        kind, value = match.lastgroup or "", match.group()
         if kind in ("int", "name", "sym"):
             out.append(_Tok(kind, value, line))
         line += value.count("\n")
@@ -137,7 +147,7 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.toks = _tokens(text)
         self.i = 0
 
@@ -148,16 +158,14 @@ class _Parser:
     def take(self, text: str | None = None, kind: str | None = None) -> _Tok:
         tok = self.tok
         if (text is not None and tok.text != text) or (kind is not None and tok.kind != kind):
-            wanted = (
-                repr(text) if text is not None else {"int": "an integer", "name": "a name"}[kind]
-            )
+            wanted = repr(text) if text is not None else "an integer" if kind == "int" else "a name"
             found = repr(tok.text) if tok.kind != "eof" else "the end of the file"
             raise InstanceError(f"expected {wanted}, found {found}", tok.line)
         self.i += 1
         return tok
 
-    def parse(self) -> dict:
-        values = {}
+    def parse(self) -> dict[str, tuple[Value, int]]:
+        values: dict[str, tuple[Value, int]] = {}
         while self.tok.kind != "eof":
             name = self.take(kind="name")
             if name.text in values:
@@ -167,7 +175,7 @@ class _Parser:
             self.take(";")
         return values
 
-    def value(self):
+    def value(self) -> Value:
         tok = self.tok
         if tok.text == "[|":
             return self.array2d()
@@ -189,9 +197,9 @@ class _Parser:
         found = repr(tok.text) if tok.kind != "eof" else "the end of the file"
         raise InstanceError(f"expected a value, found {found}", tok.line)
 
-    def _items(self, closing: str, item) -> list:
+    def _items(self, closing: str, item: Callable[[], _T]) -> list[_T]:
         """Comma-separated items up to ``closing`` (a trailing comma is fine)."""
-        out = []
+        out: list[_T] = []
         while self.tok.text != closing:
             out.append(item())
             if self.tok.text == ",":
@@ -201,23 +209,25 @@ class _Parser:
         self.take(closing)
         return out
 
-    def set_literal(self) -> set:
+    def set_literal(self) -> set[int]:
         self.take("{")
         return set(self._items("}", lambda: int(self.take(kind="int").text)))
 
-    def array1d(self) -> list:
+    def array1d(self) -> list[Value]:
         self.take("[")
-        lines = []
+        lines: list[int] = []
 
-        def item():
+        def item() -> Value:
             lines.append(self.tok.line)
             return self.value()
 
         return _Array(self._items("]", item), lines)
 
-    def array2d(self) -> list:
+    def array2d(self) -> list[Value]:
         start = self.take("[|")
-        rows, row, lines = [], [], []
+        rows: list[Value] = []
+        row: list[Value] = []
+        lines: list[int] = []
         while True:
             if self.tok.text == "|]":
                 self.take("|]")
@@ -236,34 +246,35 @@ class _Parser:
                 self.take(",")
             elif self.tok.text not in ("|", "|]"):
                 self.take("|")
-        widths = {len(r) for r in rows}
+        widths = {len(r) for r in rows if isinstance(r, list)}
         if len(widths) > 1:
             raise InstanceError("rows of a 2-D array differ in length", start.line)
         return _Array(rows, lines)
 
-    def array_call(self) -> list:
+    def array_call(self) -> list[Value]:
         call = self.take(kind="name")
         self.take("(")
-        dims = [self.value(), None]
+        rows = self.value()
         self.take(",")
+        columns: Value = set()
         if call.text == "array2d":
-            dims[1] = self.value()
+            columns = self.value()
             self.take(",")
         flat = self.value()
         self.take(")")
-        if not isinstance(flat, list) or any(not isinstance(d, set) for d in dims if d is not None):
+        if not isinstance(flat, list) or not isinstance(rows, set) or not isinstance(columns, set):
             raise InstanceError(f"malformed {call.text}(...)", call.line)
         if call.text == "array1d":
-            if len(flat) != len(dims[0]):
+            if len(flat) != len(rows):
                 raise InstanceError("array1d size does not match its index set", call.line)
             return flat
-        width = len(dims[1])
-        if width == 0 or len(flat) != len(dims[0]) * width:
+        width = len(columns)
+        if width == 0 or len(flat) != len(rows) * width:
             raise InstanceError("array2d size does not match its index sets", call.line)
-        return [flat[r * width : (r + 1) * width] for r in range(len(dims[0]))]
+        return [flat[r * width : (r + 1) * width] for r in range(len(rows))]
 
 
-def parse_dzn(text: str) -> dict:
+def parse_dzn(text: str) -> dict[str, tuple[Value, int]]:
     """``{name: (value, line)}`` for every assignment; ints, sets, lists (2-D: lists of rows)."""
     return _Parser(text).parse()
 
@@ -271,20 +282,20 @@ def parse_dzn(text: str) -> dict:
 # --- The B2B benchmark -----------------------------------------------------------------------
 
 
-def read_dzn(source) -> BenchmarkInstance:
+def read_dzn(source: Path | str) -> BenchmarkInstance:
     """Read a published instance from a path or a string of .dzn text; checks every value."""
     text = Path(source).read_text() if isinstance(source, Path) else source
     values = parse_dzn(text)
     last_line = max(1, len(text.rstrip().splitlines()))
 
-    def get(name, default=None):
+    def get(name: str, default: tuple[Value, int] | None = None) -> tuple[Value, int]:
         if name not in values:
             if default is not None:
                 return default
             raise InstanceError(f"missing parameter {name}", last_line)
         return values[name]
 
-    def integer(name, low=0):
+    def integer(name: str, low: int = 0) -> int:
         value, line = get(name)
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise InstanceError(f"{name} must be an integer >= {low}", line)
@@ -298,9 +309,12 @@ def read_dzn(source) -> BenchmarkInstance:
     if n_morning > n_slots:
         raise InstanceError("nMorningSlots exceeds nTotalSlots", get("nMorningSlots")[1])
     requested = _requested(*get("requested"), n_m, n_p)
-    forbidden = _sets(*get("forbidden", ([{0}] * n_p, 0)), "forbidden", n_p, 0, n_slots)
-    fixed = _ints(*get("fixed", ([0] * n_m, 0)), "fixed", n_m, 0, n_slots)
-    precedences = _sets(*get("precedences", ([set()] * n_m, 0)), "precedences", n_m, 1, n_m)
+    none: list[Value] = [{0}] * n_p
+    forbidden = _sets(*get("forbidden", (none, 0)), "forbidden", n_p, 0, n_slots)
+    free: list[Value] = [0] * n_m
+    fixed = _ints(*get("fixed", (free, 0)), "fixed", n_m, 0, n_slots)
+    first: list[Value] = [set()] * n_m
+    precedences = _sets(*get("precedences", (first, 0)), "precedences", n_m, 1, n_m)
     return BenchmarkInstance(
         n_participants=n_p,
         n_tables=n_tables,
@@ -313,7 +327,7 @@ def read_dzn(source) -> BenchmarkInstance:
     )
 
 
-def _requested(value, line, n_m, n_p):
+def _requested(value: Value, line: int, n_m: int, n_p: int) -> list[tuple[int, int, int]]:
     if not isinstance(value, list) or len(value) != n_m:
         raise InstanceError(f"requested must be a 2-D array of {n_m} rows", line)
     rows = []
@@ -321,7 +335,7 @@ def _requested(value, line, n_m, n_p):
         at = _at(value, number, line)
         if not isinstance(row, list) or len(row) != 3 or not all(_is_int(v) for v in row):
             raise InstanceError(f"requested row {number} must be p1, p2, session", at)
-        a, b, session = row
+        a, b, session = (v for v in row if _is_int(v))
         if not (1 <= a <= n_p and 1 <= b <= n_p) or a == b:
             raise InstanceError(f"requested row {number}: bad participants {a}, {b}", at)
         if session not in (1, 2, 3):
@@ -330,34 +344,38 @@ def _requested(value, line, n_m, n_p):
     return rows
 
 
-def _sets(value, line, name, n, low, high):
+def _sets(value: Value, line: int, name: str, n: int, low: int, high: int) -> list[set[int]]:
     if not isinstance(value, list) or len(value) != n:
         raise InstanceError(f"{name} must be an array of {n} sets", line)
+    out = []
     for number, item in enumerate(value, 1):
         if not isinstance(item, set) or any(not low <= v <= high for v in item):
             raise InstanceError(
                 f"{name}[{number}] must be a set of {low}..{high}", _at(value, number, line)
             )
-    return [set(item) for item in value]
+        out.append(set(item))
+    return out
 
 
-def _ints(value, line, name, n, low, high):
+def _ints(value: Value, line: int, name: str, n: int, low: int, high: int) -> list[int]:
     if not isinstance(value, list) or len(value) != n:
         raise InstanceError(f"{name} must be an array of {n} integers", line)
+    out = []
     for number, item in enumerate(value, 1):
         if not _is_int(item) or not low <= item <= high:
             raise InstanceError(
                 f"{name}[{number}] must be an integer in {low}..{high}", _at(value, number, line)
             )
-    return list(value)
+        out.append(item)
+    return out
 
 
-def _at(value, number, line):
+def _at(value: list[Value], number: int, line: int) -> int:
     """The line of the ``number``-th (1-based) element when the parser recorded it."""
     return value.line(number - 1, line) if isinstance(value, _Array) else line
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -373,7 +391,7 @@ def benchmark_problem(instance: BenchmarkInstance, fairness: int | None = 2) -> 
         for p in range(1, instance.n_participants + 1)
     ]
     tables = [Table(id=k, capacity=2) for k in range(1, instance.n_tables + 1)]
-    meetings = []
+    meetings: list[Meeting] = []
     for m, (a, b, session) in enumerate(instance.requested, 1):
         meetings.append(
             Meeting(
@@ -399,37 +417,37 @@ def benchmark_problem(instance: BenchmarkInstance, fairness: int | None = 2) -> 
 # --- Maarid JSON ----------------------------------------------------------------------------
 
 
-class _Lined(dict):
+class _Lined(dict[str, Any]):
     """A JSON object that remembers the line it starts on."""
 
     line: int | None = None
 
 
-def _lined_loads(text: str):
+def _lined_loads(text: str) -> Any:
     """``json.loads`` whose objects are :class:`_Lined` (via the pure-Python scanner, whose
     object parser can be wrapped; the C one cannot)."""
     newlines = [i for i, c in enumerate(text) if c == "\n"]
     decoder = json.JSONDecoder()
 
-    def parse_object(s_and_end, *args, **kwargs):
-        obj, end = json.decoder.JSONObject(s_and_end, *args, **kwargs)
+    def parse_object(s_and_end: tuple[str, int], *args: Any, **kwargs: Any) -> tuple[_Lined, int]:
+        obj, end = json.decoder.JSONObject(s_and_end, *args, **kwargs)  # type: ignore[attr-defined]
         lined = _Lined(obj)
         lined.line = bisect.bisect_left(newlines, s_and_end[1]) + 1
         return lined, end
 
-    decoder.parse_object = parse_object
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         return decoder.decode(text)
     except json.JSONDecodeError as error:
         raise InstanceError(f"invalid JSON: {error.msg}", error.lineno)
 
 
-def read_json(source) -> Problem:
+def read_json(source: Path | str) -> Problem:
     """Read the project's JSON export (see the module docstring) from a path or a string."""
     text = Path(source).read_text() if isinstance(source, Path) else source
     data = _lined_loads(text)
-    if not isinstance(data, dict):
+    if not isinstance(data, _Lined):
         raise InstanceError("the file must hold a JSON object", 1)
     if data.get("format", "maarid-b2b") != "maarid-b2b" or data.get("version", 1) != 1:
         raise InstanceError("not a maarid-b2b version 1 file", data.line)
@@ -448,8 +466,11 @@ def read_json(source) -> Problem:
     return problem
 
 
-def _field(obj, key, check, what, default=...):
-    if not isinstance(obj, dict):
+def _field(
+    obj: object, key: str, check: Callable[[Any], bool], what: str, default: Any = ...
+) -> Any:
+    """``obj[key]`` once ``check`` accepts it (JSON values are untyped until checked)."""
+    if not isinstance(obj, _Lined):
         raise InstanceError("expected a JSON object", getattr(obj, "line", None))
     if key not in obj:
         if default is ...:
@@ -461,11 +482,16 @@ def _field(obj, key, check, what, default=...):
     return value
 
 
-def _is_id(value) -> bool:
+def _line(obj: object) -> int | None:
+    """The line of a JSON object (None for anything else)."""
+    return obj.line if isinstance(obj, _Lined) else None
+
+
+def _is_id(value: object) -> bool:
     return (_is_int(value)) or (isinstance(value, str) and value != "")
 
 
-def _slot(obj):
+def _slot(obj: object) -> Slot:
     return Slot(
         index=_field(obj, "index", _is_int, "an integer"),
         day=_field(obj, "day", lambda v: _is_id(v), "an integer or a string", 0),
@@ -473,14 +499,14 @@ def _slot(obj):
     )
 
 
-def _table(obj):
+def _table(obj: object) -> Table:
     return Table(
         id=_field(obj, "id", _is_id, "an integer or a string"),
         capacity=_field(obj, "capacity", lambda v: _is_int(v) and v >= 1, "a positive integer", 2),
     )
 
 
-def _participant(obj):
+def _participant(obj: object) -> Participant:
     unavailable = _field(obj, "unavailable", _int_list, "a list of slot indices", [])
     return Participant(
         id=_field(obj, "id", _is_id, "an integer or a string"),
@@ -488,16 +514,16 @@ def _participant(obj):
     )
 
 
-def _int_list(value) -> bool:
+def _int_list(value: object) -> bool:
     return isinstance(value, list) and all(_is_int(v) for v in value)
 
 
-def _meeting(obj):
+def _meeting(obj: object) -> Meeting:
     people = _field(
         obj, "participants", lambda v: isinstance(v, list) and all(map(_is_id, v)), "a list of ids"
     )
     if len(set(people)) < 2:
-        raise InstanceError("a meeting needs at least two distinct participants", obj.line)
+        raise InstanceError("a meeting needs at least two distinct participants", _line(obj))
     return Meeting(
         id=_field(obj, "id", _is_id, "an integer or a string"),
         participants=tuple(people),
@@ -521,11 +547,12 @@ def _meeting(obj):
     )
 
 
-def _check_references(problem: Problem, data) -> None:
+def _check_references(problem: Problem, data: _Lined) -> None:
     """Unique ids and references to known participants, slots, tables and meetings."""
-    lines = {"slots": [], "tables": [], "participants": [], "meetings": []}
-    for key in lines:
-        lines[key] = [getattr(o, "line", None) for o in data[key]]
+    lines = {
+        key: [_line(o) for o in data[key]]
+        for key in ("slots", "tables", "participants", "meetings")
+    }
     _unique([s.index for s in problem.slots], lines["slots"], "slot index")
     _unique([t.id for t in problem.tables], lines["tables"], "table id")
     _unique([p.id for p in problem.participants], lines["participants"], "participant id")
@@ -548,7 +575,7 @@ def _check_references(problem: Problem, data) -> None:
             raise InstanceError(f"meeting {m.id!r}: unknown meeting in 'after'", line)
 
 
-def _unique(values, lines, what):
+def _unique(values: list[Hashable], lines: list[int | None], what: str) -> None:
     seen = set()
     for value, line in zip(values, lines, strict=True):
         if value in seen:
@@ -558,7 +585,7 @@ def _unique(values, lines, what):
 
 def write_json(problem: Problem) -> str:
     """The JSON export of ``problem`` (what :func:`read_json` reads back)."""
-    data = {
+    data: dict[str, object] = {
         "format": "maarid-b2b",
         "version": 1,
         "slots": [{"index": s.index, "day": s.day, "session": s.session} for s in problem.slots],
@@ -584,7 +611,7 @@ def write_json(problem: Problem) -> str:
     return json.dumps(data, indent=1)
 
 
-def read_instance(path) -> Problem:
+def read_instance(path: Path | str) -> Problem:
     """A .dzn or .json file by its content: JSON starts with ``{``."""
     path = Path(path)
     try:

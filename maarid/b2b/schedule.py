@@ -90,11 +90,20 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
+
+# A literal of the model, and what a linear expression of them may also be: a plain constant.
+Lit: TypeAlias = cp_model.BoolVarT
+Expr: TypeAlias = cp_model.LinearExpr | int
+# A CP-SAT assignment of the placement literals: (meeting position, slot position) -> chosen.
+Solution: TypeAlias = dict[tuple[int, int], bool]
+# A schedule by positions: meeting position -> slot position.
+Slots: TypeAlias = dict[int, int]
 
 AM, PM = "am", "pm"
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
@@ -112,7 +121,7 @@ class Participant:
     """A person (or organisation) who meets; ``unavailable``: slot indices they cannot meet in."""
 
     id: Hashable
-    unavailable: frozenset = frozenset()
+    unavailable: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,12 +148,12 @@ class Meeting:
     ids of meetings that must happen strictly before this one (when both happen)."""
 
     id: Hashable
-    participants: tuple
+    participants: tuple[Hashable, ...]
     weight: int = 1
     pinned_slot: int | None = None
     pinned_table: Hashable | None = None
     session: str | None = None
-    after: tuple = ()
+    after: tuple[Hashable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,7 +182,7 @@ class Options:
     deterministic_limit: float | None = None
     seed: int = 0
     workers: int = 1
-    keep: Mapping | None = None
+    keep: Mapping[Hashable, Placement] | None = None
     progress: Callable[[float, str], None] | None = None
     require_all: bool = False
     assign_tables: bool = True
@@ -185,7 +194,7 @@ class Reason:
     (participant ids, slot indices, sizes) for the message."""
 
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -206,15 +215,15 @@ class Schedule:
     ``breaks_by_participant`` only lists people with at least one break."""
 
     status: str
-    placements: dict = field(default_factory=dict)
-    unscheduled: dict = field(default_factory=dict)
+    placements: dict[Hashable, Placement] = field(default_factory=dict)
+    unscheduled: dict[Hashable, Reason] = field(default_factory=dict)
     scheduled_weight: int = 0
     breaks: int | None = None
     bound: int | None = None
     table_changes: int | None = None
-    breaks_by_participant: dict = field(default_factory=dict)
-    phases: list = field(default_factory=list)
-    released: list = field(default_factory=list)
+    breaks_by_participant: dict[Hashable, int] = field(default_factory=dict)
+    phases: list[Phase] = field(default_factory=list)
+    released: list[Hashable] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -234,7 +243,7 @@ def solve(
     return result
 
 
-def count_breaks(slot_indices, slots: Sequence[Slot]) -> int:
+def count_breaks(slot_indices: Iterable[int], slots: Sequence[Slot]) -> int:
     """Breaks of one person who meets in ``slot_indices``: runs of free slots between two of
     their meetings on the same day. Public so the Django side and tests can recount."""
     order = sorted(slots, key=lambda s: s.index)
@@ -254,7 +263,14 @@ class _Problem:
     """The input in canonical order with integer indices, each meeting's possible slots, and the
     reasons of the meetings that cannot happen at all."""
 
-    def __init__(self, participants, slots, tables, meetings, options):
+    def __init__(
+        self,
+        participants: Sequence[Participant],
+        slots: Sequence[Slot],
+        tables: Sequence[Table],
+        meetings: Sequence[Meeting],
+        options: Options,
+    ) -> None:
         self.slots = sorted(slots, key=lambda s: s.index)
         self.slot_pos = {s.index: i for i, s in enumerate(self.slots)}
         if len(self.slot_pos) != len(self.slots):
@@ -275,7 +291,7 @@ class _Problem:
         self.reasons: dict[int, Reason] = {}
         self.pin_slot: dict[int, int] = {}
         self.pin_table: dict[int, int] = {}
-        self.released: list = []
+        self.released: list[Hashable] = []
         self._pins(options.keep or {})
         # Table size classes: a meeting needing k seats (its people, or the seats of its pinned
         # table) counts in every class <= k, and class k has the tables seating k or more.
@@ -288,7 +304,7 @@ class _Problem:
         self.domains = [self._domain(i) for i in range(len(self.meetings))]
         self.before = self._precedences()
 
-    def _members(self, meeting):
+    def _members(self, meeting: Meeting) -> tuple[int, ...]:
         people = tuple(dict.fromkeys(meeting.participants))
         if len(people) < 2:
             raise ValueError(f"meeting {meeting.id!r} needs at least two participants")
@@ -297,14 +313,14 @@ class _Problem:
                 raise ValueError(f"meeting {meeting.id!r}: unknown participant {p!r}")
         return tuple(self.person_pos[p] for p in people)
 
-    def _days(self):
+    def _days(self) -> list[list[int]]:
         """Slot positions grouped by day, each list in time order."""
-        days = defaultdict(list)
+        days: defaultdict[Hashable, list[int]] = defaultdict(list)
         for i, s in enumerate(self.slots):
             days[s.day].append(i)
         return list(days.values())
 
-    def _free(self, i):
+    def _free(self, i: int) -> set[int]:
         """Slot positions where all of meeting ``i``'s people are available."""
         out = set(range(len(self.slots)))
         for p in self.members[i]:
@@ -312,10 +328,11 @@ class _Problem:
                 out.discard(self.slot_pos.get(index, -1))
         return out
 
-    def _pins(self, keep):
+    def _pins(self, keep: Mapping[Hashable, Placement]) -> None:
         """Pins from the organiser, then kept placements: a kept placement that still fits is a
         pin; two pins that clash (same person or table in the same slot) keep the first."""
-        taken_people, taken_tables = {}, {}
+        taken_people: dict[tuple[int, int], Hashable] = {}
+        taken_tables: dict[tuple[Hashable, int], Hashable] = {}
         for i, meeting in enumerate(self.meetings):
             slot, table = meeting.pinned_slot, meeting.pinned_table
             kept = keep.get(meeting.id)
@@ -345,7 +362,7 @@ class _Problem:
                 self.pin_table[i] = self.table_pos[table]
                 taken_tables[table, t] = meeting.id
 
-    def _keepable(self, i, kept):
+    def _keepable(self, i: int, kept: Placement) -> bool:
         t = self.slot_pos.get(kept.slot)
         if t is None or t not in self._free(i) or not self._session_ok(i, t):
             return False
@@ -354,7 +371,14 @@ class _Problem:
         table = self.table_pos.get(kept.table)
         return table is not None and self.tables[table].capacity >= len(self.members[i])
 
-    def _clash(self, i, t, table, taken_people, taken_tables):
+    def _clash(
+        self,
+        i: int,
+        t: int,
+        table: Hashable | None,
+        taken_people: Mapping[tuple[int, int], Hashable],
+        taken_tables: Mapping[tuple[Hashable, int], Hashable],
+    ) -> Reason | None:
         slot = self.slots[t].index
         if t not in self._free(i):
             absent = [
@@ -373,11 +397,11 @@ class _Problem:
                 return Reason(PINNED_CONFLICT, {"slot": slot, "with": taken_tables[table, t]})
         return None
 
-    def _session_ok(self, i, t):
+    def _session_ok(self, i: int, t: int) -> bool:
         session = self.meetings[i].session
         return session is None or self.slots[t].session == session
 
-    def _domain(self, i):
+    def _domain(self, i: int) -> list[int]:
         """The slot positions meeting ``i`` may take; sets ``reasons[i]`` when there are none."""
         if i in self.reasons:
             return []
@@ -405,7 +429,7 @@ class _Problem:
                 self.reasons[i] = Reason(PARTICIPANT_UNAVAILABLE, {"participants": people})
         return domain
 
-    def _precedences(self):
+    def _precedences(self) -> list[tuple[int, int]]:
         """Pairs (earlier, later) of meeting positions; unknown ids are an input error."""
         pairs = []
         for j, meeting in enumerate(self.meetings):
@@ -422,7 +446,7 @@ class _Problem:
 class _Model:
     """Variables and constraints shared by every phase."""
 
-    def __init__(self, problem: _Problem, options: Options, force_all: bool = False):
+    def __init__(self, problem: _Problem, options: Options, force_all: bool = False) -> None:
         self.pb = problem
         self.options = options
         self.force_all = force_all or options.require_all
@@ -432,6 +456,9 @@ class _Model:
         self.scheduled = self._scheduled()
         self.busy = self._busy()
         self.max_breaks = 0
+        self.cap: int | None = None
+        self.first_break: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.windows: dict[int, tuple[int, dict[int, cp_model.IntVar], cp_model.IntVar]] = {}
         self._tables()
         self._precedences()
         self.person_breaks = self._breaks()
@@ -440,7 +467,7 @@ class _Model:
         if self.force_all:
             self._windows()
 
-    def _forced(self):
+    def _forced(self) -> set[int]:
         """Meetings that must happen: all (that can) with ``require_all`` or once phase 1 has
         placed them all, else the pinned ones."""
         pb = self.pb
@@ -450,7 +477,7 @@ class _Model:
             return {i for i, domain in enumerate(pb.domains) if domain}
         return {i for i in pb.pin_slot if pb.domains[i]}
 
-    def _placements(self):
+    def _placements(self) -> list[dict[int, cp_model.IntVar]]:
         """``x[i][t]``: meeting ``i`` happens in slot position ``t`` (only for its domain)."""
         model = self.model
         return [
@@ -458,9 +485,10 @@ class _Model:
             for i, dom in enumerate(self.pb.domains)
         ]
 
-    def _scheduled(self):
+    def _scheduled(self) -> list[cp_model.IntVar | int]:
         """Per meeting, a literal (or constant) "it happens"."""
-        model, out = self.model, []
+        model = self.model
+        out: list[cp_model.IntVar | int] = []
         for i, row in enumerate(self.x):
             lits = list(row.values())
             if not lits:
@@ -481,15 +509,15 @@ class _Model:
             out.append(s)
         return out
 
-    def _busy(self):
+    def _busy(self) -> list[list[cp_model.IntVar | None]]:
         """``busy[p][t]``: a literal, or None when ``p`` cannot meet in ``t``."""
         pb, model = self.pb, self.model
-        by_person_slot = defaultdict(list)
+        by_person_slot: defaultdict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
         for i, row in enumerate(self.x):
             for t, lit in row.items():
                 for p in pb.members[i]:
                     by_person_slot[p, t].append(lit)
-        busy = [[None] * len(pb.slots) for _ in pb.people]
+        busy: list[list[cp_model.IntVar | None]] = [[None] * len(pb.slots) for _ in pb.people]
         for (p, t), lits in by_person_slot.items():
             if len(lits) == 1:
                 busy[p][t] = lits[0]
@@ -499,11 +527,11 @@ class _Model:
                 busy[p][t] = b
         return busy
 
-    def _tables(self):
+    def _tables(self) -> None:
         """Per slot and size class: meetings needing >= k seats <= tables seating >= k; pinned
         tables leave the pool first. See the module docstring for why this is exact."""
         pb, model = self.pb, self.model
-        by_table_slot = defaultdict(list)
+        by_table_slot: defaultdict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
         for i, table in pb.pin_table.items():
             for t, lit in self.x[i].items():
                 by_table_slot[table, t].append(lit)
@@ -516,7 +544,7 @@ class _Model:
                 if len(lits) > pb.room[k]:
                     model.add(sum(lits) <= pb.room[k])
 
-    def _precedences(self):
+    def _precedences(self) -> None:
         """``a`` before ``b`` when both happen: ``b`` in slot ``t`` rules out ``a`` in ``>= t``."""
         model = self.model
         for a, b in self.pb.before:
@@ -526,17 +554,18 @@ class _Model:
                 for other in late:
                     model.add_bool_or([lit.Not(), other.Not()])
 
-    def _breaks(self):
+    def _breaks(self) -> dict[int, Expr]:
         """Per person: the sum over days of ``blocks - meets that day``, as ordered "extra block"
         literals ``e1 >= e2 >= ...`` (``sum(start) == present + sum(e)``): the objective is then a
         plain sum of literals, which core-based search (the MaxSAT way) handles best, and ``e1``
         is "has a break that day". See the module docstring."""
         pb = self.pb
         forced_days = self._forced_days()
-        lines = {}
+        lines: dict[tuple[int, int], list[Lit]] = {}
         for p in range(len(pb.people)):
             for d, positions in enumerate(pb.days):
-                starts, prev = [], None
+                starts: list[Lit] = []
+                prev: cp_model.IntVar | None = None
                 for t in positions:
                     b = self.busy[p][t]
                     if b is not None:
@@ -545,8 +574,7 @@ class _Model:
                 if len(starts) >= 2:
                     lines[p, d] = starts
         cap = self.cap = self._cap(lines)
-        self.first_break = {}
-        out = defaultdict(int)
+        out: defaultdict[int, Expr] = defaultdict(int)
         for (p, d), starts in lines.items():
             extra = self._extra_blocks(p, d, starts, forced_days, cap)
             if extra:
@@ -554,7 +582,7 @@ class _Model:
                 out[p] += sum(extra)
         return dict(out)
 
-    def _cap(self, lines):
+    def _cap(self, lines: Mapping[tuple[int, int], object]) -> int | None:
         """Breaks per person and day can be capped up front by the fairness bound, unless the
         benchmark's spread is asked and everybody could have breaks (then min may be > 0)."""
         d = self.options.fairness
@@ -563,8 +591,16 @@ class _Model:
         everyone = {p for p, _ in lines} == set(range(len(self.pb.people)))
         return None if self.options.fairness_spread and everyone else d
 
-    def _extra_blocks(self, p, d, starts, forced_days, cap):
+    def _extra_blocks(
+        self,
+        p: int,
+        d: int,
+        starts: list[Lit],
+        forced_days: set[tuple[int, int]],
+        cap: int | None,
+    ) -> list[cp_model.IntVar]:
         model = self.model
+        present: cp_model.IntVar | int
         if (p, d) in forced_days:
             present = 1
             least = self._min_blocks(p, self.pb.days[d]) - 1
@@ -588,17 +624,17 @@ class _Model:
         model.add(sum(starts) == present + sum(extra))
         return extra
 
-    def _start(self, b, prev):
+    def _start(self, b: Lit, prev: Lit) -> cp_model.IntVar:
         s = self.model.new_bool_var("")
         self.model.add_implication(s, b)
         self.model.add_implication(s, prev.Not())
         self.model.add_bool_or([s, b.Not(), prev])
         return s
 
-    def _forced_days(self):
+    def _forced_days(self) -> set[tuple[int, int]]:
         """(person, day) pairs where a forced meeting of that person can only be on that day."""
         day_of = {t: d for d, positions in enumerate(self.pb.days) for t in positions}
-        out = set()
+        out: set[tuple[int, int]] = set()
         for i in self.forced:
             days = {day_of[t] for t in self.x[i]}
             if len(days) == 1:
@@ -606,7 +642,7 @@ class _Model:
                 out.update((p, day) for p in self.pb.members[i])
         return out
 
-    def _min_blocks(self, p, positions):
+    def _min_blocks(self, p: int, positions: list[int]) -> int:
         """Blocks needed at least for ``p``'s forced meetings of the day in its free runs."""
         forced = [
             i for i in self.forced if p in self.pb.members[i] and set(self.x[i]) <= set(positions)
@@ -628,7 +664,7 @@ class _Model:
             blocks += 1
         return max(1, blocks)
 
-    def _fairness(self):
+    def _fairness(self) -> None:
         d = self.options.fairness
         if d is None:
             return
@@ -642,10 +678,10 @@ class _Model:
             model.add(expr >= low)
             model.add(expr <= low + d)
 
-    def _someone_without_breaks(self):
+    def _someone_without_breaks(self) -> bool:
         return len(self.person_breaks) < len(self.pb.people)
 
-    def _windows(self):
+    def _windows(self) -> None:
         """Benchmark mode (one day, every meeting forced): ``w[p,a]`` = "p meets in exactly the
         slots a..a+k-1" (k = p's meetings); exactly one window literal or ``e1[p]`` ("p has a
         break") is true. Redundant, but "p has no break" then propagates like a timetable:
@@ -655,7 +691,6 @@ class _Model:
         pb, model = self.pb, self.model
         if len(pb.days) != 1:
             return
-        self.windows = {}
         for p in range(len(pb.people)):
             gap = self.first_break.get((p, 0))
             if gap is None:
@@ -682,7 +717,7 @@ class _Model:
         self._window_pairs()
         self._seats()
 
-    def _seats(self):
+    def _seats(self) -> None:
         """Redundant: in every slot the people meeting need a seat each, so the windows of the
         people without a break, as intervals of demand 1, never need more seats than the tables
         have (CP-SAT's cumulative reasoning on them proves "too few breaks" far sooner)."""
@@ -703,7 +738,7 @@ class _Model:
         if intervals:
             model.add_cumulative(intervals, [1] * len(intervals), seats)
 
-    def _window_pairs(self):
+    def _window_pairs(self) -> None:
         """For each meeting of p and q: p's window needs a window of q (or a break of q) that
         overlaps it on a slot the meeting can take."""
         for i in self.forced:
@@ -723,7 +758,7 @@ class _Model:
 class _Rules(_Model):
     """The hard rules alone with every meeting forced (no breaks, no objective)."""
 
-    def __init__(self, problem: _Problem, options: Options):
+    def __init__(self, problem: _Problem, options: Options) -> None:
         self.pb, self.options, self.force_all = problem, options, True
         self.model = cp_model.CpModel()
         self.forced = self._forced()
@@ -738,11 +773,13 @@ class _Rules(_Model):
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report, phase, phases, sign):
+    def __init__(
+        self, report: Callable[[float, str], None], phase: int, phases: int, sign: int
+    ) -> None:
         super().__init__()
         self.report, self.phase, self.phases, self.sign = report, phase, phases, sign
 
-    def on_solution_callback(self):
+    def on_solution_callback(self) -> None:
         value = self.objective_value
         bound = self.best_objective_bound
         gap = 0.0 if value == bound else min(1.0, abs(value - bound) / max(1.0, abs(value)))
@@ -751,15 +788,15 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 class _Solver:
-    def __init__(self, problem: _Problem, options: Options, started: float):
+    def __init__(self, problem: _Problem, options: Options, started: float) -> None:
         self.pb, self.options, self.started = problem, options, started
         self.det_used = 0.0
 
     def run(self) -> Schedule:
         m = _Model(self.pb, self.options)
-        phases = []
+        phases: list[Phase] = []
         n_phases = 1 if self.options.require_all else 2
-        solution = None
+        solution: Solution | None = None
         if not self.options.require_all:
             weights = [(s, self.pb.meetings[i].weight) for i, s in enumerate(m.scheduled)]
             total = sum(w for s, w in weights if not isinstance(s, int) or s)  # 0: cannot happen
@@ -777,7 +814,7 @@ class _Solver:
                 self._hint(m, _as_solution(m, greedy))
                 phase, solution = self._phase(m, "scheduled", -1, 0, n_phases, share=0.4)
             phases.append(phase)
-            if solution is None:
+            if solution is None or phase.value is None:
                 return self._failed(phase, phases)
             if phase.value >= total:
                 # Everything placeable is placed: the stronger all-forced model (min blocks,
@@ -787,6 +824,7 @@ class _Solver:
                 m.model.add(objective >= phase.value)
             self._hint(m, solution)
         m.model.minimize(m.total_breaks)
+        start: Slots | None
         if solution is not None:
             start = {i: t for (i, t), on in solution.items() if on}
         else:
@@ -795,16 +833,16 @@ class _Solver:
             start = self._first_placement()
         phase, solution2 = _BreaksPhase(self, m, n_phases - 1, n_phases, start).run()
         phases.append(phase)
-        if solution2 is None and solution is None:
-            return self._failed(phase, phases)
         if solution2 is not None:
             solution = solution2
+        elif solution is None:
+            return self._failed(phase, phases)
         else:  # out of time before improving: keep the first phase's schedule
             value = self._breaks_of(m, solution)
             phases[-1] = Phase("breaks", value, phase.bound or 0, FEASIBLE, phase.seconds)
         return self._result(m, solution, phases)
 
-    def _mended(self, greedy, total):
+    def _mended(self, greedy: Slots, total: int) -> Slots:
         """When the greedy placed every meeting that can happen but broke the cap on breaks,
         the local search under the cap mends it, and phase 1 needs no search either (CP-SAT,
         asked to place everything under the cap from scratch, found nothing in 15 s on the demo
@@ -817,7 +855,7 @@ class _Solver:
         search = _LocalSearch(self.pb, greedy, cap, self.options.seed, time.monotonic() + wall)
         return search.run(lambda best: best is not None) or greedy
 
-    def _first_placement(self):
+    def _first_placement(self) -> Slots | None:
         """Benchmark mode: a schedule placing every meeting (breaks and fairness aside) for the
         local search to start from: the greedy's, else CP-SAT's on the hard rules alone, hinted
         with the greedy (tight tables leave the greedy a few meetings short). None if not found
@@ -837,7 +875,7 @@ class _Solver:
             return None
         return {i: t for i, row in enumerate(m.x) for t, lit in row.items() if solver.value(lit)}
 
-    def _limits(self, share):
+    def _limits(self, share: float) -> tuple[float, float | None]:
         elapsed = time.monotonic() - self.started
         wall = max(0.05, (self.options.time_limit - elapsed) * share)
         det = None
@@ -845,7 +883,9 @@ class _Solver:
             det = max(0.01, (self.options.deterministic_limit - self.det_used) * share)
         return wall, det
 
-    def _phase(self, m, name, sign, index, n_phases, share):
+    def _phase(
+        self, m: _Model, name: str, sign: int, index: int, n_phases: int, share: float
+    ) -> tuple[Phase, Solution | None]:
         solver = cp_model.CpSolver()
         params = solver.parameters
         wall, det = self._limits(share)
@@ -880,16 +920,22 @@ class _Solver:
         }
         return Phase(name, value, bound, status, seconds), solution
 
-    def _params(self, solver, wall, det, seed_offset=0, workers=None):
+    def _params(
+        self,
+        solver: cp_model.CpSolver,
+        wall: float,
+        det: float | None,
+        seed_offset: int = 0,
+        workers: int | None = None,
+    ) -> None:
         params = solver.parameters
         params.max_time_in_seconds = max(0.01, wall)
         if det is not None:
             params.max_deterministic_time = max(0.001, det)
         params.random_seed = self.options.seed + seed_offset
         params.num_workers = workers or max(1, self.options.workers)
-        return params
 
-    def _all_placed_fairly(self, greedy, total):
+    def _all_placed_fairly(self, greedy: Slots, total: int) -> bool:
         """The greedy placed every placeable meeting, within the fairness cap if one is set."""
         if sum(self.pb.meetings[i].weight for i in greedy) < total:
             return False
@@ -909,29 +955,29 @@ class _Solver:
             )
         return max(counts, default=0) <= cap
 
-    def _hint(self, m, solution):
+    def _hint(self, m: _Model, solution: Solution) -> None:
         m.model.clear_hints()
         for (i, t), value in solution.items():
             m.model.add_hint(m.x[i][t], value)
 
-    def _breaks_of(self, m, solution):
+    def _breaks_of(self, m: _Model, solution: Solution) -> int:
         slots = self._slots_by_person(solution)
         return sum(
             count_breaks([self.pb.slots[t].index for t in ts], self.pb.slots)
             for ts in slots.values()
         )
 
-    def _slots_by_person(self, solution):
-        out = defaultdict(list)
+    def _slots_by_person(self, solution: Solution) -> defaultdict[int, list[int]]:
+        out: defaultdict[int, list[int]] = defaultdict(list)
         for (i, t), on in solution.items():
             if on:
                 for p in self.pb.members[i]:
                     out[p].append(t)
         return out
 
-    def _failed(self, phase, phases):
+    def _failed(self, phase: Phase, phases: list[Phase]) -> Schedule:
         status = INFEASIBLE if phase.status == INFEASIBLE else UNKNOWN
-        unscheduled = {}
+        unscheduled: dict[Hashable, Reason] = {}
         for i, meeting in enumerate(self.pb.meetings):
             unscheduled[meeting.id] = self.pb.reasons.get(
                 i, Reason(NOT_SCHEDULED, {"status": status})
@@ -940,22 +986,22 @@ class _Solver:
             status=status, unscheduled=unscheduled, phases=phases, released=self.pb.released
         )
 
-    def _result(self, m, solution, phases):
+    def _result(self, m: _Model, solution: Solution, phases: list[Phase]) -> Schedule:
         pb = self.pb
         slot_of = {i: t for (i, t), on in solution.items() if on}
         tables = _assign_tables(pb, slot_of) if self.options.assign_tables else {}
-        placements = {}
+        placements: dict[Hashable, Placement] = {}
         for i, t in sorted(slot_of.items()):
             table = tables.get(i)
             placements[pb.meetings[i].id] = Placement(
                 pb.slots[t].index, None if table is None else pb.tables[table].id
             )
-        unscheduled = {}
+        unscheduled: dict[Hashable, Reason] = {}
         for i, meeting in enumerate(pb.meetings):
             if i not in slot_of:
                 unscheduled[meeting.id] = pb.reasons.get(i) or _why_not(pb, i, slot_of)
         by_person = self._slots_by_person(solution)
-        breaks_by = {}
+        breaks_by: dict[Hashable, int] = {}
         for p, ts in by_person.items():
             n = count_breaks([pb.slots[t].index for t in ts], pb.slots)
             if n:
@@ -996,19 +1042,21 @@ class _BreaksPhase:
     worker they take turns on shares of the deterministic budget, so the result is reproducible.
     """
 
-    def __init__(self, solver: _Solver, m: _Model, index: int, n_phases: int, start=None):
+    def __init__(
+        self, solver: _Solver, m: _Model, index: int, n_phases: int, start: Slots | None = None
+    ) -> None:
         self.s, self.m, self.index, self.n_phases = solver, m, index, n_phases
         self.start = start  # phase 1's schedule: {meeting position: slot position}
-        self.prover_until = None  # wall-clock end of the prover's turn (one worker)
+        self.prover_until: float | None = None  # wall-clock end of the prover's turn (one worker)
         self.lock = threading.Lock()
-        self.best = None  # (value, solution)
+        self.best: tuple[int, Solution] | None = None  # (value, solution)
         self.lb = 0
         self.infeasible = False
-        self.running: list = []
+        self.running: list[cp_model.CpSolver] = []
         self.stopped = False
         self.det_used = 0.0
 
-    def run(self):
+    def run(self) -> tuple[Phase, Solution | None]:
         begun = time.monotonic()
         if self.s.options.workers >= 2:
             prover = threading.Thread(target=self._prove, args=(None,))
@@ -1033,16 +1081,16 @@ class _BreaksPhase:
         status = OPTIMAL if value <= self.lb else FEASIBLE
         return Phase("breaks", value, min(self.lb, value), status, seconds), solution
 
-    def _closed(self):
+    def _closed(self) -> bool:
         return self.infeasible or (self.best is not None and self.best[0] <= self.lb)
 
-    def _stop_all(self):
+    def _stop_all(self) -> None:
         with self.lock:
             self.stopped = True
             for solver in self.running:
                 solver.stop_search()
 
-    def _record(self, value, solution):
+    def _record(self, value: int, solution: Solution) -> None:
         with self.lock:
             if self.best is None or value < self.best[0]:
                 self.best = (value, solution)
@@ -1053,15 +1101,15 @@ class _BreaksPhase:
         if self._closed():
             self._stop_all()
 
-    def _anneal(self):
-        """Local search from the start (phase 1's schedule, or the greedy's in benchmark mode),
+    def _anneal(self, start: Slots) -> None:
+        """Local search from ``start`` (phase 1's schedule, or the greedy's in benchmark mode),
         then the large neighbourhood search; the result is recorded and hinted."""
         s, m = self.s, self.m
         # A spread bound (max - min <= d) where everybody could have breaks is no per-person
         # cap, but "at most d each" implies it: the search keeps to that (slightly stronger) cap.
         cap = s.options.fairness
         wall, _det = s._limits(0.85)
-        search = _LocalSearch(s.pb, self.start, cap, s.options.seed, time.monotonic() + wall)
+        search = _LocalSearch(s.pb, start, cap, s.options.seed, time.monotonic() + wall)
         placed = search.run(
             lambda breaks: (
                 self.stopped or self._closed() or (breaks is not None and breaks <= self.lb)
@@ -1078,7 +1126,7 @@ class _BreaksPhase:
         wall, det = s._limits(0.75)
         lns = _Lns(s.pb, placed, s.options, s.options.seed)
 
-        def report(total, slots):
+        def report(total: int, slots: Slots) -> None:
             self._record(total, _as_solution(m, slots))
 
         lns.run(
@@ -1089,7 +1137,9 @@ class _BreaksPhase:
         )
         s._hint(m, _as_solution(m, lns.slot))
 
-    def _solver(self, det_cap, wall_until=None):
+    def _solver(
+        self, det_cap: float | None, wall_until: float | None = None
+    ) -> tuple[cp_model.CpSolver, float, float | None]:
         solver = cp_model.CpSolver()
         wall, det = self.s._limits(1.0)
         if wall_until is not None:
@@ -1098,7 +1148,12 @@ class _BreaksPhase:
             det = det_cap if det is None else min(det, det_cap)
         return solver, wall, det
 
-    def _run(self, solver, model, callback=None):
+    def _run(
+        self,
+        solver: cp_model.CpSolver,
+        model: cp_model.CpModel,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+    ) -> cp_model.CpSolverStatus | None:
         with self.lock:
             if self.stopped:
                 return None
@@ -1109,7 +1164,7 @@ class _BreaksPhase:
             self.det_used += solver.deterministic_time
         return code
 
-    def _prove(self, det_budget):
+    def _prove(self, det_budget: float | None) -> None:
         """Raise the bound one "infeasible" at a time; the first feasible k is optimal."""
         spent = 0.0
         k = 0
@@ -1139,15 +1194,16 @@ class _BreaksPhase:
             elif code in (cp_model.FEASIBLE, cp_model.OPTIMAL):
                 self._record(round(solver.value(self.m.total_breaks)), _values(solver, self.m))
                 with self.lock:
+                    assert self.best is not None  # just recorded
                     self.lb = max(self.lb, min(k, self.best[0]))
                 self._stop_all()
                 return
             else:
                 return
 
-    def _improve(self, det_cap, workers=1):
+    def _improve(self, det_cap: float | None, workers: int = 1) -> None:
         if self.start:
-            self._anneal()
+            self._anneal(self.start)
         model = self.m.model.clone()
         model.add(self.m.total_breaks >= self.lb)
         solver, wall, det = self._solver(det_cap)
@@ -1167,11 +1223,11 @@ class _BreaksPhase:
 
 
 class _Improvements(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: _BreaksPhase):
+    def __init__(self, phase: _BreaksPhase) -> None:
         super().__init__()
         self.phase = phase
 
-    def on_solution_callback(self):
+    def on_solution_callback(self) -> None:
         m = self.phase.m
         solution = {
             (i, t): self.boolean_value(lit) for i, row in enumerate(m.x) for t, lit in row.items()
@@ -1179,7 +1235,7 @@ class _Improvements(cp_model.CpSolverSolutionCallback):
         self.phase._record(round(self.objective_value), solution)
 
 
-def _as_solution(m, placed: dict) -> dict:
+def _as_solution(m: _Model, placed: Slots) -> Solution:
     return {(i, t): placed.get(i) == t for i, row in enumerate(m.x) for t in row}
 
 
@@ -1189,26 +1245,22 @@ class _Greedy:
     slots, then highest weight), each in the legal slot next to most of its people's other
     meetings (so blocks grow and breaks stay few), else the earliest."""
 
-    def __init__(self, pb: _Problem):
+    def __init__(self, pb: _Problem) -> None:
         self.pb = pb
-        self.count = defaultdict(int)  # (k, t) -> meetings needing >= k seats
-        self.busy = defaultdict(set)  # person -> slot positions
-        self.table_busy = set()  # (pinned table, t)
-        self.placed = {}
-        self.after = defaultdict(list)
-        self.before = defaultdict(list)
-        for a, b in pb.before:
-            self.after[a].append(b)  # b comes after a
-            self.before[b].append(a)
+        self.count: defaultdict[tuple[int, int], int] = defaultdict(int)  # (k, t) -> meetings
+        self.busy: defaultdict[int, set[int]] = defaultdict(set)  # person -> slot positions
+        self.table_busy: set[tuple[int, int]] = set()  # (pinned table, t)
+        self.placed: Slots = {}
+        self.after, self.before = _neighbours(pb.before)
 
-    def run(self) -> dict:
+    def run(self) -> Slots:
         pb = self.pb
         order = sorted(
             (i for i, d in enumerate(pb.domains) if d),
             key=lambda i: (i not in pb.pin_slot, len(pb.domains[i]), -pb.meetings[i].weight, i),
         )
         for i in order:
-            best = None
+            best: tuple[int, int] | None = None
             for t in pb.domains[i]:
                 if not self._fits(i, t):
                     continue
@@ -1219,7 +1271,7 @@ class _Greedy:
                 self._place(i, best[1])
         return self.placed
 
-    def _fits(self, i, t):
+    def _fits(self, i: int, t: int) -> bool:
         pb = self.pb
         if any(t in self.busy[p] for p in pb.members[i]):
             return False
@@ -1233,7 +1285,7 @@ class _Greedy:
             return False
         return all(self.placed[b] > t for b in self.after[i] if b in self.placed)
 
-    def _place(self, i, t):
+    def _place(self, i: int, t: int) -> None:
         self.placed[i] = t
         for p in self.pb.members[i]:
             self.busy[p].add(t)
@@ -1259,7 +1311,9 @@ class _LocalSearch:
     neighbourhoods improve a greedy start only slowly. Keeps every hard rule and the fairness
     cap; deterministic unless the wall-clock ``deadline`` cuts it."""
 
-    def __init__(self, pb: _Problem, placed: dict, cap, seed: int, deadline: float):
+    def __init__(
+        self, pb: _Problem, placed: Slots, cap: int | None, seed: int, deadline: float
+    ) -> None:
         # Imported here: numba (and LLVM) load in a second and much memory, which every web
         # and task process importing the B2B app would otherwise pay without ever scheduling.
         from .anneal import Annealer
@@ -1290,7 +1344,7 @@ class _LocalSearch:
             seed=seed,
         )
 
-    def run(self, stop: Callable[[int], bool] | None = None) -> dict | None:
+    def run(self, stop: Callable[[int | None], bool] | None = None) -> Slots | None:
         """The best schedule found, or None when the start breaks the cap and stays broken.
         Reheats from the best schedule (a new seed each time) up to ANNEAL_RUNS times while the
         clock allows and ``stop(best breaks)`` (e.g. "the proven bound is reached"; None while
@@ -1321,26 +1375,22 @@ class _Lns:
     fairness cap (or spread). Deterministic with a deterministic limit: seeded choices and
     CP-SAT's deterministic time per sub-solve."""
 
-    def __init__(self, pb: _Problem, placed: dict, options: Options, seed: int):
+    def __init__(self, pb: _Problem, placed: Slots, options: Options, seed: int) -> None:
         self.pb, self.options = pb, options
         self.rng = random.Random(seed)
         self.slot = dict(placed)
         self.day_of = {t: d for d, positions in enumerate(pb.days) for t in positions}
         self.day_masks = [sum(1 << t for t in positions) for positions in pb.days]
-        self.of = defaultdict(list)
+        self.of: defaultdict[int, list[int]] = defaultdict(list)  # person -> meetings
         for i in sorted(placed):
             for p in pb.members[i]:
                 self.of[p].append(i)
-        self.after = defaultdict(list)
-        self.before = defaultdict(list)
-        for a, b in pb.before:
-            self.after[a].append(b)
-            self.before[b].append(a)
+        self.after, self.before = _neighbours(pb.before)
         self.person_breaks = {p: self._breaks(p) for p in self.of}
         self.total = sum(self.person_breaks.values())
         self.size = 40
 
-    def _breaks(self, p) -> int:
+    def _breaks(self, p: int) -> int:
         mask = 0
         for i in self.of[p]:
             mask |= 1 << self.slot[i]
@@ -1351,7 +1401,13 @@ class _Lns:
                 total += (x & ~(x << 1)).bit_count() - 1
         return total
 
-    def run(self, until: float, det_budget: float | None, stop: Callable[[], bool], report):
+    def run(
+        self,
+        until: float,
+        det_budget: float | None,
+        stop: Callable[[], bool],
+        report: Callable[[int, Slots], None],
+    ) -> None:
         """Sub-solves until the wall clock, the deterministic budget or ``stop()`` says so, or
         nobody has a break left; ``report(total, slots)`` on every improvement."""
         spent = 0.0
@@ -1377,13 +1433,15 @@ class _Lns:
             if better:
                 report(self.total, dict(self.slot))
 
-    def _free(self, i) -> bool:
+    def _free(self, i: int) -> bool:
         return i not in self.pb.pin_slot and len(self.pb.domains[i]) > 1
 
-    def _region(self, seed) -> list:
+    def _region(self, seed: int) -> list[int]:
         """Meetings of ``seed`` and of people reached from it through meetings (a random
         frontier), until the region holds about ``size`` meetings."""
-        chosen, seen, reached, frontier = [], set(), {seed}, [seed]
+        chosen: list[int] = []
+        seen: set[int] = set()
+        reached, frontier = {seed}, [seed]
         while frontier and len(chosen) < self.size:
             p = frontier.pop(self.rng.randrange(len(frontier)))
             for i in self.of[p]:
@@ -1397,14 +1455,14 @@ class _Lns:
                         frontier.append(q)
         return chosen
 
-    def _resolve(self, region, wall, det):
+    def _resolve(self, region: list[int], wall: float, det: float) -> tuple[float, bool, bool]:
         """Re-place the meetings of ``region``; returns (deterministic time, proven, improved)."""
         pb = self.pb
         free = set(region)
         touched = sorted({p for i in region for p in pb.members[i]})
         fixed_busy = {p: {self.slot[i] for i in self.of[p] if i not in free} for p in touched}
-        count = defaultdict(int)
-        table_busy = set()
+        count: defaultdict[tuple[int, int], int] = defaultdict(int)
+        table_busy: set[tuple[int, int]] = set()
         for i, t in self.slot.items():
             if i in free:
                 continue
@@ -1414,7 +1472,7 @@ class _Lns:
             if i in pb.pin_table:
                 table_busy.add((pb.pin_table[i], t))
         model = cp_model.CpModel()
-        x = {}
+        x: dict[int, dict[int, cp_model.IntVar]] = {}
         for i in region:
             lo, hi = -1, len(pb.slots)
             for a in self.before[i]:
@@ -1424,7 +1482,7 @@ class _Lns:
                 if b in self.slot and b not in free:
                     hi = min(hi, self.slot[b])
             table = pb.pin_table.get(i)
-            row = {}
+            row: dict[int, cp_model.IntVar] = {}
             for t in pb.domains[i]:
                 if not lo < t < hi or any(t in fixed_busy[p] for p in pb.members[i]):
                     continue
@@ -1435,7 +1493,7 @@ class _Lns:
             model.add_exactly_one(row.values())
             model.add_hint(row[self.slot[i]], 1)
         for k in self.pb.sizes:
-            by_slot = defaultdict(list)
+            by_slot: defaultdict[int, list[cp_model.IntVar]] = defaultdict(list)
             for i in region:
                 if self.pb.needs[i] >= k:
                     for t, lit in x[i].items():
@@ -1444,7 +1502,7 @@ class _Lns:
                 room = self.pb.room[k] - count[k, t]
                 if len(lits) > room:
                     model.add(sum(lits) <= room)
-        by_table = defaultdict(list)
+        by_table: defaultdict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
         for i in region:
             if i in pb.pin_table:
                 for t, lit in x[i].items():
@@ -1487,17 +1545,27 @@ class _Lns:
         self.total += value - before
         return used, code == cp_model.OPTIMAL, value < before
 
-    def _person_model(self, model, p, fixed, x, free):
+    def _person_model(
+        self,
+        model: cp_model.CpModel,
+        p: int,
+        fixed: set[int],
+        x: Mapping[int, Mapping[int, cp_model.IntVar]],
+        free: set[int],
+    ) -> Expr:
         """The breaks of ``p`` as an expression: per day, blocks minus "meets that day"."""
-        lits = defaultdict(list)
+        lits: defaultdict[int, list[cp_model.IntVar]] = defaultdict(list)
         for i in self.of[p]:
             if i in free:
                 for t, lit in x[i].items():
                     lits[t].append(lit)
-        total = 0
+        total: Expr = 0
         for positions in self.pb.days:
-            starts, prev, present = [], 0, 0
+            starts: list[Lit | int] = []
+            prev: Lit | int = 0
+            present: cp_model.IntVar | int = 0
             for t in positions:
+                b: Lit | int
                 if t in fixed:
                     b = 1
                     present = 1
@@ -1520,12 +1588,20 @@ class _Lns:
             total += sum(starts) - present
         return total
 
-    def _window(self, model, p, fixed, x, free, breaks):
+    def _window(
+        self,
+        model: cp_model.CpModel,
+        p: int,
+        fixed: set[int],
+        x: Mapping[int, Mapping[int, cp_model.IntVar]],
+        free: set[int],
+        breaks: Expr,
+    ) -> None:
         """One-day programmes: ``p`` either has a break or meets in one window of ``k``
         consecutive slots (``k``: its meetings), as in :meth:`_Model._windows`."""
         if isinstance(breaks, int):
             return
-        busy = defaultdict(list)
+        busy: defaultdict[int, list[cp_model.IntVar]] = defaultdict(list)
         for i in self.of[p]:
             if i in free:
                 for t, lit in x[i].items():
@@ -1555,7 +1631,7 @@ class _Lns:
                 for w in covering:
                     model.add_bool_or([w.Not(), *busy[t]])
 
-    def _fairness(self, model, breaks):
+    def _fairness(self, model: cp_model.CpModel, breaks: Mapping[int, Expr]) -> None:
         d = self.options.fairness
         if d is None:
             return
@@ -1575,7 +1651,7 @@ class _Lns:
             model.add(expr <= low + d)
 
 
-def _start_of(model, b, prev):
+def _start_of(model: cp_model.CpModel, b: Lit | int, prev: Lit | int) -> Lit | int:
     """ "A block starts here": ``b and not prev``, with 0/1 constants folded."""
     if isinstance(b, int):
         if b == 0 or (isinstance(prev, int) and prev == 1):
@@ -1590,27 +1666,28 @@ def _start_of(model, b, prev):
     return s
 
 
-def _values(solver, m) -> dict:
+def _values(solver: cp_model.CpSolver, m: _Model) -> Solution:
     return {
         (i, t): solver.boolean_value(lit) for i, row in enumerate(m.x) for t, lit in row.items()
     }
 
 
-def _why_not(pb: _Problem, i: int, slot_of: dict) -> Reason:
+def _why_not(pb: _Problem, i: int, slot_of: Slots) -> Reason:
     """An unscheduled meeting that could happen alone: who (or which full slots) blocked it."""
-    busy = defaultdict(set)
-    per_slot = defaultdict(int)
+    busy: defaultdict[int, set[int]] = defaultdict(set)
+    per_slot: defaultdict[int, int] = defaultdict(int)
     for j, t in slot_of.items():
         per_slot[t] += 1
         for p in pb.members[j]:
             busy[p].add(t)
-    blockers, full = set(), []
+    blockers: set[Hashable] = set()
+    full: list[int] = []
     for t in pb.domains[i]:
         here = [pb.people[p].id for p in pb.members[i] if t in busy[p]]
         blockers.update(here)
         if not here and per_slot[t] >= len(pb.tables):
             full.append(pb.slots[t].index)
-    params = {"participants": sorted(blockers, key=str)}
+    params: dict[str, object] = {"participants": sorted(blockers, key=str)}
     if full:
         params["full_slots"] = full
     return Reason(OVER_SUBSCRIBED, params)
@@ -1619,17 +1696,17 @@ def _why_not(pb: _Problem, i: int, slot_of: dict) -> Reason:
 # --- Tables ----------------------------------------------------------------------------------
 
 
-def _assign_tables(pb: _Problem, slot_of: dict) -> dict:
+def _assign_tables(pb: _Problem, slot_of: Slots) -> dict[int, int]:
     """Meeting position -> table position, slot by slot in time order: a min-cost matching that
     seats each meeting at a table big enough and rewards every person who stays at the table of
     their previous meeting that day. Pinned tables are fixed first. The count constraints of
     the model guarantee that a full matching exists (nested capacities: Hall's condition)."""
-    at_slot = defaultdict(list)
+    at_slot: defaultdict[int, list[int]] = defaultdict(list)
     for i, t in slot_of.items():
         at_slot[t].append(i)
     day_of = {t: d for d, positions in enumerate(pb.days) for t in positions}
-    last_table = {}  # (person, day) -> table position
-    out = {}
+    last_table: dict[tuple[int, int], int] = {}  # (person, day) -> table position
+    out: dict[int, int] = {}
     for t in sorted(at_slot):
         meetings = sorted(at_slot[t])
         pinned = {i: pb.pin_table[i] for i in meetings if i in pb.pin_table}
@@ -1644,7 +1721,13 @@ def _assign_tables(pb: _Problem, slot_of: dict) -> dict:
     return out
 
 
-def _match(pb, meetings, tables, last_table, day) -> dict:
+def _match(
+    pb: _Problem,
+    meetings: list[int],
+    tables: list[int],
+    last_table: Mapping[tuple[int, int], int],
+    day: int,
+) -> dict[int, int]:
     if not meetings:
         return {}
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -1654,7 +1737,7 @@ def _match(pb, meetings, tables, last_table, day) -> dict:
     for i in meetings:
         flow.add_arc_with_capacity_and_unit_cost(source, m_node[i], 1, 0)
         size = len(pb.members[i])
-        stay = defaultdict(int)
+        stay: defaultdict[int, int] = defaultdict(int)
         for p in pb.members[i]:
             if (p, day) in last_table:
                 stay[last_table[p, day]] += 1
@@ -1669,7 +1752,7 @@ def _match(pb, meetings, tables, last_table, day) -> dict:
     flow.set_node_supply(sink, -len(meetings))
     if flow.solve() != flow.OPTIMAL:
         raise RuntimeError("no table matching: the table count constraints are wrong")
-    out = {}
+    out: dict[int, int] = {}
     node_meeting = {n: i for i, n in m_node.items()}
     node_table = {n: k for k, n in t_node.items()}
     for arc in range(flow.num_arcs()):
@@ -1678,11 +1761,23 @@ def _match(pb, meetings, tables, last_table, day) -> dict:
     return out
 
 
-def _table_changes(pb: _Problem, slot_of: dict, tables: dict) -> int:
+def _table_changes(pb: _Problem, slot_of: Slots, tables: Mapping[int, int]) -> int:
     """How many times someone changes table between two consecutive meetings of a day."""
     day_of = {t: d for d, positions in enumerate(pb.days) for t in positions}
-    seq = defaultdict(list)
+    seq: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
     for i, t in sorted(slot_of.items(), key=lambda item: item[1]):
         for p in pb.members[i]:
             seq[p, day_of[t]].append(tables[i])
     return sum(sum(1 for a, b in zip(s, s[1:], strict=False) if a != b) for s in seq.values())
+
+
+def _neighbours(
+    pairs: Iterable[tuple[int, int]],
+) -> tuple[defaultdict[int, list[int]], defaultdict[int, list[int]]]:
+    """From (earlier, later) pairs: the meetings after each meeting, and those before it."""
+    after: defaultdict[int, list[int]] = defaultdict(list)
+    before: defaultdict[int, list[int]] = defaultdict(list)
+    for a, b in pairs:
+        after[a].append(b)
+        before[b].append(a)
+    return after, before

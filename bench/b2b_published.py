@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from maarid.b2b.instances import read_dzn  # noqa: E402
+from maarid.b2b.schedule.instances import read_dzn  # noqa: E402
 
 BENCHMARK = Path(
     os.environ.get("MAARID_B2B_BENCHMARK", ROOT.parent / "shared" / "benchmarks" / "b2b")

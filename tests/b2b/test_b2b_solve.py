@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from maarid.b2b.instances import read_dzn, write_json
+from maarid.b2b.schedule.instances import read_dzn, write_json
 
 from .test_instances import INSTANCES, SMALL, _problem, check_benchmark, needs_benchmark
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from maarid.b2b.instances import (
+from maarid.b2b.schedule import Meeting, Participant, Slot, Table, solve
+from maarid.b2b.schedule.instances import (
     InstanceError,
     Problem,
     benchmark_problem,
@@ -18,7 +19,6 @@ from maarid.b2b.instances import (
     read_json,
     write_json,
 )
-from maarid.b2b.schedule import Meeting, Participant, Slot, Table, solve
 
 # The published benchmark lives beside the repository (../shared), which a clone elsewhere
 # finds through MAARID_B2B_BENCHMARK or the workplace's own copy.

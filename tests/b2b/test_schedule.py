@@ -25,6 +25,10 @@ from maarid.b2b.schedule import (
     Table,
     solve,
 )
+from maarid.b2b.schedule.greedy import Greedy
+from maarid.b2b.schedule.problem import Problem
+from maarid.b2b.schedule.search import Lns, LocalSearch
+from maarid.b2b.schedule.solver import Solver
 
 FAST = {"time_limit": 10.0, "deterministic_limit": 3.0, "workers": 1}
 
@@ -414,13 +418,11 @@ def test_progress_is_reported():
 def test_large_neighbourhood_search_keeps_the_rules_and_never_gets_worse():
     """The LNS re-places regions of the schedule with CP-SAT: every hard rule, the fairness cap
     and its own break count stay right, and the breaks never go up (two days, sessions)."""
-    from maarid.b2b import schedule
-
     people, slots, tables, meetings = _fair(n_people=16, n_slots=8, seed=5)
     options = Options(fairness=2, **FAST)
-    pb = schedule._Problem(people, slots, tables, meetings, options)
-    start = schedule._Greedy(pb).run()
-    lns = schedule._Lns(pb, start, options, seed=1)
+    pb = Problem(people, slots, tables, meetings, options)
+    start = Greedy(pb).run()
+    lns = Lns(pb, start, options, seed=1)
     before = lns.total
     seen = []
     lns.run(time.monotonic() + 10, 2.0, lambda: False, lambda total, s: seen.append(total))
@@ -472,13 +474,11 @@ def test_annealing_keeps_every_rule_and_never_gets_worse(instance):
     """The compiled local search moves meetings, swaps them and flips Kempe chains: pins,
     absences, sessions, table classes, pinned tables, precedences and the cap always hold, and
     it returns nothing worse than its start."""
-    from maarid.b2b import schedule
-
     participants, slots, tables, meetings, fairness = instance
-    pb = schedule._Problem(participants, slots, tables, meetings, Options())
-    start = schedule._Greedy(pb).run()
+    pb = Problem(participants, slots, tables, meetings, Options())
+    start = Greedy(pb).run()
     before = _recount(pb, start)
-    search = schedule._LocalSearch(pb, start, fairness, seed=4, deadline=time.monotonic() + 10)
+    search = LocalSearch(pb, start, fairness, seed=4, deadline=time.monotonic() + 10)
     found = search.run()
     if fairness is not None and max(before.values(), default=0) > fairness and found is None:
         return  # the start broke the cap and the search could not mend it: nothing claimed
@@ -493,13 +493,11 @@ def test_annealing_keeps_every_rule_and_never_gets_worse(instance):
 def test_annealing_mends_a_start_over_the_fairness_cap():
     """Benchmark mode starts from the greedy, which ignores the cap: here A meets in slots 0
     and 2 (one break, cap 0) and the search moves a meeting so that nobody has a break."""
-    from maarid.b2b import schedule
-
     people = _people("A", "B", "C")
     slots = [Slot(t) for t in range(4)]
     meetings = [Meeting(1, ("A", "B")), Meeting(2, ("A", "C"))]
-    pb = schedule._Problem(people, slots, [Table("T")], meetings, Options())
-    search = schedule._LocalSearch(pb, {0: 0, 1: 2}, 0, seed=1, deadline=time.monotonic() + 10)
+    pb = Problem(people, slots, [Table("T")], meetings, Options())
+    search = LocalSearch(pb, {0: 0, 1: 2}, 0, seed=1, deadline=time.monotonic() + 10)
     found = search.run()
     assert found is not None and abs(found[0] - found[1]) == 1
 
@@ -535,17 +533,15 @@ def test_benchmark_mode_starts_from_a_complete_schedule_when_the_greedy_falls_sh
     """Six meetings of five people in three slots at two tables: the greedy leaves one meeting
     out, so benchmark mode asks CP-SAT for a schedule placing all six (the rules alone) and
     the local search starts from it."""
-    from maarid.b2b import schedule
-
     people = [Participant(p) for p in range(5)]
     slots = [Slot(t) for t in range(3)]
     tables = [Table(0), Table(1)]
     pairs = [(1, 2), (2, 4), (1, 3), (0, 2), (0, 4), (0, 1)]
     meetings = [Meeting(i, pair) for i, pair in enumerate(pairs)]
     options = Options(require_all=True, **FAST)
-    pb = schedule._Problem(people, slots, tables, meetings, options)
-    assert len(schedule._Greedy(pb).run()) == 5
-    start = schedule._Solver(pb, options, time.monotonic())._first_placement()
+    pb = Problem(people, slots, tables, meetings, options)
+    assert len(Greedy(pb).run()) == 5
+    start = Solver(pb, options, time.monotonic())._first_placement()
     assert start is not None and len(start) == 6
     _recount(pb, start)
     result = solve(people, slots, tables, meetings, options)
@@ -556,12 +552,10 @@ def test_benchmark_mode_starts_from_a_complete_schedule_when_the_greedy_falls_sh
 def test_phase_one_mends_a_greedy_over_the_cap_instead_of_searching():
     """The greedy placed everything but gave A a break (cap 0): the local search under the cap
     mends it, so "everything placed" is proven without a CP-SAT search."""
-    from maarid.b2b import schedule
-
     people = _people("A", "B", "C")
     slots = [Slot(t) for t in range(4)]
     meetings = [Meeting(1, ("A", "B")), Meeting(2, ("A", "C"))]
     options = Options(fairness=0, **FAST)
-    pb = schedule._Problem(people, slots, [Table("T")], meetings, options)
-    mended = schedule._Solver(pb, options, time.monotonic())._mended({0: 0, 1: 2}, total=2)
+    pb = Problem(people, slots, [Table("T")], meetings, options)
+    mended = Solver(pb, options, time.monotonic())._mended({0: 0, 1: 2}, total=2)
     assert abs(mended[0] - mended[1]) == 1

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maarid.b2b.instances import InstanceError, read_instance
 from maarid.b2b.schedule import solve
+from maarid.b2b.schedule.instances import InstanceError, read_instance
 
 
 class Command(BaseCommand):

@@ -1,21 +1,9 @@
-"""Simulated annealing on the slots of placed meetings, compiled with numba (no Django here).
-
-The breaks objective has no useful LP relaxation and, on thousands of meetings, CP-SAT improves a
-greedy start only slowly; a local search that makes millions of cheap moves does far better (on
-``bench/b2b.py`` the same annealing in pure Python made about 20,000 moves a second and stopped
-at 45 breaks on 300 people; compiled it makes a few million). :class:`Annealer` holds the state
-as flat arrays; :meth:`Annealer.run` calls the compiled kernel in chunks so a wall-clock cap
-can stop it between chunks.
-
-Moves, each checked against every hard rule before it is accepted: a meeting to another slot of
-its domain; two meetings of one person trade slots; a Kempe chain (the meetings reached by
-alternately following people between two slots all change slot, so nobody is double-booked).
-Rules: each person in at most one meeting per slot, the slot's count per table size class, a
-pinned table free, precedences, and an optional cap on each person's breaks. The energy is
-``weight * breaks + idle slots inside each day's span`` per person: the idle slots guide the
-search towards closing a gap one slot at a time instead of wandering on a plateau.
-
-Deterministic: a seeded generator and a fixed number of moves (unless the clock cuts a run).
+"""Simulated annealing on the slots of placed meetings, compiled with numba: :class:`Annealer`
+holds the state as flat arrays and :meth:`Annealer.run` calls the compiled kernel in chunks, so
+that a wall-clock cap can stop it between chunks. Moves (one meeting, a swap, a Kempe chain) are
+checked against every hard rule and the cap before they are accepted; the energy and the
+measured settings are in ``docs/b2b-scheduler.md``. Deterministic: a seeded generator and a
+fixed number of moves (unless the clock cuts a run).
 """
 
 from __future__ import annotations

@@ -1,36 +1,7 @@
-"""Instance files for the B2B scheduler: the published benchmark's MiniZinc data and our JSON.
-
-No Django here: ``maarid b2b-solve`` and the benchmarks read files with these functions and hand
-the result to :func:`maarid.b2b.schedule.solve`.
-
-**MiniZinc data (.dzn)** of Bofill et al. (CP 2014, JAIR 2022): ``name = value;`` assignments with
-``%`` and ``/* */`` comments. Values: integers, sets (``{1,2}``, ``{}``, ``1..3``), 1-D arrays
-``[a, b]``, 2-D arrays ``[| a, b, c | d, e, f |]`` and the ``array1d(1..n, [...])`` /
-``array2d(1..n, 1..3, [...])`` forms; trailing commas are accepted, as in the published files.
-:func:`parse_dzn` is a small hand-written parser (no MiniZinc needed); every error is an
-:class:`InstanceError` carrying the line number. :func:`read_dzn` checks the B2B parameters
-(``nBusiness``, ``nMeetings``, ``nTables``, ``nTotalSlots``, ``nMorningSlots``, ``requested``,
-``forbidden``, ``fixed``, ``precedences``; other names such as ``meetingsxBusiness`` are
-redundant and ignored) and :func:`benchmark_problem` turns them into scheduler input in
-*benchmark mode*: every meeting must happen, no table assignment (at most ``nTables`` meetings
-per slot), one day (breaks count over the whole slot range), session 1 = slots
-``1..nMorningSlots``, 2 = the rest, 3 = either; ``forbidden`` ``{0}`` = none (the 0 is a
-placeholder); ``fixed`` 0 = free; ``precedences[m]`` = meetings (1-based) that come before ``m``;
-fairness = max - min breaks over all participants (``Options.fairness_spread``).
-
-**Maarid JSON** (what the Django side exports; ``"format": "maarid-b2b"``, ``"version": 1``)::
-
-    {"format": "maarid-b2b", "version": 1,
-     "slots": [{"index": 1, "day": "2024-06-08", "session": "am"}, ...],
-     "tables": [{"id": "T1", "capacity": 2}, ...],
-     "participants": [{"id": 17, "unavailable": [3, 4]}, ...],
-     "meetings": [{"id": 101, "participants": [17, 42], "weight": 1, "pinned_slot": null,
-                   "pinned_table": null, "session": null, "after": [99]}, ...],
-     "fairness": 2}
-
-``slots``, ``tables``, ``participants`` and ``meetings`` are required, the other keys optional
-(defaults as in the scheduler's dataclasses); ids are integers or strings. Syntax errors carry
-the JSON line; a wrong field is reported with the line of the object that holds it.
+"""Instance files for the B2B scheduler: the published benchmark's MiniZinc data (.dzn, solved
+in benchmark mode) and the project's JSON, read with the line of every error; ``maarid
+b2b-solve`` and the benchmarks hand what they read to :func:`maarid.b2b.schedule.solve`. The
+formats are described in ``docs/b2b-scheduler.md``.
 """
 
 from __future__ import annotations
@@ -44,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, TypeGuard, TypeVar
 
-from .schedule import AM, PM, Meeting, Options, Participant, Slot, Table
+from .problem import AM, PM, Meeting, Options, Participant, Slot, Table
 
 
 class InstanceError(ValueError):
@@ -380,7 +351,7 @@ def _is_int(value: object) -> TypeGuard[int]:
 
 
 def benchmark_problem(instance: BenchmarkInstance, fairness: int | None = 2) -> Problem:
-    """Scheduler input in benchmark mode (see the module docstring). Ids are 1-based like the
+    """Scheduler input in benchmark mode (see ``docs/b2b-scheduler.md``). Ids are 1-based like the
     file: participant ``p``, slot ``t``, meeting ``m`` (its row in ``requested``)."""
     slots = [
         Slot(index=t, day=0, session=AM if t <= instance.n_morning else PM)
@@ -444,7 +415,7 @@ def _lined_loads(text: str) -> Any:
 
 
 def read_json(source: Path | str) -> Problem:
-    """Read the project's JSON export (see the module docstring) from a path or a string."""
+    """Read the project's JSON export (``docs/b2b-scheduler.md``) from a path or a string."""
     text = Path(source).read_text() if isinstance(source, Path) else source
     data = _lined_loads(text)
     if not isinstance(data, _Lined):

@@ -11,18 +11,20 @@ independently of the solver.
 
 import json
 import time
+from collections.abc import Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maarid.b2b.schedule import solve
-from maarid.b2b.schedule.instances import InstanceError, read_instance
+from maarid.b2b.schedule import Placement, Schedule, solve
+from maarid.b2b.schedule.instances import InstanceError, Problem, read_instance
 
 
 class Command(BaseCommand):
     help = "Solve a B2B meeting-scheduling instance (.dzn or maarid JSON)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--time-limit", type=float, default=60.0, help="seconds (wall clock)")
         parser.add_argument("--fairness", type=int, default=None, help="fairness bound d")
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             "--deterministic-limit", type=float, default=None, help="CP-SAT deterministic seconds"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         path = Path(options["file"])
         if not path.is_file():
@@ -44,7 +46,7 @@ class Command(BaseCommand):
             problem = read_instance(path)
         except InstanceError as error:
             raise CommandError(f"{path}: {error}")
-        overrides = {
+        overrides: dict[str, Any] = {
             "time_limit": options["time_limit"],
             "seed": options["seed"],
             "workers": options["workers"],
@@ -73,14 +75,16 @@ class Command(BaseCommand):
             self._write(Path(options["out"]), problem, result)
         self.stdout.write(json.dumps(line))
 
-    def _write(self, target, problem, result):
+    def _write(self, target: Path, problem: Problem, result: Schedule) -> None:
         placed = result.placements
-        data = {"slots": [_get(placed, m.id, "slot") for m in problem.meetings]}
+        data: dict[str, list[object]] = {
+            "slots": [_get(placed, m.id, "slot") for m in problem.meetings]
+        }
         if problem.assign_tables:
             data["tables"] = [_get(placed, m.id, "table") for m in problem.meetings]
         target.write_text(json.dumps(data) + "\n")
 
 
-def _get(placements, meeting_id, attribute):
+def _get(placements: Mapping[Hashable, Placement], meeting_id: Hashable, attribute: str) -> object:
     placement = placements.get(meeting_id)
     return None if placement is None else getattr(placement, attribute)

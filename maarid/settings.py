@@ -7,6 +7,7 @@ MAARID_ENV chooses the profile: ``production`` (strict: SECRET_KEY required, HTT
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -199,6 +200,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAARID_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -9,7 +9,7 @@ class MaaridUserAdmin(UserAdmin):
     list_display = ["username", "email", "phone", "first_name", "last_name", "is_active"]
     search_fields = ["username", "email", "phone", "first_name", "last_name"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "Maarid",
             {"fields": ["phone", "language", "consent_at", "show_contact_publicly", "erased_at"]},

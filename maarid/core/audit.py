@@ -10,10 +10,12 @@ import datetime
 import decimal
 import uuid
 from contextlib import contextmanager
+from typing import Any
 
 from django.db.models.signals import post_delete, post_init, post_save
 
-_actor = contextvars.ContextVar("maarid_audit_actor", default=None)
+# The actor: a user, or a function giving the request's user when a change is made.
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("maarid_audit_actor", default=None)
 _registry: dict[type, tuple[str, ...]] = {}
 
 

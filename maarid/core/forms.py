@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import auth
+from . import auth, services
 from .models import User
 from .phones import looks_like_phone, normalise_phone
 
@@ -59,9 +60,7 @@ class SignupForm(forms.Form):
     contact = ContactField(
         help_text=_("You will sign in with it. A mobile number looks like 0612345678."),
     )
-    language = forms.ChoiceField(
-        label=_("Preferred language"), choices=User._meta.get_field("language").choices
-    )
+    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
     password1 = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -75,14 +74,12 @@ class SignupForm(forms.Form):
 
     def clean_contact(self):
         contact = self.cleaned_data["contact"]
-        if contact.get("email") and User.objects.filter(email__iexact=contact["email"]).exists():
-            raise ValidationError(_("An account already uses this e-mail address."))
-        if contact.get("phone") and User.objects.filter(phone=contact["phone"]).exists():
-            raise ValidationError(_("An account already uses this number."))
+        services.require_free_contact(contact)  # said here too, beside the field
         return contact
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
@@ -112,7 +109,8 @@ class SetPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") != data.get("password2"):
             raise ValidationError(_("The two passwords differ."))
         if data.get("password1"):

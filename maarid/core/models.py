@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import time
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -13,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class MaaridUserManager(UserManager):
-    def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+class MaaridUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
@@ -24,7 +25,10 @@ class User(AbstractUser):
     The username is kept (Django's admin and the demo use it) but people never need to type it.
     """
 
-    email = models.EmailField(_("e-mail address"), blank=True, null=True, unique=True)
+    # Null, not "", when absent: unique, and a person may sign up with a number only.
+    email = models.EmailField(  # type: ignore[assignment]
+        _("e-mail address"), blank=True, null=True, unique=True
+    )
     phone = models.CharField(
         _("mobile number"),
         max_length=16,
@@ -43,7 +47,7 @@ class User(AbstractUser):
     )
     erased_at = models.DateTimeField(_("personal data erased on"), null=True, blank=True)
 
-    objects = MaaridUserManager()
+    objects: ClassVar[MaaridUserManager] = MaaridUserManager()
 
     class Meta:
         verbose_name = _("user")

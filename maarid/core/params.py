@@ -48,6 +48,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     ``pk__in=[…]`` makes SQLite raise OverflowError."""
 
     def _check_values(self, value):
+        assert self.queryset is not None
         meta = self.queryset.model._meta
         field = (
             meta.pk if (self.to_field_name or "pk") == "pk" else meta.get_field(self.to_field_name)
@@ -55,7 +56,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         while field.is_relation:
             field = field.target_field
         if not isinstance(field, models.IntegerField):
-            return super()._check_values(value)
+            return super()._check_values(value)  # type: ignore[misc]
         for pk in value or ():
             try:
                 number = int(pk)
@@ -67,4 +68,4 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]

@@ -1,9 +1,12 @@
 """Accounts, password resets and personal data (law 09-08)."""
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -11,15 +14,28 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from . import access, audit, hooks, messaging
+from . import audit, hooks, messaging, selectors
 from .auth import find_user
-from .models import AuditEvent, User
+from .models import ApiToken, AuditEvent, User
+
+PROFILE_FIELDS = ("first_name", "last_name", "language", "show_contact_publicly")
+
+
+def require_free_contact(contact: dict[str, str]) -> None:
+    """One account per e-mail address and per mobile number."""
+    if selectors.contact_in_use(contact):
+        if contact.get("email"):
+            raise ValidationError(_("An account already uses this e-mail address."))
+        raise ValidationError(_("An account already uses this number."))
 
 
 @transaction.atomic
-def sign_up(*, first_name, last_name, contact: dict, password, language="fr") -> User:
+def sign_up(
+    *, first_name: str, last_name: str, contact: dict[str, str], password: str, language: str = "fr"
+) -> User:
     """Creates an account from an e-mail or a mobile number (``contact`` has one of them)."""
-    username = contact.get("email") or contact.get("phone")
+    require_free_contact(contact)
+    username = contact.get("email") or contact["phone"]
     user = User(
         username=username,
         first_name=first_name,
@@ -34,7 +50,7 @@ def sign_up(*, first_name, last_name, contact: dict, password, language="fr") ->
     return user
 
 
-def account_for(contact: dict) -> User:
+def account_for(contact: dict[str, str]) -> User:
     """The account of an e-mail address or a mobile number; one without a password is made
     if there is none yet (its owner chooses a password through the link they are sent)."""
     if contact.get("email"):
@@ -52,7 +68,38 @@ def account_for(contact: dict) -> User:
     return user
 
 
-def tell(user, msgid: str, series_id=None, **params):
+def set_password(*, user: User, password: str) -> None:
+    """A new password, chosen through a reset link (the link's check is the caller's)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+def update_profile(*, actor: User, changes: Mapping[str, Any]) -> User:
+    """A person changes their own profile (name, language, contact shown publicly)."""
+    for field, value in changes.items():
+        if field not in PROFILE_FIELDS:
+            raise ValueError(field)
+        setattr(actor, field, value)
+    actor.full_clean()
+    actor.save(update_fields=list(changes))
+    return actor
+
+
+def issue_token(*, actor: User, name: str) -> str:
+    """A person's API token; the raw value is returned once and never stored. (A phone's
+    token comes from registering it for a stand: sales devices.)"""
+    _token, raw = ApiToken.issue(actor, name)
+    return raw
+
+
+def revoke_token(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+
+
+def tell(user: User, msgid: str, series_id: int | None = None, **params: object) -> None:
     """Sends a message in the recipient's language, by e-mail, else by SMS. ``msgid`` is
     marked with gettext_noop and translated here, in the recipient's language. With a
     ``series_id`` the message shows in that fair's outbox for its organisers."""
@@ -71,7 +118,7 @@ def absolute_url(path: str) -> str:
     return settings.MAARID_SITE_URL.rstrip("/") + path
 
 
-def reset_link(user, base_url: str) -> str:
+def reset_link(user: User, base_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     with translation.override(user.language):
@@ -95,18 +142,7 @@ def send_password_reset(identifier: str, base_url: str) -> None:
             messaging.email(user.email, _("Your Maarid password"), text, language=user.language)
 
 
-def people_in_scope(actor):
-    """The users an organiser may export or erase: members of organisations in the
-    registries of their series (everyone for a superuser)."""
-    f = access.facts(actor)
-    if f.superuser:
-        return User.objects.all()
-    if not f.series.get(access.Role.ORGANISER):
-        return User.objects.none()
-    return User.objects.filter(memberships__organisation_id__in=f.managed_organisations).distinct()
-
-
-def export_personal_data(actor, person: User) -> str:
+def export_personal_data(*, actor: User, person: User) -> str:
     """Everything Maarid holds about one person, as JSON; the export itself is audited."""
     data = {
         "account": {
@@ -133,7 +169,7 @@ def export_personal_data(actor, person: User) -> str:
 
 
 @transaction.atomic
-def erase_personal_data(actor, person: User) -> None:
+def erase_personal_data(*, actor: User, person: User) -> None:
     """Removes what identifies a person and closes the account. Rows that money or awards
     depend on stay, now pointing at an anonymous account."""
     hooks.erase_personal_data.collect(person)

@@ -5,23 +5,22 @@ import unicodedata
 
 # Harakat, Quranic marks, superscript alef and tatweel carry no meaning for search.
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",  # alef forms
-        "ة": "ه",  # taa marbuta
-        "ى": "ي",  # alef maqsura
-        "ؤ": "و",
-        "ئ": "ي",
-        "ء": "",  # hamza on carriers
-        "ک": "ك",
-        "ی": "ي",
-        "گ": "ك",
-        "ڭ": "ك",  # Persian and Moroccan letter forms
-    }
-)
+_LETTER_FOLDS: dict[str, int | str | None] = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",  # alef forms
+    "ة": "ه",  # taa marbuta
+    "ى": "ي",  # alef maqsura
+    "ؤ": "و",
+    "ئ": "ي",
+    "ء": "",  # hamza on carriers
+    "ک": "ك",
+    "ی": "ي",
+    "گ": "ك",
+    "ڭ": "ك",  # Persian and Moroccan letter forms
+}
+_ARABIC_FOLD = str.maketrans(_LETTER_FOLDS)
 # Arabic-Indic and Persian digits as ASCII ones (a spreadsheet typed in Arabic, a search).
 _ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_FOLD.update(_ASCII_DIGITS)

@@ -17,12 +17,13 @@ import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 import pikepdf
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -466,7 +467,7 @@ def serve_protected(request, name: str, allowed: bool, *, filename: str | None =
     kind = KIND_BY_EXTENSION.get(path.suffix.lstrip(".").lower())
     response = FileResponse(
         path.open("rb"),
-        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+        content_type=CONTENT_TYPES.get(kind or "", "application/octet-stream"),
         as_attachment=kind not in IMAGE_KINDS,
         filename=_download_name(filename or path.name, path.suffix),
     )
@@ -496,7 +497,7 @@ def _local_path(name) -> Path:
         path = Path(default_storage.path(name)).resolve()
     except (SuspiciousFileOperation, ValueError):
         raise Http404
-    root = Path(default_storage.location).resolve()
+    root = Path(cast(FileSystemStorage, default_storage).location).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise Http404
     return path

@@ -1,22 +1,17 @@
 from babel import numbers
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
-from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, auth, jobs, services
+from . import access, auth, jobs, selectors, services
 from .forms import LoginForm, ProfileForm, ResetRequestForm, SetPasswordForm, SignupForm, TokenForm
-from .models import ApiToken, OutboxMessage
 from .money import babel_locale
 
 
@@ -55,17 +50,12 @@ def password_reset(request):
 
 
 def password_reset_confirm(request, uidb64, token):
-    User = get_user_model()
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    user = selectors.user_of_reset_link(uidb64, token)
+    if user is None:
         return render(request, "core/reset_invalid.html", status=400)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user.set_password(form.cleaned_data["password1"])
-        user.save(update_fields=["password"])
+        services.set_password(user=user, password=form.cleaned_data["password1"])
         messages.success(request, _("Your password has been changed. You can log in."))
         return redirect("core:login")
     return render(request, "core/reset_confirm.html", {"form": form})
@@ -75,16 +65,15 @@ def password_reset_confirm(request, uidb64, token):
 def account(request):
     profile = ProfileForm(request.POST or None, instance=request.user, prefix="profile")
     if request.method == "POST" and profile.is_valid():
-        profile.save()
+        services.update_profile(actor=request.user, changes=profile.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("core:account")
-    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
     return render(
         request,
         "core/account.html",
         {
             "profile": profile,
-            "tokens": tokens,
+            "tokens": selectors.live_tokens(request.user),
             "token_form": TokenForm(),
             "new_token": request.session.pop("new_token", None),
             "roles": [access.Role(r).label for r in sorted(access.roles(request.user))],
@@ -97,8 +86,7 @@ def account(request):
 def token_create(request):
     form = TokenForm(request.POST)
     if form.is_valid():
-        # A person's token; a phone's comes from registering it for a stand (sales devices).
-        _token, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+        raw = services.issue_token(actor=request.user, name=form.cleaned_data["name"])
         request.session["new_token"] = raw
     else:
         messages.error(request, _("Give the token a name."))
@@ -108,9 +96,8 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    token = selectors.live_token_of(request.user, pk)
+    services.revoke_token(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked."))
     return redirect("core:account")
 
@@ -128,31 +115,14 @@ def people(request):
     """Organisers find a person to export or erase their personal data (law 09-08)."""
     access.require_organiser(request.user)
     query = request.GET.get("q", "").strip()
-    found = []
-    if query:
-        found = (
-            services.people_in_scope(request.user)
-            .filter(
-                Q(username__icontains=query)
-                | Q(email__icontains=query)
-                | Q(phone__icontains=query)
-                | Q(first_name__icontains=query)
-                | Q(last_name__icontains=query)
-            )
-            .distinct()[:50]
-        )
+    found = selectors.find_people(request.user, query)
     return render(request, "core/people.html", {"query": query, "found": found})
-
-
-def _person_in_scope(request, pk):
-    access.require_organiser(request.user)
-    return get_object_or_404(services.people_in_scope(request.user), pk=pk)
 
 
 @login_required
 def person_export(request, pk):
-    person = _person_in_scope(request, pk)
-    body = services.export_personal_data(request.user, person)
+    person = selectors.person_in_scope(request.user, pk)
+    body = services.export_personal_data(actor=request.user, person=person)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
     return response
@@ -161,20 +131,15 @@ def person_export(request, pk):
 @login_required
 @require_POST
 def person_erase(request, pk):
-    person = _person_in_scope(request, pk)
-    services.erase_personal_data(request.user, person)
+    person = selectors.person_in_scope(request.user, pk)
+    services.erase_personal_data(actor=request.user, person=person)
     messages.success(request, _("The person's data has been erased."))
     return redirect("core:people")
 
 
 @login_required
 def outbox(request):
-    access.require_organiser(request.user)
-    f = access.facts(request.user)
-    messages_out = OutboxMessage.objects.all()
-    if not f.superuser:
-        messages_out = messages_out.filter(series_id__in=f.series_for(access.Role.ORGANISER))
-    return render(request, "core/outbox.html", {"outbox": messages_out[:200]})
+    return render(request, "core/outbox.html", {"outbox": selectors.outbox_for(request.user)})
 
 
 @login_required

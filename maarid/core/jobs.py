@@ -3,8 +3,7 @@ its page polls to show the progress.
 
 A view starts the work and sends the user to the job's page::
 
-    job = jobs.start(check_file, kind="registry.import.preview", user=request.user, path=...)
-    return redirect(job)
+    return jobs.start_and_show(request, check_file, kind="registry.import.preview", path=...)
 
 and the task, a django-tasks ``@task()`` taking ``job_id`` besides its own arguments, moves
 the job along::
@@ -34,7 +33,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -64,6 +64,12 @@ def start(task, *, kind: str, user, series_id=None, **kwargs) -> Job:
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()  # an immediate backend has already run it
     return job
+
+
+def start_and_show(request, task, *, kind: str, series_id=None, **kwargs) -> HttpResponseRedirect:
+    """Starts the job for the request's user (see ``start``) and sends them to its page."""
+    job = start(task, kind=kind, user=request.user, series_id=series_id, **kwargs)
+    return redirect(job)
 
 
 @contextmanager

@@ -92,15 +92,14 @@ def _unpublished(call) -> int:
 def run(request, series, number):
     """Runs the selection in the background; the job's page shows it and comes back here."""
     call = organiser_call(request, series, number)
-    job = jobs.start(
+    return jobs.start_and_show(
+        request,
         tasks.run_selection,
         kind=tasks.SELECTION_JOB,
-        user=request.user,
         series_id=call.edition.series_id,
         call_pk=call.pk,
         actor_pk=request.user.pk,
     )
-    return redirect(job)
 
 
 @login_required

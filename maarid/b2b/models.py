@@ -56,13 +56,15 @@ class Programme(models.Model):
 
     def slots(self) -> list["SlotTime"]:
         """Every slot of every day, numbered from 0 across the days."""
-        result = []
+        result: list[SlotTime] = []
         length = datetime.timedelta(minutes=self.slot_minutes)
         for day in self.dates():
             start = datetime.datetime.combine(day, self.starts_at)
             end = datetime.datetime.combine(day, self.ends_at)
             while start + length <= end:
-                if self._in_pause(start.time(), (start + length).time()):
+                if self.pause_until is not None and self._in_pause(
+                    start.time(), (start + length).time()
+                ):
                     start = datetime.datetime.combine(day, self.pause_until)
                     continue
                 session = schedule.AM if start.time() < self.afternoon_from else schedule.PM
@@ -72,7 +74,7 @@ class Programme(models.Model):
                 start += length
         return result
 
-    def _in_pause(self, start, end) -> bool:
+    def _in_pause(self, start: datetime.time, end: datetime.time) -> bool:
         if self.pause_from is None or self.pause_until is None:
             return False
         return start < self.pause_until and end > self.pause_from
@@ -81,7 +83,14 @@ class Programme(models.Model):
 class SlotTime:
     """A slot as people read it: its day and hours."""
 
-    def __init__(self, index, day, start, end, session):
+    def __init__(
+        self,
+        index: int,
+        day: datetime.date,
+        start: datetime.time,
+        end: datetime.time,
+        session: str,
+    ):
         self.index, self.day, self.start, self.end, self.session = index, day, start, end, session
 
     def __repr__(self):

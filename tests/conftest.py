@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from maarid.core.access import Role
-from maarid.core.models import User
+from maarid.core.models import ApiToken, User
 from maarid.fairs.models import Edition, Series, SeriesRole
 from maarid.registry.models import Kind, Membership, Organisation, Sector
 
@@ -211,6 +211,12 @@ def buyer(series):
     )
     Membership.objects.create(user=user, organisation=company, status=Membership.Status.ACTIVE)
     return user
+
+
+def api_client(user, **headers):
+    """A client that sends a person's API token (a new one) with every request."""
+    _token, raw = ApiToken.issue(user, "test")
+    return Client(headers={"Authorization": f"Bearer {raw}", **headers})
 
 
 def client_for(user):

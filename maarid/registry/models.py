@@ -29,55 +29,52 @@ class Bilingual:
         return self.localised("name")
 
 
-class Region(Bilingual, models.Model):
-    code = models.CharField(_("code"), max_length=2, primary_key=True)
+class Place(Bilingual, models.Model):
+    """A place of Morocco (region, province or prefecture, commune): its names and its
+    population at the 2024 census, as ``places.py`` loads them."""
+
     name_fr = models.CharField(_("name (French)"), max_length=100)
     name_ar = models.CharField(_("name (Arabic)"), max_length=100)
     population = models.PositiveIntegerField(_("population (2024)"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
+class Region(Place):
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
-    def __str__(self):
-        return self.name
 
-
-class Province(Bilingual, models.Model):
+class Province(Place):
     """A province or prefecture (Casablanca's prefectures of arrondissements are left out)."""
 
     code = models.CharField(_("code"), max_length=6, primary_key=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces")
-    name_fr = models.CharField(_("name (French)"), max_length=100)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
     is_prefecture = models.BooleanField(_("prefecture"), default=False)
-    population = models.PositiveIntegerField(_("population (2024)"), default=0)
 
     class Meta:
         ordering = ["region_id", "name_fr"]
         verbose_name = _("province or prefecture")
         verbose_name_plural = _("provinces and prefectures")
 
-    def __str__(self):
-        return self.name
 
-
-class Commune(Bilingual, models.Model):
+class Commune(Place):
     code = models.CharField(_("code"), max_length=12, primary_key=True)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes")
-    name_fr = models.CharField(_("name (French)"), max_length=100)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
     is_urban = models.BooleanField(_("urban"), default=False)
-    population = models.PositiveIntegerField(_("population (2024)"), default=0)
 
     class Meta:
         ordering = ["province_id", "name_fr"]
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
-
-    def __str__(self):
-        return self.name
 
 
 class Kind(models.TextChoices):
@@ -120,8 +117,8 @@ ice_validator = RegexValidator(
 )
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def visible_to(self, user) -> "OrganisationQuerySet":
         """The organisations a user may open: their own, and those of their series' registries."""
         from maarid.core.access import facts
 
@@ -215,7 +212,8 @@ class Organisation(Bilingual, models.Model):
         errors = {}
         if not (self.name_ar or self.name_fr):
             errors["name_fr"] = _("Give the name in Arabic, in French or both.")
-        if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
+        commune = self.commune if self.commune_id else None
+        if commune is not None and self.province_id and commune.province_id != self.province_id:
             errors["commune"] = _("This commune is not in the chosen province.")
         if self.kind == Kind.COMPANY and not self.ice:
             errors["ice"] = _("A company must give its ICE.")

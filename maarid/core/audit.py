@@ -9,6 +9,7 @@ import contextvars
 import datetime
 import decimal
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.db.models.signals import post_delete, post_init, post_save
 # The actor: a user, or a function giving the request's user when a change is made.
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("maarid_audit_actor", default=None)
 _registry: dict[type, tuple[str, ...]] = {}
+# Why the changes being made are made, when the person said (kept with each of them).
+_reason: contextvars.ContextVar[str] = contextvars.ContextVar("maarid_audit_reason", default="")
 
 
 def current_actor():
@@ -34,6 +37,16 @@ def acting_as(user):
         yield
     finally:
         _actor.reset(token)
+
+
+@contextmanager
+def because(reason: str) -> Iterator[None]:
+    """The changes made inside are recorded with the reason the person gave for them."""
+    token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
 
 
 class AuditMiddleware:
@@ -90,6 +103,8 @@ def record(action, instance, changes=None, user=None):
     actor = user or current_actor()
     if actor is None:
         return None
+    if reason := _reason.get():
+        changes = {**(changes or {}), "reason": [None, reason]}
     return AuditEvent.objects.create(
         user=actor,
         action=action,

@@ -93,6 +93,12 @@ edition_figures = Hook("edition_figures")
 #: (organisation, user) -> list of (label, url) links on the organisation's page
 organisation_links = Hook("organisation_links")
 
+# --- What an edition holds (answered by the apps that record things for it) ---------------
+
+#: edition -> list of what it already holds that a draft could not ("39,288 sales recorded");
+#: an edition holding anything never goes back to draft (its public pages would vanish)
+edition_commitments = Hook("edition_commitments")
+
 # --- Personal data (law 09-08) ------------------------------------------------------------
 
 #: person -> {section: rows} of what an app holds about them

@@ -75,6 +75,7 @@ class EditionPatch(InputSchema):
 
 class StatusIn(InputSchema):
     status: EditionStatus
+    reason: str = Field("", max_length=500, description="Why, when the edition steps back.")
 
 
 @router.get("/series", response=list[SeriesOut], auth=OPTIONAL_AUTH)
@@ -116,6 +117,6 @@ def update_edition(request, series: str, number: EditionNumber, payload: Edition
 @with_edition()
 def move_edition(request, series: str, number: EditionNumber, payload: StatusIn):
     edition = services.move_edition(
-        actor=request.user, edition=request.edition, status=payload.status
+        actor=request.user, edition=request.edition, status=payload.status, reason=payload.reason
     )
     return selectors.with_partners(edition)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from maarid.core import access
+from maarid.core import access, hooks
 from maarid.registry.models import Commune, Kind, Organisation
 
 from .models import Edition, Partner, Series, SeriesRole
@@ -104,6 +104,11 @@ def with_partners(edition: Edition) -> Edition:
 
 def partner_of(edition: Edition, pk: int) -> Partner:
     return get_object_or_404(Partner, pk=pk, edition=edition)
+
+
+def commitments_of(edition: Edition) -> list[str]:
+    """What the edition already holds that a draft could not (sales, decisions …)."""
+    return [item for items in hooks.edition_commitments.collect(edition) for item in items]
 
 
 def registry_figures(series: Series) -> dict[str, int]:

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from maarid.core import access
+from maarid.core import access, audit
 from maarid.core.models import User
 from maarid.core.services import account_for, reset_link, tell
 from maarid.registry.models import Organisation
 
+from . import selectors
 from .models import Edition, OpeningHours, Partner, Series, SeriesRole
 
 
@@ -52,16 +53,35 @@ def update_edition(*, actor: User, edition: Edition, changes: Mapping[str, Any])
     return save_edition(actor=actor, edition=edition)
 
 
-def move_edition(*, actor: User, edition: Edition, status: str) -> Edition:
-    """Moves an edition one stage forward or back: draft → applications → running → closed."""
+def move_edition(*, actor: User, edition: Edition, status: str, reason: str = "") -> Edition:
+    """Moves an edition one stage forward or back: draft → applications → running → closed.
+
+    A step back needs a reason, kept in the edition's history; an edition that already holds
+    sales, decisions or the like never goes back to draft, where its public pages would vanish."""
     access.require_organiser(actor, edition.series_id)
     flow = [str(s) for s in Edition.FLOW]
     if status not in flow:
         raise ValidationError({"status": _("Unknown status.")})
-    if abs(flow.index(status) - flow.index(edition.status)) != 1:
+    step = flow.index(status) - flow.index(edition.status)
+    if abs(step) != 1:
         raise ValidationError({"status": _("An edition moves one stage at a time.")})
+    reason = reason.strip()
+    if step < 0 and not reason:
+        raise ValidationError(
+            {"reason": _("Say why the edition steps back: it is kept in its history.")}
+        )
+    if status == Edition.Status.DRAFT:
+        held = selectors.commitments_of(edition)
+        if held:
+            raise ValidationError(
+                {
+                    "status": _("This edition cannot go back to draft: %(held)s.")
+                    % {"held": "; ".join(held)}
+                }
+            )
     edition.status = status
-    edition.save(update_fields=["status"])
+    with audit.because(reason):
+        edition.save(update_fields=["status"])
     return edition
 
 

@@ -65,6 +65,7 @@ def dashboard(request, series, number):
     edition = request.edition
     flow = [str(s) for s in Edition.FLOW]
     i = flow.index(edition.status)
+    previous = Edition.Status(flow[i - 1]) if i > 0 else None
     return render(
         request,
         "fairs/dashboard.html",
@@ -73,7 +74,9 @@ def dashboard(request, series, number):
             "registry": selectors.registry_figures(edition.series),
             "partners": selectors.partners_of(edition),
             "next_status": Edition.Status(flow[i + 1]) if i + 1 < len(flow) else None,
-            "previous_status": Edition.Status(flow[i - 1]) if i > 0 else None,
+            "previous_status": previous,
+            # What keeps the edition from going back to draft, said before anyone tries.
+            "held": selectors.commitments_of(edition) if previous == Edition.Status.DRAFT else [],
             "partner_form": PartnerForm(series=edition.series),
             # Panels of the apps that build on editions (the call for exhibitors, …).
             "panels": hooks.edition_panels.collect(edition, request.user),
@@ -120,7 +123,10 @@ def edition_status(request, series, number):
     edition = request.edition
     try:
         services.move_edition(
-            actor=request.user, edition=edition, status=request.POST.get("status", "")
+            actor=request.user,
+            edition=edition,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", "")[:500],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

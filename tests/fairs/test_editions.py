@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from maarid.core import hooks
+from maarid.core.audit import acting_as, history
 from maarid.core.models import ApiToken
 from maarid.fairs import services
 from maarid.fairs.models import Edition, OpeningHours, Series
-from tests.conftest import client_for, make_organisation
+from tests.conftest import api_client, client_for, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,67 @@ def test_editions_move_one_stage_at_a_time(edition, organiser):
         services.move_edition(actor=organiser, edition=edition, status="draft")  # two stages back
     services.move_edition(actor=organiser, edition=edition, status="closed")
     assert edition.status == "closed"
+
+
+def test_a_step_back_needs_a_reason_which_the_history_keeps(edition, organiser):
+    assert edition.status == "running"
+    with pytest.raises(ValidationError) as refused:
+        services.move_edition(actor=organiser, edition=edition, status="applications")
+    assert "reason" in refused.value.message_dict
+    with acting_as(organiser):
+        services.move_edition(
+            actor=organiser,
+            edition=edition,
+            status="applications",
+            reason="  Twelve cooperatives asked for a week more  ",
+        )
+    change = history(edition).get(action="update")
+    assert change.changes["status"] == ["running", "applications"]
+    assert change.changes["reason"] == [None, "Twelve cooperatives asked for a week more"]
+
+
+def test_an_edition_holding_sales_or_decisions_never_goes_back_to_draft(
+    edition, organiser, monkeypatch
+):
+    monkeypatch.setattr(hooks.edition_commitments, "_providers", [lambda e: ["39,288 sales"]])
+    services.move_edition(actor=organiser, edition=edition, status="applications", reason="x")
+    with pytest.raises(ValidationError) as refused:
+        services.move_edition(actor=organiser, edition=edition, status="draft", reason="oops")
+    assert "39,288 sales" in str(refused.value)
+    edition.refresh_from_db()
+    assert edition.status == "applications"
+    page = client_for(organiser).get(
+        reverse("fairs:dashboard", args=[edition.series.slug, edition.number])
+    )
+    assert "39,288 sales" in page.content.decode() and 'name="reason"' not in page.content.decode()
+
+
+def test_the_dashboard_asks_why_and_warns_before_a_step_back_to_draft(edition, organiser):
+    edition.status = Edition.Status.APPLICATIONS
+    edition.save()
+    client = client_for(organiser)
+    url = reverse("fairs:dashboard", args=[edition.series.slug, edition.number])
+    with translation.override("en"):
+        page = client.get(url).content.decode()
+    assert 'name="reason"' in page and "will no longer be shown" in page
+    status_url = reverse("fairs:edition-status", args=[edition.series.slug, edition.number])
+    client.post(status_url, {"status": "draft"})  # no reason: refused, said on the dashboard
+    edition.refresh_from_db()
+    assert edition.status == "applications"
+    client.post(status_url, {"status": "draft", "reason": "The dates move to June"})
+    edition.refresh_from_db()
+    assert edition.status == "draft"
+
+
+def test_the_api_steps_back_only_with_a_reason(edition, organiser):
+    api = api_client(organiser)
+    url = f"/api/v1/fairs/editions/{edition.series.slug}/{edition.number}/status"
+    refused = api.post(url, {"status": "applications"}, content_type="application/json")
+    assert refused.status_code == 422 and "reason" in refused.json()["detail"]
+    moved = api.post(
+        url, {"status": "applications", "reason": "A week more"}, content_type="application/json"
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == "applications"
 
 
 def test_the_last_day_cannot_come_before_the_first(edition, organiser):

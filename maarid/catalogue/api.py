@@ -11,8 +11,6 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
@@ -20,15 +18,14 @@ from ninja.pagination import paginate
 from maarid.api.api import OPTIONAL_AUTH
 from maarid.api.pagination import PageNumberPagination
 from maarid.api.schemas import EditionNumber, Error
-from maarid.core import access
-from maarid.core.text import normalise
 from maarid.fairs.api import EditionStatus
-from maarid.fairs.models import Edition
+from maarid.fairs.selectors import edition_for, with_edition
 from maarid.registry.models import Kind, Sector
 
-from .models import Product, Unit
-from .panels import exhibitors_of, figures
-from .views_site import exhibitor_path, filter_exhibitors, photo_url
+from . import selectors
+from .links import exhibitor_path, photo_url
+from .models import Unit
+from .selectors import DirectoryFilters
 
 router = Router(tags=["catalogue"], auth=OPTIONAL_AUTH)
 
@@ -76,7 +73,7 @@ class CatalogueEditionOut(Schema):
 
     @staticmethod
     def resolve_figures(obj):
-        return figures(obj)
+        return selectors.figures(obj)
 
 
 class ContactOut(Schema):
@@ -120,9 +117,7 @@ class CatalogueExhibitorDetailOut(CatalogueExhibitorOut):
 
     @staticmethod
     def resolve_product_slugs(obj):
-        return list(
-            obj.organisation.products.public().order_by("name_fr").values_list("slug", flat=True)
-        )
+        return selectors.product_slugs(obj.organisation)
 
 
 class CatalogueProductOut(Schema):
@@ -178,36 +173,6 @@ class ProductFilters(FilterSchema):
     q: str | None = Field(None, description="words, in Arabic or French")
 
 
-# --- Helpers ------------------------------------------------------------------------------
-
-
-def _edition(request, series, number):
-    edition = get_object_or_404(
-        Edition.objects.select_related("series"), series__slug=series, number=number
-    )
-    return access.require_view(request.user, edition)
-
-
-def _exhibitors(edition):
-    return (
-        exhibitors_of(edition)
-        .select_related("organisation", "edition__series")
-        .annotate(
-            products_count=Count(
-                "organisation__products", filter=Q(organisation__products__active=True)
-            )
-        )
-    )
-
-
-def _products():
-    return (
-        Product.objects.public()
-        .select_related("organisation", "category__parent")
-        .prefetch_related("labels", "photos")
-    )
-
-
 # --- Operations ---------------------------------------------------------------------------
 
 
@@ -215,61 +180,62 @@ def _products():
 @paginate(PageNumberPagination, page_size=50)
 def list_editions(request):
     """The editions the public may see, newest first, with their figures so far."""
-    return Edition.objects.public().select_related("series").order_by("-starts_on", "pk")
+    return selectors.public_editions()
 
 
 @router.get("/editions/{series}/{number}", response={200: CatalogueEditionOut, 404: Error})
+@with_edition()
 def get_edition(request, series: str, number: EditionNumber):
-    return _edition(request, series, number)
+    return request.edition
 
 
 @router.get(
     "/editions/{series}/{number}/exhibitors",
     response={200: list[CatalogueExhibitorOut], 404: Error},
 )
+@with_edition()
 @paginate(PageNumberPagination, page_size=50)
 def list_exhibitors(request, series: str, number: EditionNumber, filters: Query[ExhibitorFilters]):
     """The edition's directory: its active exhibitors, by French name."""
-    edition = _edition(request, series, number)
-    params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
-    return filter_exhibitors(_exhibitors(edition), **params).order_by("organisation__name_fr", "pk")
+    wanted = DirectoryFilters(
+        q=filters.q or "",
+        province=filters.province or "",
+        sector=filters.sector or "",
+        kind=filters.kind or "",
+        women=bool(filters.women),
+        label=filters.label or "",
+    )
+    return selectors.listed_exhibitors(request.edition, wanted)
 
 
 @router.get(
     "/editions/{series}/{number}/exhibitors/{slug}",
     response={200: CatalogueExhibitorDetailOut, 404: Error},
 )
+@with_edition()
 def get_exhibitor(request, series: str, number: EditionNumber, slug: str):
-    edition = _edition(request, series, number)
-    return get_object_or_404(
-        _exhibitors(edition).select_related("organisation"), organisation__slug=slug
-    )
+    return selectors.exhibitor_at(request.edition, slug)
 
 
 @router.get("/products", response={200: list[CatalogueProductOut], 404: Error})
 @paginate(PageNumberPagination, page_size=50)
 def list_products(request, filters: Query[ProductFilters]):
     """Active products, by French name."""
-    qs = _products()
+    edition = None
     if filters.edition:
         series, _slash, number = filters.edition.rpartition("/")
         if not re.fullmatch(r"[0-9]{1,5}", number):  # not isdigit(): "²" is a digit to it
-            return qs.none()
-        edition = _edition(request, series, int(number))
-        qs = qs.filter(organisation__in=exhibitors_of(edition).values("organisation"))
-    if filters.organisation:
-        qs = qs.filter(organisation__slug=filters.organisation)
-    if filters.category:
-        qs = qs.filter(
-            Q(category__slug=filters.category) | Q(category__parent__slug=filters.category)
-        )
-    if filters.label:
-        qs = qs.filter(pk__in=Product.objects.filter(labels__code=filters.label).values("pk"))
-    for word in normalise(filters.q).split():
-        qs = qs.filter(search_text__contains=word)
-    return qs.order_by("name_fr", "pk")
+            return []
+        edition = edition_for(request.user, series, int(number))
+    return selectors.public_products(
+        edition=edition,
+        organisation=filters.organisation,
+        category=filters.category,
+        label=filters.label,
+        q=filters.q,
+    )
 
 
 @router.get("/products/{slug}", response={200: CatalogueProductOut, 404: Error})
 def get_product(request, slug: str):
-    return get_object_or_404(_products(), slug=slug)
+    return selectors.public_product(slug)

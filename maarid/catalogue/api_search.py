@@ -8,6 +8,7 @@ from maarid.core.money import to_money
 from maarid.core.params import MAX_INT
 
 from . import search as engine
+from . import selectors
 
 router = Router(tags=["search"])
 
@@ -88,13 +89,8 @@ def _organisation(o) -> dict:
 def search(request, params: Query[SearchParams]):
     """Products (by default) or exhibiting organisations, best match first, 20 a page. Arabic
     and French spellings are normalised; every word is a prefix; a typo is tolerated."""
-    size = engine.PAGE_SIZE
-    found = engine.find(
-        params.q,
-        kind=params.kind,
-        edition=params.edition,
-        limit=size,
-        offset=(params.page - 1) * size,
+    found, pages = selectors.search(
+        params.q, kind=params.kind, edition=params.edition, page=params.page
     )
     shape = _product if params.kind == "products" else _organisation
     return {
@@ -102,8 +98,8 @@ def search(request, params: Query[SearchParams]):
         "kind": params.kind,
         "count": found.total,
         "page": params.page,
-        "pages": -(-found.total // size),
-        "page_size": size,
+        "pages": pages,
+        "page_size": engine.PAGE_SIZE,
         "fuzzy": found.fuzzy,
         "results": [shape(r) for r in found.results],
     }

@@ -1,16 +1,21 @@
-"""Forms of the exhibitor's own product pages. They parse and check what was typed (photos
-included, so that a refused file stops everything before anything is saved); saving goes
-through ``services``."""
+"""Forms of the catalogue: the directory's filters, and the exhibitor's own product pages. They
+parse and check what was typed (photos included, so that a refused file stops everything before
+anything is saved); what they offer comes from ``selectors``, saving goes through ``services``."""
+
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from maarid.core.params import MAX_COUNT, ModelMultipleChoiceField
+from maarid.fairs.models import Edition
+from maarid.registry.models import Kind, Province, Sector
 
-from . import services
-from .models import Category, Label, Product, ProductPhoto
+from . import selectors, services
+from .models import Product
+from .selectors import DirectoryFilters
 
 ARABIC = {"dir": "rtl", "lang": "ar"}
 FRENCH = {"dir": "ltr", "lang": "fr"}
@@ -35,7 +40,7 @@ class MultiplePhotoField(forms.FileField):
         errors = []
         for uploaded in cleaned:
             try:
-                services.check_photo(uploaded)
+                services.check_photo(uploaded=uploaded)
             except ValidationError as error:
                 name = uploaded.name or ""
                 errors += [f"{name}: {message}" if name else message for message in error.messages]
@@ -47,15 +52,12 @@ class MultiplePhotoField(forms.FileField):
 class CategoryField(forms.ModelChoiceField):
     """Leaf categories, grouped by family (``<optgroup>``s) in the reader's language."""
 
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=Category.objects.filter(parent__isnull=False).select_related("parent"),
-            **kwargs,
-        )
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=selectors.leaf_categories(), **kwargs)
 
-    def grouped_choices(self):
-        groups = {}
-        for category in self.queryset.order_by("parent__order", "order", "pk"):
+    def grouped_choices(self) -> list[tuple[Any, Any]]:
+        groups: dict[Any, list[tuple[int, str]]] = {}
+        for category in selectors.leaf_categories():
             groups.setdefault(category.parent, []).append((category.pk, category.name))
         return [("", self.empty_label)] + [
             (family.name, choices) for family, choices in groups.items()
@@ -113,15 +115,13 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, organisation, editions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        category = self.fields["category"]
+        category = cast(CategoryField, self.fields["category"])
         category.choices = category.grouped_choices()
-        self.fields["labels"].queryset = Label.objects.all()
-        photos = self.instance.photos.all() if self.instance.pk else ProductPhoto.objects.none()
-        self.fields["remove_photos"].queryset = photos
+        cast(forms.ModelMultipleChoiceField, self.fields["labels"]).queryset = selectors.labels()
+        photos = selectors.photos_of(self.instance)
+        cast(forms.ModelMultipleChoiceField, self.fields["remove_photos"]).queryset = photos
         self.photos = list(photos)
-        stock = {}
-        if self.instance.pk:
-            stock = dict(self.instance.stock.values_list("edition_id", "quantity"))
+        stock = selectors.stock_of(self.instance)
         self.editions = list(editions)
         for edition in self.editions:
             self.fields[self.stock_field(edition)] = forms.IntegerField(
@@ -143,20 +143,12 @@ class ProductForm(forms.ModelForm):
         """(edition, quantity) pairs, once the form is valid."""
         return [(e, self.cleaned_data[self.stock_field(e)]) for e in self.editions]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         kept = len(self.photos) - len(data.get("remove_photos") or ())
         added = len(data.get("new_photos") or ())
         if kept + added > services.MAX_PHOTOS:
-            self.add_error(
-                "new_photos",
-                ngettext(
-                    "A product has at most %(max)d photo.",
-                    "A product has at most %(max)d photos.",
-                    services.MAX_PHOTOS,
-                )
-                % {"max": services.MAX_PHOTOS},
-            )
+            self.add_error("new_photos", services.too_many_photos())
         return data
 
 
@@ -173,3 +165,52 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+
+class DirectoryFilter(forms.Form):
+    """The directory's filters: choices limited to what the edition's exhibitors have."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    province: forms.ModelChoiceField[Province] = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=None,  # the edition's, set in __init__
+        required=False,
+        empty_label=_("All"),
+    )
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    label = forms.ModelChoiceField(
+        label=_("Label of their products"),
+        queryset=selectors.labels(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+    )
+    women = forms.BooleanField(label=_("Women's cooperatives"), required=False)
+
+    def __init__(self, data: Any, *, edition: Edition) -> None:
+        super().__init__(data)
+        province = cast(forms.ModelChoiceField[Province], self.fields["province"])
+        province.queryset = selectors.provinces_of(edition)
+        sectors, kinds = selectors.sectors_and_kinds_of(edition)
+        everything = [("", gettext("All"))]
+        sector, kind = self.fields["sector"], self.fields["kind"]
+        cast(forms.ChoiceField, sector).choices = everything + [
+            c for c in Sector.choices if c[0] in sectors
+        ]
+        cast(forms.ChoiceField, kind).choices = everything + [
+            c for c in Kind.choices if c[0] in kinds
+        ]
+
+    def filters(self) -> DirectoryFilters:
+        """The valid filters (an invalid one is dropped, not the whole search)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return DirectoryFilters(
+            q=data.get("q") or "",
+            province=data["province"].pk if data.get("province") else "",
+            sector=data.get("sector") or "",
+            kind=data.get("kind") or "",
+            women=bool(data.get("women")),
+            label=data["label"].code if data.get("label") else "",
+        )

@@ -43,7 +43,7 @@ from maarid.registry.importing import (
     text_cell,
 )
 
-from . import services
+from . import selectors, services
 from .models import Category, Label, Product, Stock, Unit
 
 # fmt: off
@@ -148,7 +148,7 @@ def preview(uploaded_file, organisation) -> ProductReport:
 def commit(actor, uploaded_file, organisation) -> ProductReport:
     """Saves every row of the file (creating or updating the organisation's products, their
     labels and their stock for the current edition), or none if the report has any error."""
-    if not services.may_manage(actor, organisation):
+    if not selectors.may_manage(actor, organisation):
         raise PermissionDenied
     report = preview(uploaded_file, organisation)
     if not report.ok:
@@ -157,9 +157,14 @@ def commit(actor, uploaded_file, organisation) -> ProductReport:
         with audit.acting_as(actor), transaction.atomic():
             for item in report.items:
                 new = item.new
-                services.save_product(actor, item.product, labels=item.labels)
+                services.save_product(actor=actor, product=item.product, labels=item.labels)
                 if item.stock is not None and report.edition is not None:
-                    services.set_stock(actor, item.product, report.edition, item.stock)
+                    services.set_stock(
+                        actor=actor,
+                        product=item.product,
+                        edition=report.edition,
+                        quantity=item.stock,
+                    )
                 report.created += new
                 report.updated += not new
     except (IntegrityError, ValidationError):  # the products changed meanwhile
@@ -186,7 +191,7 @@ class _Checker:
 
     def __init__(self, organisation):
         self.organisation = organisation
-        self.edition = services.current_editions(organisation).first()
+        self.edition = selectors.current_editions(organisation).first()
         self.headers = {normalise(name): name for name in ORDER}
         self.units = {normalise(code): code for code in Unit.values}
         for language in LANGUAGES:
@@ -495,7 +500,7 @@ def export_xlsx(organisation) -> bytes:
     sheet.sheet_view.rightToLeft = translation.get_language_bidi()
     labels = header_labels()
     sheet.append([labels[name] for name in FIELDS])
-    for row in rows(organisation, services.current_editions(organisation).first()):
+    for row in rows(organisation, selectors.current_editions(organisation).first()):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

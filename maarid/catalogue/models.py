@@ -67,8 +67,8 @@ class Unit(models.TextChoices):
     SET = "set", _("set")
 
 
-class ProductQuerySet(models.QuerySet):
-    def public(self):
+class ProductQuerySet(models.QuerySet["Product"]):
+    def public(self) -> "ProductQuerySet":
         return self.filter(active=True)
 
 

@@ -1,43 +1,17 @@
 """What the catalogue adds to an edition's pages (the fairs app shows them without knowing this
-app: it asks ``core.access`` for links, figures and panels)."""
+app: they are hooks of ``core.hooks``). The reads are ``selectors``'."""
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maarid.core import access, hooks
 from maarid.core.formatting import number
-from maarid.exhibitors.models import Exhibitor
-from maarid.registry.models import Kind
 
-from .models import Product
+from .selectors import exhibitors_of, figures
 
 
 def _url(name, edition):
     return reverse(f"site:{name}", args=[edition.series.slug, edition.number])
-
-
-def exhibitors_of(edition):
-    """The edition's directory: its active exhibitors."""
-    return Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)
-
-
-def figures(edition) -> dict:
-    """The edition's figures so far (the home page and the API show them)."""
-    counts = exhibitors_of(edition).aggregate(
-        exhibitors=Count("id"),
-        womens_cooperatives=Count(
-            "id",
-            filter=Q(organisation__kind=Kind.COOPERATIVE, organisation__women_led=True),
-        ),
-        provinces=Count("organisation__province", distinct=True),
-    )
-    counts["products"] = (
-        Product.objects.public()
-        .filter(organisation__in=exhibitors_of(edition).values("organisation"))
-        .count()
-    )
-    return counts
 
 
 @hooks.edition_links.add

@@ -12,7 +12,7 @@ from . import services
 def exhibitor_saved(sender, instance, created=False, raw=False, **kwargs):
     if raw or instance.status != Exhibitor.Status.ACTIVE or not instance.application_id:
         return
-    services.products_from_application(instance.application)
+    services.products_from_application(application=instance.application)
 
 
 def connect():

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
-from maarid.exhibitors.models import Exhibitor
 from maarid.fairs.models import Edition
 
+from . import selectors
+from .links import exhibitor_path
 from .models import Product
 
 
@@ -63,20 +64,10 @@ class ExhibitorSitemap(_InEveryLanguage):
     priority = 0.6
 
     def items(self):
-        return (
-            Exhibitor.objects.filter(
-                status=Exhibitor.Status.ACTIVE, edition__in=Edition.objects.public()
-            )
-            .select_related("edition__series", "organisation")
-            .order_by("pk")
-        )
+        return selectors.public_exhibitors()
 
     def location(self, exhibitor):
-        edition = exhibitor.edition
-        return reverse(
-            "site:exhibitor",
-            args=[edition.series.slug, edition.number, exhibitor.organisation.slug],
-        )
+        return exhibitor_path(exhibitor)
 
     def lastmod(self, exhibitor):
         return exhibitor.organisation.updated_at

@@ -10,48 +10,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maarid.core import uploads
 from maarid.registry.importing import ImportFileError, stash, stashed
-from maarid.registry.models import Organisation
 
-from . import importing, services
+from . import importing, selectors, services
 from .forms import ImportForm, ProductForm
-from .models import Product, ProductPhoto
+from .models import Product
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _organisation(request, slug) -> Organisation:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not services.may_manage(request.user, organisation):
-        raise Http404
-    return organisation
-
-
 @login_required
 def product_list(request, organisation):
-    organisation = _organisation(request, organisation)
-    editions = list(services.current_editions(organisation))
-    products = organisation.products.select_related("category").prefetch_related(
-        "photos", "labels", "stock"
-    )
+    organisation = selectors.managed_organisation(request.user, organisation)
+    editions = list(selectors.current_editions(organisation))
     show = request.GET.get("show", "")
-    if show == "active":
-        products = products.filter(active=True)
-    elif show == "hidden":
-        products = products.filter(active=False)
-    rows = []
-    for product in products:
-        stock = {s.edition_id: s.quantity for s in product.stock.all()}
-        rows.append((product, [(edition, stock.get(edition.pk)) for edition in editions]))
+    rows = selectors.stock_table(organisation, editions, show)
     return render(
         request,
         "catalogue/portal/list.html",
@@ -61,14 +41,14 @@ def product_list(request, organisation):
 
 @login_required
 def product_create(request, organisation):
-    organisation = _organisation(request, organisation)
+    organisation = selectors.managed_organisation(request.user, organisation)
     return _edit(request, organisation, Product(organisation=organisation))
 
 
 @login_required
 def product_edit(request, organisation, slug):
-    organisation = _organisation(request, organisation)
-    product = get_object_or_404(Product, organisation=organisation, slug=slug)
+    organisation = selectors.managed_organisation(request.user, organisation)
+    product = selectors.product_of(organisation, slug)
     return _edit(request, organisation, product)
 
 
@@ -81,27 +61,19 @@ def _edit(request, organisation, product):
         request.FILES or None,
         instance=product,
         organisation=organisation,
-        editions=services.current_editions(organisation),
+        editions=selectors.current_editions(organisation),
     )
     if request.method == "POST" and form.is_valid():
-        added = []
         try:
-            with transaction.atomic():
-                services.save_product(
-                    request.user, form.instance, labels=form.cleaned_data["labels"]
-                )
-                for edition, quantity in form.stock():
-                    services.set_stock(request.user, form.instance, edition, quantity)
-                for photo in form.cleaned_data["remove_photos"]:
-                    services.remove_photo(request.user, photo)
-                for uploaded in form.cleaned_data["new_photos"]:
-                    added.append(services.add_photo(request.user, form.instance, uploaded))
+            services.save_product(
+                actor=request.user,
+                product=form.instance,
+                labels=form.cleaned_data["labels"],
+                stock=form.stock(),
+                remove_photos=form.cleaned_data["remove_photos"],
+                new_photos=form.cleaned_data["new_photos"],
+            )
         except ValidationError as error:
-            for photo in added:  # stored, but their rows were rolled back
-                default_storage.delete(photo.file)
-                default_storage.delete(photo.thumbnail)
-            if creating:
-                form.instance.pk, form.instance.slug = None, ""
             _add_errors(form, error)
         else:
             if creating:
@@ -138,11 +110,11 @@ def _session_key(organisation) -> str:
 def product_import(request, organisation):
     """Upload a file: the page shows at once what each row would do, and what is wrong; the
     checked file waits (for this user only) until they confirm, and is then saved whole."""
-    organisation = _organisation(request, organisation)
+    organisation = selectors.managed_organisation(request.user, organisation)
     context = {
         "organisation": organisation,
         "form": ImportForm(),
-        "edition": services.current_editions(organisation).first(),
+        "edition": selectors.current_editions(organisation).first(),
     }
     if request.method != "POST":
         return render(request, "catalogue/portal/import.html", context)
@@ -199,7 +171,7 @@ def _imported_message(report) -> str:
 
 @login_required
 def product_export(request, organisation):
-    organisation = _organisation(request, organisation)
+    organisation = selectors.managed_organisation(request.user, organisation)
     response = HttpResponse(importing.export_xlsx(organisation), content_type=XLSX)
     filename = f"products-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -212,9 +184,9 @@ def product_export(request, organisation):
 def photo(request, pk):
     """A product's photo; ``?size=small`` its thumbnail. Public while the product is shown in
     the catalogue; a hidden product's photos only for those who manage it."""
-    photo = get_object_or_404(ProductPhoto.objects.select_related("product__organisation"), pk=pk)
+    photo = selectors.photo(pk)
     product = photo.product
-    allowed = product.active or services.may_manage(request.user, product.organisation)
+    allowed = product.active or selectors.may_manage(request.user, product.organisation)
     small = request.GET.get("size") == "small" and photo.thumbnail
     name = photo.thumbnail if small else photo.file
     filename = product.slug or "photo"

@@ -4,10 +4,10 @@ from django import forms
 from django.shortcuts import render
 
 from maarid.core.params import MAX_INT
-from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Sector
 
 from . import search as engine
+from . import selectors
 from .models import Unit
 
 
@@ -29,10 +29,8 @@ def search(request):
     kind = data.get("kind") or "products"
     edition = data.get("edition")
     number = data.get("page") or 1
-    size = engine.PAGE_SIZE
-    found = engine.find(query, kind=kind, edition=edition, limit=size, offset=(number - 1) * size)
+    found, pages = selectors.search(query, kind=kind, edition=edition, page=number)
     _label(found.results, kind)
-    pages = -(-found.total // size)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -43,7 +41,7 @@ def search(request):
             "query": query,
             "kind": kind,
             "edition": edition,
-            "edition_shown": edition and Edition.objects.public().filter(pk=edition).first(),
+            "edition_shown": selectors.searched_edition(edition),
             "found": found,
             "page": {
                 "number": number,

@@ -42,7 +42,9 @@ def site(edition, cooperative, organiser, exhibitor):
     amal.email = "contact@alamal.ma"
     amal.contact_public = True
     amal.save()
-    services.add_photo(exhibitor, fair["honey"], solid_photo((150, 90, 20), "M"))
+    services.add_photo(
+        actor=exhibitor, product=fair["honey"], uploaded=solid_photo((150, 90, 20), "M")
+    )
     for i in range(3):
         other = make_organisation(
             name_fr=f"Coopérative Tilila {i}", name_ar=f"تعاونية تيليلا {i}", women_led=True

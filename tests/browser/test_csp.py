@@ -79,7 +79,9 @@ def test_a_served_photo_opens_on_its_own_in_its_sandbox(
     desktop, live_server, edition, cooperative, exhibitor
 ):
     fair = build_fair(edition, cooperative)
-    photo = catalogue.add_photo(exhibitor, fair["honey"], solid_photo((20, 90, 150), "H"))
+    photo = catalogue.add_photo(
+        actor=exhibitor, product=fair["honey"], uploaded=solid_photo((20, 90, 150), "H")
+    )
     response = desktop.goto(f"{live_server.url}/fr/photos/{photo.pk}/")
     assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
     assert "sandbox" in response.headers["content-security-policy"]

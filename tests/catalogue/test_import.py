@@ -325,5 +325,5 @@ def test_export_page(cooperative, exhibitor, other_exhibitor, taxonomy):
 
 def test_stock_set_by_service_is_exported(cooperative, exhibitor, exhibiting, taxonomy):
     product = make_product(cooperative)
-    services.set_stock(exhibitor, product, exhibiting.edition, 9)
+    services.set_stock(actor=exhibitor, product=product, edition=exhibiting.edition, quantity=9)
     assert read_xlsx(importing.export_xlsx(cooperative))[1][-1] == 9

@@ -107,7 +107,7 @@ def test_the_organisers_of_the_series_may_manage_not_those_of_another(
 def test_the_list_shows_the_products_with_their_stock_at_the_current_edition(
     product, exhibitor, exhibiting
 ):
-    services.set_stock(exhibitor, product, exhibiting.edition, 12)
+    services.set_stock(actor=exhibitor, product=product, edition=exhibiting.edition, quantity=12)
     hidden = make_product(product.organisation, name_fr="Amlou", active=False)
     response = client_for(exhibitor).get(url("my-products", product.organisation))
     page = response.content.decode()
@@ -160,8 +160,8 @@ def test_a_member_adds_a_product_with_photos_and_stock(
 def test_a_member_edits_removes_a_photo_and_hides_the_product(
     product, exhibitor, exhibiting, settings, django_capture_on_commit_callbacks
 ):
-    first = services.add_photo(exhibitor, product, jpeg())
-    second = services.add_photo(exhibitor, product, jpeg())
+    first = services.add_photo(actor=exhibitor, product=product, uploaded=jpeg())
+    second = services.add_photo(actor=exhibitor, product=product, uploaded=jpeg())
     page = client_for(exhibitor).get(edit_url(product)).content.decode()
     assert reverse("catalogue:photo", args=[first.pk]) + "?size=small" in page
     data = form_data(exhibiting.edition, remove_photos=[first.pk], price="99", active=None)
@@ -175,7 +175,7 @@ def test_a_member_edits_removes_a_photo_and_hides_the_product(
 
 
 def test_stock_cannot_go_negative_through_the_form(product, exhibitor, exhibiting):
-    services.set_stock(exhibitor, product, exhibiting.edition, 5)
+    services.set_stock(actor=exhibitor, product=product, edition=exhibiting.edition, quantity=5)
     data = form_data(exhibiting.edition, **{f"stock_{exhibiting.edition.pk}": "-3"})
     response = client_for(exhibitor).post(edit_url(product), data)
     assert response.status_code == 400
@@ -192,7 +192,7 @@ def test_a_number_past_what_a_database_holds_is_refused_by_the_form(
     product, exhibitor, exhibiting, field
 ):
     """SQLite cannot store nor even look up an integer past 64 bits (OverflowError)."""
-    services.set_stock(exhibitor, product, exhibiting.edition, 5)
+    services.set_stock(actor=exhibitor, product=product, edition=exhibiting.edition, quantity=5)
     name = f"stock_{exhibiting.edition.pk}" if field == "stock" else field
     data = form_data(exhibiting.edition, **{name: "9223372036854775808"})
     response = client_for(exhibitor).post(edit_url(product), data)
@@ -241,7 +241,7 @@ def test_a_huge_image_is_refused_through_the_form(product, exhibitor, settings):
 
 def test_the_photo_limit_holds_in_the_form(product, exhibitor):
     for _n in range(services.MAX_PHOTOS - 1):
-        services.add_photo(exhibitor, product, jpeg(size=(20, 20)))
+        services.add_photo(actor=exhibitor, product=product, uploaded=jpeg(size=(20, 20)))
     files = [jpeg(size=(20, 20)), jpeg(size=(20, 20))]
     response = client_for(exhibitor).post(edit_url(product), form_data(new_photos=files))
     assert response.status_code == 400
@@ -254,7 +254,7 @@ def test_the_photo_limit_holds_in_the_form(product, exhibitor):
 def test_photos_of_a_shown_product_are_public_a_hidden_ones_only_to_its_managers(
     product, exhibitor, other_exhibitor
 ):
-    photo = services.add_photo(exhibitor, product, jpeg(size=(1200, 900)))
+    photo = services.add_photo(actor=exhibitor, product=product, uploaded=jpeg(size=(1200, 900)))
     address = reverse("catalogue:photo", args=[photo.pk])
     response = client_for(None).get(address)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
@@ -263,7 +263,7 @@ def test_photos_of_a_shown_product_are_public_a_hidden_ones_only_to_its_managers
     assert small.status_code == 200
     assert len(b"".join(small.streaming_content)) < len(b"".join(response.streaming_content))
 
-    services.deactivate(exhibitor, product)
+    services.deactivate(actor=exhibitor, product=product)
     assert client_for(None).get(address).status_code == 404
     assert client_for(other_exhibitor).get(address).status_code == 404
     assert client_for(exhibitor).get(address).status_code == 200

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from PIL import Image
 
-from maarid.catalogue import services
+from maarid.catalogue import selectors, services
 from maarid.catalogue.models import Category, Label, Product, ProductPhoto, Stock
 from maarid.exhibitors import services as exhibitors
 from maarid.exhibitors.models import Application, Exhibitor
@@ -47,7 +47,7 @@ def test_a_member_saves_the_organisations_product_with_its_labels(cooperative, e
         unit="jar",
     )
     labels = list(Label.objects.filter(code__in=["bio", "igp"]))
-    services.save_product(exhibitor, product, labels=labels)
+    services.save_product(actor=exhibitor, product=product, labels=labels)
     product.refresh_from_db()
     assert product.slug == "miel-de-thym" and product.active
     assert set(product.labels.values_list("code", flat=True)) == {"bio", "igp"}
@@ -59,13 +59,13 @@ def test_an_exhibitor_cannot_change_another_organisations_product(
 ):
     product.price = Decimal("1.00")
     with pytest.raises(PermissionDenied):
-        services.save_product(other_exhibitor, product)
+        services.save_product(actor=other_exhibitor, product=product)
     with pytest.raises(PermissionDenied):
-        services.add_photo(other_exhibitor, product, jpeg())
+        services.add_photo(actor=other_exhibitor, product=product, uploaded=jpeg())
     with pytest.raises(PermissionDenied):
-        services.set_stock(other_exhibitor, product, edition, 10)
+        services.set_stock(actor=other_exhibitor, product=product, edition=edition, quantity=10)
     with pytest.raises(PermissionDenied):
-        services.deactivate(other_exhibitor, product)
+        services.deactivate(actor=other_exhibitor, product=product)
     product.refresh_from_db()
     assert product.price == Decimal("180.00") and product.active
     assert not product.photos.exists() and not Stock.objects.exists()
@@ -77,31 +77,33 @@ def test_a_product_does_not_move_to_another_organisation(product, exhibitor, oth
     )
     product.organisation = other_cooperative
     with pytest.raises(PermissionDenied):
-        services.save_product(exhibitor, product)
+        services.save_product(actor=exhibitor, product=product)
 
 
 def test_the_organisers_of_its_series_may_manage_an_organisations_products(
     product, organiser, other_organiser
 ):
-    assert services.may_manage(organiser, product.organisation)
-    assert not services.may_manage(other_organiser, product.organisation)
+    assert selectors.may_manage(organiser, product.organisation)
+    assert not selectors.may_manage(other_organiser, product.organisation)
     product.price = Decimal("200")
-    services.save_product(organiser, product)
+    services.save_product(actor=organiser, product=product)
     with pytest.raises(PermissionDenied):
-        services.save_product(other_organiser, product)
+        services.save_product(actor=other_organiser, product=product)
 
 
 def test_a_product_needs_a_name_and_a_category_not_a_family(cooperative, exhibitor, taxonomy):
     with translation.override("en"):
         with pytest.raises(ValidationError) as error:
             services.save_product(
-                exhibitor, Product(organisation=cooperative, category=category("miel"))
+                actor=exhibitor,
+                product=Product(organisation=cooperative, category=category("miel")),
             )
         assert "Give the name in Arabic, in French or both." in error.value.messages
         family = Category.objects.get(slug="terroir")
         with pytest.raises(ValidationError) as error:
             services.save_product(
-                exhibitor, Product(organisation=cooperative, name_fr="Miel", category=family)
+                actor=exhibitor,
+                product=Product(organisation=cooperative, name_fr="Miel", category=family),
             )
         assert "Choose a category, not a family." in error.value.messages
     assert not Product.objects.exists()
@@ -110,12 +112,12 @@ def test_a_product_needs_a_name_and_a_category_not_a_family(cooperative, exhibit
 def test_a_negative_price_is_refused(product, exhibitor):
     product.price = Decimal("-5")
     with pytest.raises(ValidationError) as error:
-        services.save_product(exhibitor, product)
+        services.save_product(actor=exhibitor, product=product)
     assert "price" in error.value.message_dict
 
 
 def test_a_product_is_hidden_never_deleted(product, exhibitor):
-    services.deactivate(exhibitor, product)
+    services.deactivate(actor=exhibitor, product=product)
     product.refresh_from_db()
     assert not product.active
     assert Product.objects.public().count() == 0 and Product.objects.count() == 1
@@ -125,13 +127,13 @@ def test_a_product_is_hidden_never_deleted(product, exhibitor):
 
 
 def test_a_photo_is_stored_with_a_thumbnail(product, exhibitor, settings):
-    photo = services.add_photo(exhibitor, product, jpeg(size=(2000, 1500)))
+    photo = services.add_photo(actor=exhibitor, product=product, uploaded=jpeg(size=(2000, 1500)))
     assert photo.file.startswith(f"products/{product.pk}/") and photo.file.endswith(".jpg")
     with default_storage.open(photo.thumbnail) as thumb:
         assert max(Image.open(thumb).size) == 480
     with default_storage.open(photo.file) as full:
         assert Image.open(full).size == (2000, 1500)
-    second = services.add_photo(exhibitor, product, png())
+    second = services.add_photo(actor=exhibitor, product=product, uploaded=png())
     assert second.file.endswith(".png") and second.order > photo.order
     assert list(product.photos.all()) == [photo, second]
     assert len(stored_files(settings)) == 4
@@ -144,7 +146,7 @@ def test_exif_metadata_is_removed(product, exhibitor):
     exif[0x8825] = {1: "N", 2: (35.0, 34.0, 12.0), 3: "W", 4: (5.0, 22.0, 5.0)}  # GPS
     data = image_bytes("JPEG", exif=exif.tobytes())
     assert b"secret description" in data and b"Exif" in data
-    photo = services.add_photo(exhibitor, product, upload("phone.jpg", data))
+    photo = services.add_photo(actor=exhibitor, product=product, uploaded=upload("phone.jpg", data))
     for name in (photo.file, photo.thumbnail):
         with default_storage.open(name) as stored:
             content = stored.read()
@@ -178,7 +180,7 @@ def test_a_photo_that_is_not_a_usable_image_is_refused_and_nothing_is_stored(
 ):
     with translation.override("en"):
         with pytest.raises(ValidationError) as error:
-            services.add_photo(exhibitor, product, upload(name, data))
+            services.add_photo(actor=exhibitor, product=product, uploaded=upload(name, data))
         assert error.value.messages == [message]
     assert not ProductPhoto.objects.exists()
     assert stored_files(settings) == []
@@ -188,7 +190,9 @@ def test_a_photo_over_5_mb_is_refused(product, exhibitor, settings):
     data = image_bytes("PNG") + b"\x00" * (5 * 1024 * 1024)
     with translation.override("en"):
         with pytest.raises(ValidationError) as error:
-            services.add_photo(exhibitor, product, upload("big.png", data, "image/png"))
+            services.add_photo(
+                actor=exhibitor, product=product, uploaded=upload("big.png", data, "image/png")
+            )
         assert error.value.messages == ["The file is too big: at most 5.0\xa0MB."]
     assert stored_files(settings) == []
 
@@ -196,9 +200,9 @@ def test_a_photo_over_5_mb_is_refused(product, exhibitor, settings):
 def test_a_product_has_a_limited_number_of_photos(product, exhibitor, settings):
     settings_max = services.MAX_PHOTOS
     for _n in range(settings_max):
-        services.add_photo(exhibitor, product, jpeg(size=(40, 30)))
+        services.add_photo(actor=exhibitor, product=product, uploaded=jpeg(size=(40, 30)))
     with pytest.raises(ValidationError):
-        services.add_photo(exhibitor, product, jpeg(size=(40, 30)))
+        services.add_photo(actor=exhibitor, product=product, uploaded=jpeg(size=(40, 30)))
     assert product.photos.count() == settings_max
     assert len(stored_files(settings)) == 2 * settings_max
 
@@ -206,11 +210,11 @@ def test_a_product_has_a_limited_number_of_photos(product, exhibitor, settings):
 def test_removing_a_photo_removes_its_files_once_committed(
     product, exhibitor, other_exhibitor, settings, django_capture_on_commit_callbacks
 ):
-    photo = services.add_photo(exhibitor, product, jpeg())
+    photo = services.add_photo(actor=exhibitor, product=product, uploaded=jpeg())
     with pytest.raises(PermissionDenied):
-        services.remove_photo(other_exhibitor, photo)
+        services.remove_photo(actor=other_exhibitor, photo=photo)
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_photo(exhibitor, photo)
+        services.remove_photo(actor=exhibitor, photo=photo)
         assert len(stored_files(settings)) == 2  # until the removal is committed
     assert not ProductPhoto.objects.exists() and stored_files(settings) == []
 
@@ -220,30 +224,32 @@ def test_removing_a_photo_removes_its_files_once_committed(
 
 def test_stock_is_set_per_edition_the_organisation_exhibits_at(product, exhibitor, exhibiting):
     edition = exhibiting.edition
-    stock = services.set_stock(exhibitor, product, edition, 24)
+    stock = services.set_stock(actor=exhibitor, product=product, edition=edition, quantity=24)
     assert stock.quantity == 24
-    services.set_stock(exhibitor, product, edition, 0)
+    services.set_stock(actor=exhibitor, product=product, edition=edition, quantity=0)
     assert Stock.objects.get(product=product, edition=edition).quantity == 0
-    assert list(services.current_editions(product.organisation)) == [edition]
+    assert list(selectors.current_editions(product.organisation)) == [edition]
 
 
 def test_stock_cannot_go_negative(product, exhibitor, exhibiting):
     with pytest.raises(ValidationError):
-        services.set_stock(exhibitor, product, exhibiting.edition, -1)
+        services.set_stock(
+            actor=exhibitor, product=product, edition=exhibiting.edition, quantity=-1
+        )
     assert not Stock.objects.exists()
 
 
 def test_stock_only_for_an_edition_the_organisation_exhibits_at(product, exhibitor, edition):
     with translation.override("en"):
         with pytest.raises(ValidationError) as error:
-            services.set_stock(exhibitor, product, edition, 5)
+            services.set_stock(actor=exhibitor, product=product, edition=edition, quantity=5)
         assert "does not exhibit at" in error.value.messages[0]
     Exhibitor.objects.create(
         edition=edition, organisation=product.organisation, status=Exhibitor.Status.WITHDRAWN
     )
     with pytest.raises(ValidationError):
-        services.set_stock(exhibitor, product, edition, 5)
-    assert list(services.current_editions(product.organisation)) == []
+        services.set_stock(actor=exhibitor, product=product, edition=edition, quantity=5)
+    assert list(selectors.current_editions(product.organisation)) == []
 
 
 # --- From an accepted application ---------------------------------------------------------------
@@ -356,12 +362,14 @@ def test_a_damaged_application_photo_does_not_stop_the_publication(
 def test_a_default_category_is_guessed_from_the_name_and_the_sector(
     taxonomy, sector, name_ar, name_fr, expected
 ):
-    assert services.default_category(sector, name_ar, name_fr).slug == expected
+    assert (
+        services.default_category(sector=sector, name_ar=name_ar, name_fr=name_fr).slug == expected
+    )
 
 
 def test_a_membership_waiting_for_confirmation_gives_no_right(cooperative, taxonomy):
     newcomer = make_user("newcomer")
     Membership.objects.create(user=newcomer, organisation=cooperative)  # pending
-    assert not services.may_manage(newcomer, cooperative)
+    assert not selectors.may_manage(newcomer, cooperative)
     with pytest.raises(PermissionDenied):
-        services.save_product(newcomer, make_product(cooperative))
+        services.save_product(actor=newcomer, product=make_product(cooperative))

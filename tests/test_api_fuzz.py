@@ -97,13 +97,23 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
     ).sale
 
     seller = b2b.save_profile(
-        programme, cooperative, exhibitor, offers="Huile d'argan", languages=["ar", "fr"]
+        actor=exhibitor,
+        programme=programme,
+        organisation=cooperative,
+        offers="Huile d'argan",
+        languages=["ar", "fr"],
     )
     company = buyer.memberships.get().organisation
     buyer_profile = b2b.save_profile(
-        programme, company, buyer, seeks="Huile d'argan biologique", languages=["fr"]
+        actor=buyer,
+        programme=programme,
+        organisation=company,
+        seeks="Huile d'argan biologique",
+        languages=["fr"],
     )
-    meeting = b2b.request_meeting(buyer_profile, seller, buyer, priority=1)
+    meeting = b2b.request_meeting(
+        actor=buyer, from_profile=buyer_profile, to_profile=seller, priority=1
+    )
     series.organisations.add(
         make_organisation(name_fr="Association Ittihad", name_ar="جمعية الاتحاد")
     )

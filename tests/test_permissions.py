@@ -186,7 +186,9 @@ def world(
     # B2B meetings, where the cooperative sells and the buyer's company buys.
     programme = Programme.objects.create(edition=edition, days=[edition.starts_on.isoformat()])
     for organisation in (cooperative, buyer.memberships.get().organisation):
-        b2b_services.save_profile(programme, organisation, organiser, offers="Miel")
+        b2b_services.save_profile(
+            actor=organiser, programme=programme, organisation=organisation, offers="Miel"
+        )
     product = Product.objects.create(
         organisation=cooperative,
         name_fr="Miel de thym",

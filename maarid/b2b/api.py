@@ -8,38 +8,27 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictBool, StrictInt, StringConstraints
 
 from maarid.api.api import AUTH, InputSchema
 from maarid.api.schemas import EditionNumber, Error, FieldErrors, Id
-from maarid.catalogue.models import Category, Label
-from maarid.core import access
 from maarid.core.params import MAX_INT
+from maarid.fairs.selectors import with_edition
 
-from . import services
-from .models import Meeting, Profile, Programme
+from . import selectors, services
+from .models import Profile
 
 router = Router(tags=["b2b"], auth=AUTH)
 
 Money = Annotated[str, StringConstraints(pattern=r"^\d{1,10}(\.\d{1,2})?$")]
 
 
-def _programme(series, number) -> Programme:
-    return get_object_or_404(
-        Programme.objects.select_related("edition__series"),
-        edition__series__slug=series,
-        edition__number=number,
-    )
-
-
-def _mine(request, programme) -> Profile:
-    profile = services.own_profile(request.user, programme)
-    if profile is None:
-        raise Http404
-    return profile
+def _mine(request) -> Profile:
+    """The user's profile in the programme of the edition the URL names, or 404."""
+    programme = selectors.programme_of(request.edition)
+    return selectors.participant(request.user, programme)
 
 
 # --- Profiles -----------------------------------------------------------------------------
@@ -96,42 +85,34 @@ class ProfileIn(InputSchema):
     )
 
 
-def _participant_or_organiser(request, programme):
-    if not (
-        services.is_organiser(request.user, programme)
-        or services.own_profile(request.user, programme)
-    ):
-        raise Http404
-
-
 @router.get("/editions/{series}/{number}/profiles", response={200: list[ProfileOut], 404: Error})
+@with_edition()
 def profiles(request, series: str, number: EditionNumber):
     """The programme's participants, for its participants and organisers."""
-    programme = _programme(series, number)
-    _participant_or_organiser(request, programme)
-    return programme.profiles.select_related("organisation").prefetch_related(
-        "categories", "certifications"
-    )
+    programme = selectors.programme_of(request.edition)
+    return selectors.participants_for(request.user, programme)
 
 
 @router.get("/editions/{series}/{number}/profile", response={200: ProfileOut, 404: Error})
+@with_edition()
 def my_profile(request, series: str, number: EditionNumber):
-    return _mine(request, _programme(series, number))
+    return _mine(request)
 
 
 @router.put(
     "/editions/{series}/{number}/profile", response={200: ProfileOut, 404: Error, 422: FieldErrors}
 )
+@with_edition()
 def save_my_profile(request, series: str, number: EditionNumber, payload: ProfileIn):
     """Creates or updates the profile of the user's (first eligible) organisation."""
-    programme = _programme(series, number)
-    eligible = services.eligible_organisations(request.user, programme)
+    programme = selectors.programme_of(request.edition)
+    eligible = selectors.eligible_organisations(request.user, programme)
     if not eligible:
         raise Http404
     data = payload.dict()
     errors = {}
-    categories = list(Category.objects.filter(slug__in=data.pop("categories")))
-    certifications = list(Label.objects.filter(code__in=data.pop("certifications")))
+    categories = selectors.categories_by_slug(data.pop("categories"))
+    certifications = selectors.labels_by_code(data.pop("certifications"))
     if len(categories) != len(set(payload.categories)):
         errors["categories"] = [_("Unknown category.")]
     if len(certifications) != len(set(payload.certifications)):
@@ -139,9 +120,9 @@ def save_my_profile(request, series: str, number: EditionNumber, payload: Profil
     if errors:
         raise ValidationError(errors)
     return services.save_profile(
-        programme,
-        eligible[0],
-        request.user,
+        actor=request.user,
+        programme=programme,
+        organisation=eligible[0],
         categories=categories,
         certifications=certifications,
         unavailable=data.pop("unavailable"),
@@ -158,12 +139,12 @@ class SuggestionOut(Schema):
 @router.get(
     "/editions/{series}/{number}/suggestions", response={200: list[SuggestionOut], 404: Error}
 )
+@with_edition()
 def suggestions(request, series: str, number: EditionNumber):
     """The best matches for the user's profile, each with its reasons."""
-    profile = _mine(request, _programme(series, number))
     return [
         {"profile": s.profile, "score": s.score, "reasons": [str(r) for r in s.reasons]}
-        for s in services.suggestions(profile)
+        for s in selectors.suggestions(_mine(request))
     ]
 
 
@@ -209,26 +190,23 @@ class RequestIn(InputSchema):
 
 
 @router.get("/editions/{series}/{number}/requests", response={200: list[MeetingOut], 404: Error})
+@with_edition()
 def my_requests(request, series: str, number: EditionNumber):
     """The user's meetings: asked by them, asked of them, added by the organisers."""
-    programme = _programme(series, number)
-    profile = _mine(request, programme)
-    meetings = services.meetings_of(profile).select_related("table").prefetch_related("sellers")
-    return list(meetings.order_by("-created_at"))
+    return list(selectors.requests_of(_mine(request)))
 
 
 @router.post(
     "/editions/{series}/{number}/requests",
     response={201: MeetingOut, 404: Error, 422: FieldErrors},
 )
+@with_edition()
 def ask(request, series: str, number: EditionNumber, payload: RequestIn):
-    programme = _programme(series, number)
-    profile = _mine(request, programme)
-    other = get_object_or_404(Profile, pk=payload.to, programme=programme)
+    profile = _mine(request)
     meeting = services.request_meeting(
-        profile,
-        other,
-        request.user,
+        actor=request.user,
+        from_profile=profile,
+        to_profile=selectors.profile_in(profile.programme, payload.to),
         priority=payload.priority,
         message=payload.message,
         session=payload.session,
@@ -240,21 +218,14 @@ class AnswerIn(InputSchema):
     accept: StrictBool
 
 
-def _meeting_for(request, meeting_id) -> Meeting:
-    meeting = get_object_or_404(Meeting.objects.select_related("programme__edition"), pk=meeting_id)
-    if not services.may_see_meeting(request.user, meeting):
-        raise Http404
-    return meeting
-
-
 @router.post(
     "/meetings/{meeting_id}/answer", response={200: MeetingOut, 404: Error, 422: FieldErrors}
 )
 def answer(request, meeting_id: Id, payload: AnswerIn):
     """The side that was asked accepts or declines."""
-    meeting = _meeting_for(request, meeting_id)
+    meeting = selectors.meeting_for(request.user, meeting_id)
     try:
-        return services.respond(meeting, request.user, accept=payload.accept)
+        return services.respond(actor=request.user, meeting=meeting, accept=payload.accept)
     except PermissionDenied:
         raise Http404
 
@@ -275,9 +246,9 @@ class AgendaItemOut(Schema):
     response={200: list[AgendaItemOut], 404: Error},
     by_alias=True,
 )
+@with_edition()
 def agenda(request, series: str, number: EditionNumber):
     """The user's placed meetings in time order."""
-    profile = _mine(request, _programme(series, number))
     return [
         {
             "meeting": item.meeting.pk,
@@ -286,7 +257,7 @@ def agenda(request, series: str, number: EditionNumber):
             "table": item.meeting.table.number if item.meeting.table else None,
             "with": [p.name for p in item.others],
         }
-        for item in services.agenda(profile)
+        for item in selectors.agenda(_mine(request))
     ]
 
 
@@ -304,17 +275,11 @@ class PlacedOut(Schema):
 @router.get(
     "/editions/{series}/{number}/schedule", response={200: list[PlacedOut], 403: Error, 404: Error}
 )
+@with_edition(need="organise")
 def full_schedule(request, series: str, number: EditionNumber):
     """Every accepted meeting with its place (or why it has none), for the organisers."""
-    programme = _programme(series, number)
-    access.require_organiser(request.user, programme.edition.series_id)
+    programme = selectors.programme_of(request.edition)
     slots = {s.index: s for s in programme.slots()}
-    meetings = (
-        programme.meetings.filter(status=Meeting.Status.ACCEPTED)
-        .select_related("table")
-        .prefetch_related("sellers")
-        .order_by("slot", "table__number", "pk")
-    )
     return [
         {
             "meeting": m.pk,
@@ -324,9 +289,9 @@ def full_schedule(request, series: str, number: EditionNumber):
             "starts_at": slots[m.slot].starts() if m.slot in slots else None,
             "table": m.table.number if m.table else None,
             "announced": m.announced,
-            "reason": services.reason_text(m),
+            "reason": selectors.reason_text(m),
         }
-        for m in meetings
+        for m in selectors.placed_meetings(programme)
     ]
 
 
@@ -352,15 +317,16 @@ class OutcomeOut(Schema):
 )
 def outcome(request, meeting_id: Id, payload: OutcomeIn):
     """What came of the meeting for the user's organisation."""
-    meeting = _meeting_for(request, meeting_id)
-    profile = (
-        services.own_profiles(request.user, meeting.programme)
-        .filter(pk__in=[meeting.buyer_id, *meeting.sellers.values_list("pk", flat=True)])
-        .first()
-    )
+    meeting = selectors.meeting_for(request.user, meeting_id)
+    profile = selectors.own_profile_in(request.user, meeting)
     if profile is None:
         raise Http404
     amount = Decimal(payload.amount) if payload.amount is not None else None
     return services.record_outcome(
-        meeting, profile, request.user, result=payload.result, amount=amount, note=payload.note
+        actor=request.user,
+        meeting=meeting,
+        profile=profile,
+        result=payload.result,
+        amount=amount,
+        note=payload.note,
     )

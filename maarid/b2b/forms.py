@@ -2,17 +2,22 @@
 an outcome."""
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maarid.catalogue.models import Category, Label
 from maarid.core.formatting import date as format_date
 from maarid.core.params import ModelMultipleChoiceField
 from maarid.registry.models import Sector
 
-from .models import Meeting, Outcome, Profile
+from . import selectors
+from .models import Meeting, Outcome, Profile, Programme, Side
 from .services import MAX_GROUP
+
+
+def _slot_choices(programme: Programme) -> list[tuple[int, str]]:
+    return [(s.index, f"{format_date(s.day, 'EEE d')} {s.start:%H:%M}") for s in programme.slots()]
 
 
 class SetUpForm(forms.Form):
@@ -55,7 +60,7 @@ class SetUpForm(forms.Form):
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["days"].choices = [
+        cast(forms.ChoiceField, self.fields["days"]).choices = [
             (day.isoformat(), format_date(day, "EEEE d MMMM")) for day in edition.dates()
         ]
 
@@ -75,13 +80,13 @@ class ProfileForm(forms.ModelForm):
     )
     categories = ModelMultipleChoiceField(
         label=_("Product categories"),
-        queryset=Category.objects.filter(parent__isnull=False),
+        queryset=selectors.product_categories(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     certifications = ModelMultipleChoiceField(
         label=_("Certifications and labels"),
-        queryset=Label.objects.all(),
+        queryset=selectors.labels(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -118,9 +123,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unavailable"].choices = [
-            (s.index, f"{format_date(s.day, 'EEE d')} {s.start:%H:%M}") for s in programme.slots()
-        ]
+        cast(forms.ChoiceField, self.fields["unavailable"]).choices = _slot_choices(programme)
         if self.instance.pk:
             self.initial.update(
                 sectors=self.instance.sectors,
@@ -142,11 +145,11 @@ class RequestForm(forms.Form):
 
 
 class AddMeetingForm(forms.Form):
-    buyer = forms.ModelChoiceField(label=_("Buyer"), queryset=Profile.objects.none())
-    sellers = ModelMultipleChoiceField(
-        label=_("Sellers"),
-        queryset=Profile.objects.none(),
+    # The programme's profiles, given when the form is made.
+    buyer: "forms.ModelChoiceField[Profile]" = forms.ModelChoiceField(
+        label=_("Buyer"), queryset=None
     )
+    sellers = ModelMultipleChoiceField(label=_("Sellers"), queryset=None)
     priority = forms.TypedChoiceField(
         label=_("Priority"),
         coerce=int,
@@ -160,15 +163,16 @@ class AddMeetingForm(forms.Form):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        profiles = programme.profiles.select_related("organisation")
-        self.fields["buyer"].queryset = profiles.filter(side="buyer")
-        self.fields["sellers"].queryset = profiles.filter(side="seller")
+        fields = cast(dict[str, forms.ModelChoiceField], self.fields)
+        fields["buyer"].queryset = selectors.profiles_on_side(programme, Side.BUYER)
+        fields["sellers"].queryset = selectors.profiles_on_side(programme, Side.SELLER)
         # Here, not on the class: the text must be in the language of the request.
         self.fields["sellers"].help_text = _(
             "Several sellers make a group meeting (at most %(n)s)."
         ) % {"n": MAX_GROUP}
-        self.fields["pinned_slot"].choices = [("", "—")] + [
-            (s.index, f"{format_date(s.day, 'EEE d')} {s.start:%H:%M}") for s in programme.slots()
+        cast(forms.ChoiceField, self.fields["pinned_slot"]).choices = [
+            ("", "—"),
+            *_slot_choices(programme),
         ]
 
 
@@ -180,10 +184,11 @@ class OutcomeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].choices = Outcome.Result.choices  # no empty "---------" radio
+        # No empty "---------" radio.
+        cast(forms.ChoiceField, self.fields["result"]).choices = Outcome.Result.choices
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         deal = data.get("result") == Outcome.Result.DEAL
         if deal and not data.get("amount") and "amount" not in self.errors:
             self.add_error("amount", _("Give the amount of the deal."))

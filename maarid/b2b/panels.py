@@ -1,12 +1,12 @@
-"""What the B2B meetings add to an edition's pages (through ``core.access`` providers): a link
-for the participants, a panel on the organisers' dashboard."""
+"""What the B2B meetings add to an edition's pages (through ``core.hooks``): a link for the
+participants, a panel on the organisers' dashboard."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maarid.core import hooks
 
-from . import services
+from . import selectors
 
 
 def _url(name, edition) -> str:
@@ -16,26 +16,26 @@ def _url(name, edition) -> str:
 @hooks.edition_links.add
 def participant_links(edition, user) -> list:
     """The meetings, for the exhibitors and buyers who may take part."""
-    programme = services.programme_for(edition)
+    programme = selectors.programme_for(edition)
     if programme is None or not user.is_authenticated:
         return []
-    if services.own_profile(user, programme):
+    if selectors.own_profile(user, programme):
         return [(_("My business meetings"), _url("home", edition))]
-    if services.eligible_organisations(user, programme):
+    if selectors.eligible_organisations(user, programme):
         return [(_("Business meetings: take part"), _url("profile", edition))]
     return []
 
 
 @hooks.edition_panels.add
 def organiser_panel(edition, user) -> dict:
-    programme = services.programme_for(edition)
+    programme = selectors.programme_for(edition)
     if programme is None:
         return {
             "title": _("Business meetings"),
             "figures": [],
             "links": [(_("Set up the B2B meetings"), _url("setup", edition))],
         }
-    report = services.report(programme)
+    report = selectors.report(programme)
     return {
         "title": _("Business meetings"),
         "figures": [

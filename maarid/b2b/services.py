@@ -1,126 +1,73 @@
-"""B2B meetings: who takes part, requests and answers, suggestions, the schedule, the day itself.
+"""B2B meetings: who takes part, requests and answers, the schedule, the day itself. Every
+write and the rules it keeps; the reads are in ``selectors``.
 
 Sellers are the edition's exhibitors; buyers are companies, distributors, platforms and
-institutions (``registry.BUYER_KINDS``). A participant sees the profiles of the programme (to
-choose whom to meet) but only its own requests and its own agenda; the organisers see all.
+institutions (``registry.BUYER_KINDS``).
 """
 
 import datetime
-import math
-import re
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
+from typing import TypedDict, Unpack, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from maarid.core import access, formatting
-from maarid.core.services import absolute_url
-from maarid.core.text import normalise
-from maarid.exhibitors.models import Exhibitor
-from maarid.registry.models import BUYER_KINDS, Membership, Sector
+from maarid.catalogue.models import Category, Label
+from maarid.core import access
+from maarid.core.models import User
+from maarid.core.services import absolute_url, tell
+from maarid.fairs.models import Edition
+from maarid.registry.models import BUYER_KINDS, Organisation, Sector
 
-from . import schedule
+from . import schedule, selectors
 from .models import Meeting, Outcome, Profile, Programme, Side, Table
 
-DEFAULT_TABLES = 25
 MAX_GROUP = 8
 
 # --- Who may do what ----------------------------------------------------------------------
 
 
-def is_organiser(user, programme: Programme) -> bool:
-    return access.is_organiser(user, programme.edition.series_id)
-
-
-def require_organiser(user, programme: Programme):
+def require_organiser(user: User, programme: Programme) -> None:
     access.require_organiser(user, programme.edition.series_id)
 
 
-def own_profiles(user, programme: Programme):
-    """The profiles of the organisations the user is an active member of."""
-    return programme.profiles.filter(organisation_id__in=access.facts(user).organisations)
-
-
-def own_profile(user, programme: Programme) -> Profile | None:
-    return own_profiles(user, programme).select_related("organisation").first()
-
-
-def speaks_for(user, profile: Profile) -> bool:
+def speaks_for(user: User, profile: Profile) -> bool:
     return profile.organisation_id in access.facts(user).organisations
 
 
-def may_see_meeting(user, meeting: Meeting) -> bool:
-    if is_organiser(user, meeting.programme):
-        return True
-    mine = access.facts(user).organisations
-    return (
-        meeting.buyer.organisation_id in mine
-        or meeting.sellers.filter(organisation_id__in=mine).exists()
-    )
-
-
-def may_take_part(user, programme: Programme) -> bool:
-    return own_profiles(user, programme).exists() or bool(eligible_organisations(user, programme))
-
-
-def eligible_organisations(user, programme: Programme) -> list:
-    """The user's organisations that may take part: the edition's exhibitors, as sellers, and
-    buying organisations, as buyers."""
-    facts = access.facts(user)
-    memberships = Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE, organisation_id__in=facts.organisations
-    ).select_related("organisation")
-    exhibiting = set(
-        Exhibitor.objects.filter(
-            edition=programme.edition, status=Exhibitor.Status.ACTIVE
-        ).values_list("organisation_id", flat=True)
-    )
-    return [
-        m.organisation
-        for m in memberships
-        if m.organisation.kind in BUYER_KINDS or m.organisation_id in exhibiting
-    ]
-
-
-def side_of(organisation) -> str:
+def side_of(organisation: Organisation) -> str:
     return Side.BUYER if organisation.kind in BUYER_KINDS else Side.SELLER
 
 
 # --- The programme ------------------------------------------------------------------------
 
 
-def programme_for(edition) -> Programme | None:
-    return Programme.objects.filter(edition=edition).first()
-
-
 @transaction.atomic
 def set_up(
-    edition,
-    user,
     *,
-    days,
-    starts_at,
-    ends_at,
-    afternoon_from,
-    slot_minutes,
-    tables,
-    big_tables=0,
-    big_capacity=6,
-    max_breaks=None,
-    requests_open=True,
-    pause_from=None,
-    pause_until=None,
+    actor: User,
+    edition: Edition,
+    days: Sequence[datetime.date],
+    starts_at: datetime.time,
+    ends_at: datetime.time,
+    afternoon_from: datetime.time,
+    slot_minutes: int,
+    tables: int,
+    big_tables: int = 0,
+    big_capacity: int = 6,
+    max_breaks: int | None = None,
+    requests_open: bool = True,
+    pause_from: datetime.time | None = None,
+    pause_until: datetime.time | None = None,
 ) -> Programme:
     """Creates or changes the edition's programme and its tables (``tables`` for two,
     ``big_tables`` more for group meetings)."""
-    access.require_organiser(user, edition.series_id)
+    access.require_organiser(actor, edition.series_id)
     errors = {}
     if not days:
         errors["days"] = [_("Choose at least one day.")]
@@ -129,7 +76,9 @@ def set_up(
     if starts_at >= ends_at:
         errors["ends_at"] = [_("The meetings must end after they start.")]
     if (pause_from is None) != (pause_until is None) or (
-        pause_from is not None and not starts_at < pause_from < pause_until < ends_at
+        pause_from is not None
+        and pause_until is not None
+        and not starts_at < pause_from < pause_until < ends_at
     ):
         errors["pause_until"] = [_("A pause starts and ends within the day, in that order.")]
     if not 1 <= tables + big_tables <= 500:
@@ -163,34 +112,41 @@ def set_up(
 
 # --- Profiles -----------------------------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "description_ar",
-    "description_fr",
-    "offers",
-    "seeks",
-    "sectors",
-    "volumes",
-    "export_markets",
-    "languages",
-    "attendees",
-)
+
+class ProfileFields(TypedDict, total=False):
+    """What a participant says of itself; a field left out keeps its value."""
+
+    description_ar: str
+    description_fr: str
+    offers: str
+    seeks: str
+    sectors: list[str]
+    volumes: str
+    export_markets: str
+    languages: list[str]
+    attendees: str
+
+
+PROFILE_FIELDS = tuple(ProfileFields.__annotations__)
 
 
 @transaction.atomic
 def save_profile(
-    programme, organisation, user, *, categories=(), certifications=(), unavailable=(), **fields
+    *,
+    actor: User,
+    programme: Programme,
+    organisation: Organisation,
+    categories: Iterable[Category] = (),
+    certifications: Iterable[Label] = (),
+    unavailable: Iterable[int] = (),
+    **fields: Unpack[ProfileFields],
 ) -> Profile:
     """Creates or updates the organisation's profile. Sellers must exhibit at the edition."""
-    if organisation not in eligible_organisations(user, programme) and not is_organiser(
-        user, programme
-    ):
+    if organisation not in selectors.eligible_organisations(
+        actor, programme
+    ) and not selectors.is_organiser(actor, programme):
         raise PermissionDenied
-    if (
-        side_of(organisation) == Side.SELLER
-        and not Exhibitor.objects.filter(
-            edition=programme.edition, organisation=organisation, status=Exhibitor.Status.ACTIVE
-        ).exists()
-    ):
+    if side_of(organisation) == Side.SELLER and not selectors.exhibits(programme, organisation):
         raise ValidationError(_("Only the fair's exhibitors take part as sellers."))
     errors = {}
     if set(fields.get("sectors", ())) - set(Sector.values):
@@ -198,19 +154,18 @@ def save_profile(
     if set(fields.get("languages", ())) - set(Profile.Language.values):
         errors["languages"] = [_("Unknown language.")]
     slots = {s.index for s in programme.slots()}
-    unavailable = sorted(set(unavailable))
-    if any(i not in slots for i in unavailable):
+    absent = sorted(set(unavailable))
+    if any(i not in slots for i in absent):
         errors["unavailable"] = [_("Unknown time slot.")]
     if errors:
         raise ValidationError(errors)
-    profile = Profile.objects.filter(programme=programme, organisation=organisation).first()
-    profile = profile or Profile(
+    profile = selectors.profile_of(programme, organisation) or Profile(
         programme=programme, organisation=organisation, side=side_of(organisation)
     )
-    for name in PROFILE_FIELDS:
-        if name in fields:
-            setattr(profile, name, fields[name])
-    profile.unavailable = unavailable
+    for name, value in fields.items():
+        if name in PROFILE_FIELDS:
+            setattr(profile, name, value)
+    profile.unavailable = absent
     profile.full_clean()
     profile.save()
     profile.categories.set(categories)
@@ -221,42 +176,18 @@ def save_profile(
 # --- Requests -----------------------------------------------------------------------------
 
 
-def meetings_of(profile):
-    """Every meeting the profile is in, as buyer or as one of the sellers."""
-    return Meeting.objects.filter(Q(buyer=profile) | Q(sellers=profile)).distinct()
-
-
-def incoming(profile):
-    """Requests the profile is asked to answer."""
-    return (
-        meetings_of(profile)
-        .filter(status=Meeting.Status.REQUESTED, by_organiser=False)
-        .exclude(requested_by=profile)
-    )
-
-
-def partners(profile) -> set:
-    """Ids of the profiles it has an open request or an accepted meeting with."""
-    pairs = (
-        meetings_of(profile)
-        .filter(status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED])
-        .values_list("buyer_id", "sellers")
-    )
-    return {pk for pair in pairs for pk in pair} - {profile.pk}
-
-
-def _open_between(buyer, seller):
-    return Meeting.objects.filter(
-        buyer=buyer,
-        sellers=seller,
-        status__in=[Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED],
-    )
-
-
 @transaction.atomic
-def request_meeting(from_profile, to_profile, user, *, priority=2, message="", session=""):
+def request_meeting(
+    *,
+    actor: User,
+    from_profile: Profile,
+    to_profile: Profile,
+    priority: int = 2,
+    message: str = "",
+    session: str = "",
+) -> Meeting:
     """One side asks the other for a meeting; the other accepts or declines."""
-    if not speaks_for(user, from_profile):
+    if not speaks_for(actor, from_profile):
         raise PermissionDenied
     programme = from_profile.programme
     if to_profile.programme_id != programme.pk:
@@ -274,7 +205,7 @@ def request_meeting(from_profile, to_profile, user, *, priority=2, message="", s
     )
     # One open request per pair, whoever asks: the lock makes two quick taps ask once.
     Profile.objects.select_for_update().filter(pk=buyer.pk).order_by().values_list("pk").first()
-    if _open_between(buyer, seller).exists():
+    if selectors.open_between(buyer, seller):
         raise ValidationError(_("You have already asked for this meeting."))
     meeting = Meeting.objects.create(
         programme=programme,
@@ -290,26 +221,21 @@ def request_meeting(from_profile, to_profile, user, *, priority=2, message="", s
         gettext_noop("%(who)s asks to meet you at %(fair)s. Answer here: %(url)s"),
         who=from_profile.name,
         fair=programme.edition.name,
-        url=absolute_url(requests_path(programme)),
+        url=absolute_url(_path("requests", programme)),
     )
     return meeting
 
 
-def requests_path(programme) -> str:
+def _path(name: str, programme: Programme) -> str:
     edition = programme.edition
-    return reverse("b2b:requests", args=[edition.series.slug, edition.number])
-
-
-def agenda_path(programme) -> str:
-    edition = programme.edition
-    return reverse("b2b:agenda", args=[edition.series.slug, edition.number])
+    return reverse(f"b2b:{name}", args=[edition.series.slug, edition.number])
 
 
 @transaction.atomic
-def respond(meeting: Meeting, user, accept: bool) -> Meeting:
+def respond(*, actor: User, meeting: Meeting, accept: bool) -> Meeting:
     """The side that was asked accepts or declines."""
     asked = [p for p in [meeting.buyer, *meeting.sellers.all()] if p.pk != meeting.requested_by_id]
-    if not any(speaks_for(user, p) for p in asked):
+    if not any(speaks_for(actor, p) for p in asked):
         raise PermissionDenied
     if meeting.status != Meeting.Status.REQUESTED:
         raise ValidationError(_("This request has already been answered."))
@@ -322,19 +248,19 @@ def respond(meeting: Meeting, user, accept: bool) -> Meeting:
             if accept
             else gettext_noop("%(who)s declined your request for a meeting.")
         )
-        other = next(p for p in asked if speaks_for(user, p))
+        other = next(p for p in asked if speaks_for(actor, p))
         _tell_profile(
             meeting.requested_by,
             msgid,
             who=other.name,
-            url=absolute_url(agenda_path(meeting.programme)),
+            url=absolute_url(_path("agenda", meeting.programme)),
         )
     return meeting
 
 
 @transaction.atomic
-def cancel(meeting: Meeting, user) -> Meeting:
-    if not (is_organiser(user, meeting.programme) or may_see_meeting(user, meeting)):
+def cancel(*, actor: User, meeting: Meeting) -> Meeting:
+    if not selectors.may_see_meeting(actor, meeting):
         raise PermissionDenied
     if meeting.status in (Meeting.Status.DECLINED, Meeting.Status.CANCELLED):
         return meeting
@@ -346,26 +272,26 @@ def cancel(meeting: Meeting, user) -> Meeting:
 
 @transaction.atomic
 def add_meeting(
-    programme,
-    user,
-    buyer,
-    sellers,
     *,
-    priority=2,
-    session="",
-    pinned_slot=None,
-    pinned_table=None,
-    after=None,
+    actor: User,
+    programme: Programme,
+    buyer: Profile,
+    sellers: Iterable[Profile],
+    priority: int = 2,
+    session: str = "",
+    pinned_slot: int | None = None,
+    pinned_table: Table | None = None,
+    after: Meeting | None = None,
 ) -> Meeting:
     """The organisers add a meeting (already accepted): bilateral, or a group meeting of one
     buyer with several sellers at a big table."""
-    require_organiser(user, programme)
-    sellers = list(dict.fromkeys(sellers))
-    if buyer.side != Side.BUYER or any(s.side != Side.SELLER for s in sellers):
+    require_organiser(actor, programme)
+    group = list(dict.fromkeys(sellers))
+    if buyer.side != Side.BUYER or any(s.side != Side.SELLER for s in group):
         raise ValidationError(_("A meeting is between one buyer and one or more sellers."))
-    if not 1 <= len(sellers) <= MAX_GROUP:
+    if not 1 <= len(group) <= MAX_GROUP:
         raise ValidationError(_("A group meeting has at most %(n)s sellers.") % {"n": MAX_GROUP})
-    if {buyer.programme_id, *(s.programme_id for s in sellers)} != {programme.pk}:
+    if {buyer.programme_id, *(s.programme_id for s in group)} != {programme.pk}:
         raise ValidationError(_("This participant is not in the programme."))
     slots = {s.index for s in programme.slots()}
     if pinned_slot is not None and pinned_slot not in slots:
@@ -390,101 +316,23 @@ def add_meeting(
         after=after,
         decided_at=timezone.now(),
     )
-    meeting.sellers.set(sellers)
+    meeting.sellers.set(group)
     return meeting
-
-
-# --- Suggestions --------------------------------------------------------------------------
-
-
-@dataclass
-class Suggestion:
-    profile: Profile
-    score: float
-    reasons: list = field(default_factory=list)
-
-
-_WORD = re.compile(r"\w{3,}")
-STOP = {"les", "des", "une", "pour", "dans", "avec", "and", "the", "for", "من", "في", "على", "إلى"}
-
-
-def _words(profile) -> Counter:
-    text = " ".join([profile.description_ar, profile.description_fr, profile.offers, profile.seeks])
-    return Counter(w for w in _WORD.findall(normalise(text)) if w not in STOP)
-
-
-def _cosine(a: Counter, b: Counter, idf: dict) -> float:
-    dot = sum(a[w] * b[w] * idf.get(w, 1.0) ** 2 for w in a.keys() & b.keys())
-    if not dot:
-        return 0.0
-    norm = math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in a.items()))
-    norm *= math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in b.items()))
-    return dot / norm
-
-
-def suggestions(profile: Profile, limit=20) -> list[Suggestion]:
-    """The other side's profiles, best matches first, each with the reasons (shared sectors,
-    product categories, certifications, a common language, similar words in what they offer
-    and seek — Arabic and French text normalised alike). Those already asked are left out."""
-    others = list(
-        profile.programme.profiles.exclude(side=profile.side)
-        .select_related("organisation")
-        .prefetch_related("categories", "certifications")
-    )
-    already = partners(profile)
-    bags = {p.pk: _words(p) for p in [profile, *others]}
-    documents = len(bags)
-    frequency = Counter(w for bag in bags.values() for w in bag)
-    idf = {w: math.log(1 + documents / n) for w, n in frequency.items()}
-    mine_categories = set(profile.categories.all())
-    mine_labels = set(profile.certifications.all())
-    result = []
-    for other in others:
-        if other.pk in already:
-            continue
-        score, reasons = 0.0, []
-        sectors = set(profile.sectors) & set(other.sectors)
-        if sectors:
-            score += 2 * len(sectors)
-            reasons.append(_("same sector"))
-        categories = mine_categories & set(other.categories.all())
-        if categories:
-            score += 3 * len(categories)
-            names = formatting.items(sorted(c.name for c in categories)[:3])
-            reasons.append(_("products: %(names)s") % {"names": names})
-        labels = mine_labels & set(other.certifications.all())
-        if labels:
-            score += 2 * len(labels)
-            names = formatting.items(sorted(label.name for label in labels)[:3])
-            reasons.append(_("certified: %(names)s") % {"names": names})
-        languages = set(profile.languages) & set(other.languages)
-        if languages:
-            score += 1
-            names = formatting.items(
-                Profile.Language(code).label
-                for code in sorted(languages)
-                if code in Profile.Language.values
-            )
-            reasons.append(_("speaks %(languages)s") % {"languages": names})
-        elif profile.languages and other.languages:
-            score -= 2  # no language in common: a meeting would need an interpreter
-        similarity = _cosine(bags[profile.pk], bags[other.pk], idf)
-        if similarity > 0.05:
-            score += 10 * similarity
-            common = sorted(
-                bags[profile.pk].keys() & bags[other.pk].keys(), key=lambda w: -idf.get(w, 0)
-            )[:3]
-            reasons.append(_("you both mention %(words)s") % {"words": formatting.items(common)})
-        if score > 0:
-            result.append(Suggestion(other, round(score, 2), reasons))
-    result.sort(key=lambda s: (-s.score, s.profile.name))
-    return result[:limit]
 
 
 # --- The schedule -------------------------------------------------------------------------
 
 
-def _to_solver(programme):
+Problem = tuple[
+    list[schedule.Participant],
+    list[schedule.Slot],
+    list[schedule.Table],
+    list[schedule.Meeting],
+    dict[Hashable, schedule.Placement],
+]
+
+
+def _to_solver(programme: Programme) -> Problem:
     """The programme as the scheduler's plain data."""
     slot_times = programme.slots()
     slots = [schedule.Slot(s.index, s.day, s.session) for s in slot_times]
@@ -492,7 +340,9 @@ def _to_solver(programme):
     meetings_qs = programme.meetings.filter(status=Meeting.Status.ACCEPTED).prefetch_related(
         "sellers"
     )
-    meetings, keep, people = [], {}, {}
+    meetings: list[schedule.Meeting] = []
+    keep: dict[Hashable, schedule.Placement] = {}
+    people: dict[Hashable, schedule.Participant] = {}
     for profile in programme.profiles.all():
         people[profile.pk] = schedule.Participant(profile.pk, frozenset(profile.unavailable))
     for m in meetings_qs:
@@ -512,7 +362,12 @@ def _to_solver(programme):
     return list(people.values()), slots, tables, meetings, keep
 
 
-def solve(programme, *, progress=None, time_limit=60.0) -> schedule.Schedule:
+def solve(
+    *,
+    programme: Programme,
+    progress: Callable[[float, str], None] | None = None,
+    time_limit: float = 60.0,
+) -> schedule.Schedule:
     """Places the accepted meetings, with the programme's cap on breaks per person; meetings
     already announced stay where they are. One worker and a deterministic limit: the same
     meetings give the same schedule."""
@@ -529,8 +384,18 @@ def solve(programme, *, progress=None, time_limit=60.0) -> schedule.Schedule:
     return schedule.solve(participants, slots, tables, meetings, options)
 
 
+class RunFigures(TypedDict):
+    status: str
+    placed: int
+    unplaced: int
+    breaks: int | None
+    bound: int | None
+    table_changes: int | None
+    seconds: float
+
+
 @transaction.atomic
-def save_schedule(programme, result: schedule.Schedule) -> dict:
+def save_schedule(*, programme: Programme, result: schedule.Schedule) -> RunFigures:
     """Writes the placements and the reasons; returns the figures of the run."""
     placed = 0
     meetings = list(programme.meetings.filter(status=Meeting.Status.ACCEPTED))
@@ -538,7 +403,8 @@ def save_schedule(programme, result: schedule.Schedule) -> dict:
         placement = result.placements.get(meeting.pk)
         if placement is not None:
             moved = (meeting.slot, meeting.table_id) != (placement.slot, placement.table)
-            meeting.slot, meeting.table_id = placement.slot, placement.table
+            # The tables went to the scheduler by their ids: what comes back is one of them.
+            meeting.slot, meeting.table_id = placement.slot, cast(int | None, placement.table)
             meeting.unplaced_reason = {}
             if moved:
                 meeting.announced = False
@@ -562,7 +428,7 @@ def save_schedule(programme, result: schedule.Schedule) -> dict:
     }
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """Reason parameters as JSON (ids and slot numbers; tuples and sets become lists)."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -571,38 +437,15 @@ def _plain(value):
     return value if isinstance(value, int | str | float | type(None)) else str(value)
 
 
-REASONS = {
-    schedule.PARTICIPANT_UNAVAILABLE: gettext_noop(
-        "the participants are never free at the same time"
-    ),
-    schedule.SESSION_UNAVAILABLE: gettext_noop(
-        "the participants are not free together in the session asked for"
-    ),
-    schedule.NO_TABLE_BIG_ENOUGH: gettext_noop("no table seats this many people"),
-    schedule.PINNED_CONFLICT: gettext_noop(
-        "its fixed time clashes with another meeting or an absence"
-    ),
-    schedule.OVER_SUBSCRIBED: gettext_noop(
-        "no room left: meetings of higher priority took the common free times"
-    ),
-    schedule.NOT_SCHEDULED: gettext_noop("the scheduler found no place for it in time"),
-}
-
-
-def reason_text(meeting: Meeting) -> str:
-    code = (meeting.unplaced_reason or {}).get("code")
-    return _(REASONS[code]) if code in REASONS else ""
-
-
 @transaction.atomic
-def publish(programme, user) -> int:
+def publish(*, actor: User, programme: Programme) -> int:
     """Announces the schedule: placed meetings are fixed from now on (a later run keeps them),
     and every participant whose agenda is new or changed is told. Returns how many were told."""
-    require_organiser(user, programme)
+    require_organiser(actor, programme)
     news = programme.meetings.filter(
         status=Meeting.Status.ACCEPTED, slot__isnull=False, announced=False
     )
-    changed = set()
+    changed: set[int] = set()
     for buyer, seller in news.values_list("buyer_id", "sellers"):
         changed.update([buyer, seller])
     news.update(announced=True)
@@ -617,107 +460,26 @@ def publish(programme, user) -> int:
     profiles = Profile.objects.filter(pk__in=changed).select_related("organisation")
     for profile in profiles:
         _tell_profile(
-            profile, msgid, fair=programme.edition.name, url=absolute_url(agenda_path(programme))
+            profile,
+            msgid,
+            fair=programme.edition.name,
+            url=absolute_url(_path("agenda", programme)),
         )
     return len(changed)
 
 
-def _tell_profile(profile, msgid, **params):
+def _tell_profile(profile: Profile, msgid: str, **params: object) -> None:
     """Tells the members of the profile's organisation, each in their language."""
-    from maarid.core.services import tell
-
-    members = Membership.objects.filter(
-        organisation_id=profile.organisation_id, status=Membership.Status.ACTIVE
-    ).select_related("user")
-    for membership in members:
+    for membership in selectors.members_of(profile):
         tell(membership.user, msgid, series_id=profile.programme.edition.series_id, **params)
-
-
-# --- Agendas ------------------------------------------------------------------------------
-
-
-@dataclass
-class AgendaItem:
-    slot: object  # models.SlotTime
-    meeting: Meeting
-    others: list
-
-
-def agenda(profile: Profile) -> list[AgendaItem]:
-    """The profile's placed meetings in time order, with whom."""
-    slots = {s.index: s for s in profile.programme.slots()}
-    meetings = (
-        Meeting.objects.filter(
-            Q(buyer=profile) | Q(sellers=profile),
-            status=Meeting.Status.ACCEPTED,
-            slot__isnull=False,
-        )
-        .distinct()
-        .select_related("buyer__organisation", "table")
-        .prefetch_related("sellers__organisation")
-    )
-    items = []
-    for meeting in meetings:
-        people = [meeting.buyer, *meeting.sellers.all()]
-        if meeting.slot in slots:
-            items.append(
-                AgendaItem(slots[meeting.slot], meeting, [p for p in people if p.pk != profile.pk])
-            )
-    return sorted(items, key=lambda i: i.slot.index)
-
-
-def ical(profile: Profile) -> str:
-    """The agenda as an iCalendar file (RFC 5545), for phones' calendars."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Maarid//B2B//FR",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ]
-    edition = profile.programme.edition
-    for item in agenda(profile):
-        start = item.slot.starts().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        end = item.slot.ends().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-        who = formatting.items(p.name for p in item.others)
-        table = _("table %(n)s") % {"n": item.meeting.table.number} if item.meeting.table else ""
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:maarid-b2b-{item.meeting.pk}-{profile.pk}@maarid",
-            f"DTSTAMP:{timezone.now().astimezone(datetime.UTC).strftime('%Y%m%dT%H%M%SZ')}",
-            f"DTSTART:{start}",
-            f"DTEND:{end}",
-            "SUMMARY:" + _ical_text(_("B2B meeting: %(who)s") % {"who": who}),
-            "LOCATION:" + _ical_text(f"{edition.venue or edition.name}, {table}".strip(", ")),
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
-
-
-def _ical_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with a space (RFC 5545, 3.1)."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > 75:
-            out.append(current.decode())
-            current = b" "
-        current += encoded
-    out.append(current.decode())
-    return "\r\n".join(out)
 
 
 # --- On the day and after -----------------------------------------------------------------
 
 
-def check_in(meeting: Meeting, user, attendance: str) -> Meeting:
+def check_in(*, actor: User, meeting: Meeting, attendance: str) -> Meeting:
     """Held or missed, marked by the organisers at the tables."""
-    require_organiser(user, meeting.programme)
+    require_organiser(actor, meeting.programme)
     if meeting.status != Meeting.Status.ACCEPTED or meeting.slot is None:
         raise ValidationError(_("This meeting is not on the schedule."))
     if attendance not in Meeting.Attendance.values:
@@ -728,9 +490,17 @@ def check_in(meeting: Meeting, user, attendance: str) -> Meeting:
 
 
 @transaction.atomic
-def record_outcome(meeting: Meeting, profile: Profile, user, *, result, amount=None, note=""):
+def record_outcome(
+    *,
+    actor: User,
+    meeting: Meeting,
+    profile: Profile,
+    result: str,
+    amount: Decimal | None = None,
+    note: str = "",
+) -> Outcome:
     """What came of the meeting for ``profile`` (one outcome per participant, updated)."""
-    if not speaks_for(user, profile):
+    if not speaks_for(actor, profile):
         raise PermissionDenied
     if profile.pk not in [meeting.buyer_id, *meeting.sellers.values_list("pk", flat=True)]:
         raise PermissionDenied
@@ -746,30 +516,6 @@ def record_outcome(meeting: Meeting, profile: Profile, user, *, result, amount=N
     outcome, _created = Outcome.objects.update_or_create(
         meeting=meeting,
         profile=profile,
-        defaults={"result": result, "amount": amount, "note": (note or "")[:300], "by": user},
+        defaults={"result": result, "amount": amount, "note": (note or "")[:300], "by": actor},
     )
     return outcome
-
-
-def report(programme) -> dict:
-    """The programme in figures, for the organisers and the closing report."""
-    meetings = programme.meetings
-    outcomes = Outcome.objects.filter(meeting__programme=programme)
-    deals = outcomes.filter(result=Outcome.Result.DEAL)
-    counts = dict(outcomes.values_list("result").annotate(n=Count("pk")).order_by())
-    return {
-        "buyers": programme.profiles.filter(side=Side.BUYER).count(),
-        "sellers": programme.profiles.filter(side=Side.SELLER).count(),
-        "requested": meetings.count(),
-        "accepted": meetings.filter(status=Meeting.Status.ACCEPTED).count(),
-        "declined": meetings.filter(status=Meeting.Status.DECLINED).count(),
-        "scheduled": meetings.filter(status=Meeting.Status.ACCEPTED, slot__isnull=False).count(),
-        "held": meetings.filter(attendance=Meeting.Attendance.HELD).count(),
-        "missed": meetings.filter(attendance=Meeting.Attendance.MISSED).count(),
-        "outcomes": {r.value: counts.get(r.value, 0) for r in Outcome.Result},
-        # A deal reported by both sides counts once: the largest amount given per meeting.
-        "deals_amount": sum(
-            (row["top"] for row in deals.values("meeting").annotate(top=Max("amount")).order_by()),
-            Decimal("0.00"),
-        ),
-    }

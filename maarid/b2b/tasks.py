@@ -6,25 +6,24 @@ from django_tasks import task
 
 from maarid.core import jobs
 
-from . import services
-from .models import Programme
+from . import selectors, services
 
 SCHEDULE_JOB = "b2b.schedule"
 
 
 @task()
-def run_schedule(job_id: str, programme_pk: int):
+def run_schedule(job_id: str, programme_pk: int) -> None:
     """Places the accepted meetings (announced ones stay) and sends the organiser back to the
     meetings page with the figures of the run."""
     with jobs.running(job_id) as job:
-        programme = Programme.objects.select_related("edition__series").get(pk=programme_pk)
+        programme = selectors.programme_by_pk(programme_pk)
 
-        def progress(fraction, message):
+        def progress(fraction: float, message: str) -> None:
             job.report(int(5 + 90 * fraction), _("Looking for a better schedule…"))
 
         job.report(5, _("Placing the meetings…"))
-        result = services.solve(programme, progress=progress)
-        figures = services.save_schedule(programme, result)
+        result = services.solve(programme=programme, progress=progress)
+        figures = services.save_schedule(programme=programme, result=result)
         edition = programme.edition
         job.result = {
             **figures,

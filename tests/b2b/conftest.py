@@ -14,8 +14,8 @@ from tests.conftest import make_organisation, make_user
 @pytest.fixture
 def programme(edition, organiser):
     return services.set_up(
-        edition,
-        organiser,
+        actor=organiser,
+        edition=edition,
         days=[edition.starts_on, edition.starts_on + datetime.timedelta(days=1)],
         starts_at=datetime.time(10),
         ends_at=datetime.time(12),
@@ -31,9 +31,9 @@ def programme(edition, organiser):
 def seller(programme, cooperative, exhibitor):
     Exhibitor.objects.create(edition=programme.edition, organisation=cooperative)
     return services.save_profile(
-        programme,
-        cooperative,
-        exhibitor,
+        actor=exhibitor,
+        programme=programme,
+        organisation=cooperative,
         description_fr="Huile d'argan biologique et amlou, pressée à froid.",
         description_ar="زيت أركان بيولوجي وأملو",
         offers="Huile d'argan cosmétique et alimentaire, 2 000 litres par an",
@@ -46,13 +46,19 @@ def seller(programme, cooperative, exhibitor):
 def buyer_profile(programme, buyer):
     company = buyer.memberships.get().organisation
     return services.save_profile(
-        programme,
-        company,
-        buyer,
+        actor=buyer,
+        programme=programme,
+        organisation=company,
         seeks="Huile d'argan biologique pour l'export vers l'Espagne",
         sectors=["terroir"],
         languages=["fr", "es"],
     )
+
+
+def run_schedule(programme):
+    """Places the accepted meetings as the scheduler's job does."""
+    result = services.solve(programme=programme, time_limit=10)
+    return services.save_schedule(programme=programme, result=result)
 
 
 def member_of(organisation, username):
@@ -70,7 +76,11 @@ def other_seller(programme):
     Exhibitor.objects.create(edition=programme.edition, organisation=cooperative)
     user = member_of(cooperative, "weaver")
     profile = services.save_profile(
-        programme, cooperative, user, offers="Tapis et couvertures tissés main", languages=["ar"]
+        actor=user,
+        programme=programme,
+        organisation=cooperative,
+        offers="Tapis et couvertures tissés main",
+        languages=["ar"],
     )
     profile.user = user
     return profile
@@ -83,7 +93,11 @@ def other_buyer(programme):
     )
     user = member_of(platform, "platform")
     profile = services.save_profile(
-        programme, platform, user, seeks="Produits du terroir à vendre en ligne", languages=["fr"]
+        actor=user,
+        programme=programme,
+        organisation=platform,
+        seeks="Produits du terroir à vendre en ligne",
+        languages=["fr"],
     )
     profile.user = user
     return profile

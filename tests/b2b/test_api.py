@@ -10,6 +10,8 @@ from maarid.b2b import services
 from maarid.b2b.models import Meeting
 from maarid.core.models import ApiToken
 
+from .conftest import run_schedule
+
 pytestmark = pytest.mark.django_db
 
 
@@ -46,7 +48,7 @@ def test_ask_answer_schedule_agenda_outcome(seller, buyer_profile, exhibitor, bu
     meeting_id = asked.json()["id"]
     answer = company.send("POST", f"/api/v1/b2b/meetings/{meeting_id}/answer", {"accept": True})
     assert answer.json()["status"] == "accepted"
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     agenda = cooperative.get("/agenda").json()
     assert agenda[0]["with"] == ["Distribution Nord SARL"] and agenda[0]["table"]
     outcome = cooperative.send(
@@ -87,11 +89,13 @@ def test_bad_requests_are_refused_with_messages(
 def test_nobody_reads_anothers_requests_or_agenda(
     seller, buyer_profile, other_seller, exhibitor, buyer, edition, organiser
 ):
-    meeting = services.respond(
-        services.request_meeting(seller, buyer_profile, exhibitor, message="Prix confidentiels"),
-        buyer,
-        accept=True,
+    asked = services.request_meeting(
+        actor=exhibitor,
+        from_profile=seller,
+        to_profile=buyer_profile,
+        message="Prix confidentiels",
     )
+    meeting = services.respond(actor=buyer, meeting=asked, accept=True)
     outsider = Api(other_seller.user, edition)
     assert "Prix confidentiels" not in outsider.get("/requests").content.decode()
     assert outsider.get("/agenda").json() == []

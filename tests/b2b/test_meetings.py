@@ -9,12 +9,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from maarid.b2b import services
+from maarid.b2b import selectors, services
 from maarid.b2b.models import Meeting, Outcome
 from tests.conftest import client_for
 from tests.exhibitors.test_selection_pages import pdftotext
 
-from .conftest import member_of
+from .conftest import member_of, run_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -34,35 +34,43 @@ def test_the_programme_has_its_slots_and_tables(programme):
 
 def test_only_exhibitors_sell_and_only_members_write_their_profile(programme, cooperative, buyer):
     with pytest.raises(PermissionDenied):
-        services.save_profile(programme, cooperative, buyer, offers="x")  # not a member
+        # Not a member.
+        services.save_profile(
+            actor=buyer, programme=programme, organisation=cooperative, offers="x"
+        )
     user = member_of(cooperative, "member")
     with pytest.raises(PermissionDenied):  # a member, but the cooperative does not exhibit
-        services.save_profile(programme, cooperative, user, offers="x")
+        services.save_profile(actor=user, programme=programme, organisation=cooperative, offers="x")
 
 
 def test_a_request_is_answered_by_the_other_side_only(seller, buyer_profile, exhibitor, buyer):
     meeting = services.request_meeting(
-        seller, buyer_profile, exhibitor, priority=1, message="Bonjour"
+        actor=exhibitor,
+        from_profile=seller,
+        to_profile=buyer_profile,
+        priority=1,
+        message="Bonjour",
     )
     assert meeting.buyer == buyer_profile and list(meeting.sellers.all()) == [seller]
     assert any("Coopérative Al Amal" in m.body for m in mail.outbox)  # the buyer is told
     with pytest.raises(PermissionDenied):
-        services.respond(meeting, exhibitor, accept=True)  # the asker cannot accept
-    services.respond(meeting, buyer, accept=True)
+        services.respond(actor=exhibitor, meeting=meeting, accept=True)  # the asker cannot accept
+    services.respond(actor=buyer, meeting=meeting, accept=True)
     assert Meeting.objects.get().status == Meeting.Status.ACCEPTED
     with pytest.raises(ValidationError):
-        services.respond(meeting, buyer, accept=False)  # answered already
+        services.respond(actor=buyer, meeting=meeting, accept=False)  # answered already
     with pytest.raises(ValidationError):
-        services.request_meeting(buyer_profile, seller, buyer)  # the pair already meets
+        # The pair already meets.
+        services.request_meeting(actor=buyer, from_profile=buyer_profile, to_profile=seller)
 
 
 def test_sellers_do_not_request_sellers(seller, other_seller, exhibitor):
     with pytest.raises(ValidationError):
-        services.request_meeting(seller, other_seller, exhibitor)
+        services.request_meeting(actor=exhibitor, from_profile=seller, to_profile=other_seller)
 
 
 def test_suggestions_rank_matching_profiles_with_reasons(seller, buyer_profile, other_buyer):
-    ranked = services.suggestions(seller)
+    ranked = selectors.suggestions(seller)
     assert [s.profile for s in ranked][0] == buyer_profile
     reasons = " ".join(ranked[0].reasons)
     assert "argan" in reasons  # both mention argan oil
@@ -74,12 +82,14 @@ def test_suggestions_match_arabic_spellings(seller, buyer_profile, buyer):
     buyer_profile.save()
     seller.offers = "زيت الأركان"
     seller.save()
-    assert services.suggestions(seller)[0].profile == buyer_profile
+    assert selectors.suggestions(seller)[0].profile == buyer_profile
 
 
 def accepted(seller, buyer_profile, exhibitor, buyer, **kwargs):
-    meeting = services.request_meeting(seller, buyer_profile, exhibitor, **kwargs)
-    return services.respond(meeting, buyer, accept=True)
+    meeting = services.request_meeting(
+        actor=exhibitor, from_profile=seller, to_profile=buyer_profile, **kwargs
+    )
+    return services.respond(actor=buyer, meeting=meeting, accept=True)
 
 
 def test_the_schedule_runs_as_a_job_and_the_agenda_shows_the_meeting(
@@ -98,22 +108,25 @@ def test_publishing_tells_the_participants_and_keeps_announced_meetings(
     seller, buyer_profile, other_seller, exhibitor, buyer, organiser
 ):
     first = accepted(seller, buyer_profile, exhibitor, buyer)
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     mail.outbox.clear()
-    assert services.publish(seller.programme, organiser) == 2
+    assert services.publish(actor=organiser, programme=seller.programme) == 2
     assert len(mail.outbox) == 2  # one member each side
     first.refresh_from_db()
     placed = (first.slot, first.table_id)
     # A late meeting for the buyer: the schedule runs again, the announced one stays.
-    late = services.request_meeting(other_seller, buyer_profile, other_seller.user)
-    services.respond(late, buyer, accept=True)
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    late = services.request_meeting(
+        actor=other_seller.user, from_profile=other_seller, to_profile=buyer_profile
+    )
+    services.respond(actor=buyer, meeting=late, accept=True)
+    run_schedule(seller.programme)
     first.refresh_from_db()
     late.refresh_from_db()
     assert (first.slot, first.table_id) == placed and first.announced
     assert late.slot is not None and late.slot != first.slot
     mail.outbox.clear()
-    assert services.publish(seller.programme, organiser) == 2  # only the late meeting's people
+    # Only the late meeting's people.
+    assert services.publish(actor=organiser, programme=seller.programme) == 2
     assert len(mail.outbox) == 2 and all("/b2b/agenda/" in m.body for m in mail.outbox)
 
 
@@ -121,26 +134,40 @@ def test_an_unplaceable_meeting_says_why(seller, buyer_profile, exhibitor, buyer
     seller.unavailable = list(range(12))  # never free
     seller.save()
     meeting = accepted(seller, buyer_profile, exhibitor, buyer)
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     meeting.refresh_from_db()
     assert meeting.slot is None
     assert meeting.unplaced_reason["code"] == "participant_unavailable"
     body = client_for(organiser).get(page("meetings", seller.programme)).content.decode()
-    assert services.reason_text(meeting) in body
+    assert selectors.reason_text(meeting) in body
 
 
 def test_a_group_meeting_gets_the_big_table(seller, other_seller, buyer_profile, organiser):
     meeting = services.add_meeting(
-        seller.programme, organiser, buyer_profile, [seller, other_seller]
+        actor=organiser,
+        programme=seller.programme,
+        buyer=buyer_profile,
+        sellers=[seller, other_seller],
     )
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     meeting.refresh_from_db()
     assert meeting.table.capacity == 4
     with pytest.raises(PermissionDenied):
-        services.add_meeting(seller.programme, other_seller.user, buyer_profile, [seller])
+        services.add_meeting(
+            actor=other_seller.user,
+            programme=seller.programme,
+            buyer=buyer_profile,
+            sellers=[seller],
+        )
     for wrong in ({"priority": 7}, {"session": "night"}, {"after": Meeting(pk=10**6)}):
         with pytest.raises(ValidationError):
-            services.add_meeting(seller.programme, organiser, buyer_profile, [seller], **wrong)
+            services.add_meeting(
+                actor=organiser,
+                programme=seller.programme,
+                buyer=buyer_profile,
+                sellers=[seller],
+                **wrong,
+            )
     assert Meeting.objects.count() == 1
 
 
@@ -178,7 +205,7 @@ def test_one_tap_request_from_the_suggestions(seller, buyer_profile, exhibitor):
 
 def test_agenda_as_pdf_in_arabic_and_as_ical(seller, buyer_profile, exhibitor, buyer):
     accepted(seller, buyer_profile, exhibitor, buyer)
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     client = client_for(exhibitor)
     edition = seller.programme.edition
     pdf = client.get(f"/ar/{edition.series.slug}/{edition.number}/b2b/agenda.pdf")
@@ -191,7 +218,7 @@ def test_agenda_as_pdf_in_arabic_and_as_ical(seller, buyer_profile, exhibitor, b
 
 def test_check_in_and_outcomes_feed_the_report(seller, buyer_profile, exhibitor, buyer, organiser):
     meeting = accepted(seller, buyer_profile, exhibitor, buyer)
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     meeting.refresh_from_db()
     client = client_for(organiser)
     response = client.post(
@@ -201,14 +228,20 @@ def test_check_in_and_outcomes_feed_the_report(seller, buyer_profile, exhibitor,
     )
     assert response.status_code == 200
     with pytest.raises(PermissionDenied):
-        services.check_in(meeting, exhibitor, "missed")
-    services.record_outcome(meeting, seller, exhibitor, result="deal", amount=Decimal("12000"))
-    services.record_outcome(meeting, buyer_profile, buyer, result="deal", amount=Decimal("15000"))
+        services.check_in(actor=exhibitor, meeting=meeting, attendance="missed")
+    services.record_outcome(
+        actor=exhibitor, meeting=meeting, profile=seller, result="deal", amount=Decimal("12000")
+    )
+    services.record_outcome(
+        actor=buyer, meeting=meeting, profile=buyer_profile, result="deal", amount=Decimal("15000")
+    )
     with pytest.raises(ValidationError):
-        services.record_outcome(meeting, seller, exhibitor, result="deal")  # no amount
+        # No amount.
+        services.record_outcome(actor=exhibitor, meeting=meeting, profile=seller, result="deal")
     with pytest.raises(PermissionDenied):
-        services.record_outcome(meeting, seller, buyer, result="lead")  # not theirs to report
-    report = services.report(seller.programme)
+        # Not theirs to report.
+        services.record_outcome(actor=buyer, meeting=meeting, profile=seller, result="lead")
+    report = selectors.report(seller.programme)
     assert report["held"] == 1 and report["outcomes"]["deal"] == 2
     assert report["deals_amount"] == Decimal("15000.00")  # one deal, counted once
     assert Outcome.objects.count() == 2
@@ -233,9 +266,9 @@ def test_a_cap_on_breaks_is_kept(seller, buyer_profile, other_buyer, exhibitor, 
     other_buyer.unavailable = [0, 1, 2, 3, 4]
     other_buyer.save()
     accepted(seller, buyer_profile, exhibitor, buyer)
-    second = services.request_meeting(seller, other_buyer, exhibitor)
-    services.respond(second, other_buyer.user, accept=True)
-    result = services.solve(programme, time_limit=10)
+    second = services.request_meeting(actor=exhibitor, from_profile=seller, to_profile=other_buyer)
+    services.respond(actor=other_buyer.user, meeting=second, accept=True)
+    result = services.solve(programme=programme, time_limit=10)
     slots = sorted(p.slot for p in result.placements.values())
     assert result.breaks == 0 and len(slots) == 1  # never 0 and 5 together: a break between
 
@@ -302,9 +335,9 @@ def test_only_scheduled_meetings_are_checked_in(
     seller, buyer_profile, other_buyer, exhibitor, buyer, organiser
 ):
     """A request not yet answered has no table to be held at; a mangled id is not found."""
-    asked = services.request_meeting(seller, other_buyer, exhibitor)
+    asked = services.request_meeting(actor=exhibitor, from_profile=seller, to_profile=other_buyer)
     with pytest.raises(ValidationError):
-        services.check_in(asked, organiser, "held")
+        services.check_in(actor=organiser, meeting=asked, attendance="held")
     client = client_for(organiser)
     checkin = page("checkin", seller.programme)
     assert client.post(checkin, {"meeting": "abc", "attendance": "held"}).status_code == 404
@@ -331,7 +364,7 @@ def test_forms_speak_the_page_language_and_name_the_real_problem(
     )
     assert "300" in asked.content.decode() and not Meeting.objects.exists()
     meeting = accepted(seller, buyer_profile, exhibitor, buyer)
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     outcome = client.post(
         page("outcome", seller.programme, meeting.pk), {"result": "deal", "amount": "abc"}
     ).content.decode()
@@ -342,7 +375,7 @@ def test_home_lists_the_meetings_still_to_come(seller, buyer_profile, exhibitor,
     from freezegun import freeze_time
 
     meeting = accepted(seller, buyer_profile, exhibitor, buyer)
-    services.save_schedule(seller.programme, services.solve(seller.programme, time_limit=10))
+    run_schedule(seller.programme)
     meeting.refresh_from_db()
     slot = next(s for s in seller.programme.slots() if s.index == meeting.slot)
     client, home = client_for(exhibitor), page("home", seller.programme)

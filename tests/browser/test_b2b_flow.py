@@ -20,8 +20,8 @@ def programme(edition, organiser, cooperative, exhibitor, buyer):
     ensure_places()
     Exhibitor.objects.create(edition=edition, organisation=cooperative)
     programme = services.set_up(
-        edition,
-        organiser,
+        actor=organiser,
+        edition=edition,
         days=[edition.starts_on],
         starts_at=datetime.time(10),
         ends_at=datetime.time(12),
@@ -30,11 +30,19 @@ def programme(edition, organiser, cooperative, exhibitor, buyer):
         tables=5,
     )
     services.save_profile(
-        programme, cooperative, exhibitor, offers="زيت الأركان البيولوجي", languages=["ar", "fr"]
+        actor=exhibitor,
+        programme=programme,
+        organisation=cooperative,
+        offers="زيت الأركان البيولوجي",
+        languages=["ar", "fr"],
     )
     company = buyer.memberships.get().organisation
     services.save_profile(
-        programme, company, buyer, seeks="نبحث عن زيت الاركان للتصدير", languages=["ar", "fr"]
+        actor=buyer,
+        programme=programme,
+        organisation=company,
+        seeks="نبحث عن زيت الاركان للتصدير",
+        languages=["ar", "fr"],
     )
     return programme
 

@@ -4,7 +4,8 @@ products an accepted application brings.
 Who may change an organisation's products: its members (active membership) and the organisers
 of a fair series whose registry holds it (``selectors.may_manage``). Anyone else gets
 PermissionDenied; views turn that into a 404 beforehand, so that nobody learns which products
-another organisation keeps hidden.
+another organisation keeps hidden. The audit trail's actor is set where the request is
+authenticated, or by the task or command (``core.audit``), not here.
 """
 
 import logging
@@ -19,7 +20,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maarid.core import audit, uploads
+from maarid.core import uploads
 from maarid.core.models import User
 from maarid.core.text import normalise
 from maarid.exhibitors.models import Application, Exhibitor
@@ -99,10 +100,9 @@ def save_product(
         with transaction.atomic():
             _require_product_manager(actor, product)
             product.full_clean(exclude=["slug", "from_application"])
-            with audit.acting_as(actor):
-                product.save()
-                if labels is not None:
-                    product.labels.set(labels)
+            product.save()
+            if labels is not None:
+                product.labels.set(labels)
             for edition, quantity in stock:
                 set_stock(actor=actor, product=product, edition=edition, quantity=quantity)
             for photo in remove_photos:
@@ -123,8 +123,7 @@ def deactivate(*, actor: User, product: Product) -> Product:
     _require_product_manager(actor, product)
     if product.active:
         product.active = False
-        with audit.acting_as(actor):
-            product.save(update_fields=["active", "updated_at"])
+        product.save(update_fields=["active", "updated_at"])
     return product
 
 
@@ -204,7 +203,7 @@ def set_stock(*, actor: User, product: Product, edition: Edition, quantity: int)
             % {"organisation": product.organisation, "edition": edition},
             code="not_exhibitor",
         )
-    with audit.acting_as(actor), transaction.atomic():
+    with transaction.atomic():
         stock = Stock.objects.select_for_update().filter(product=product, edition=edition).first()
         if stock is None:
             return Stock.objects.create(product=product, edition=edition, quantity=quantity)

@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from maarid.catalogue import services
 from maarid.catalogue.models import Label, Product, ProductPhoto, Stock
+from maarid.core.audit import history
 from tests.catalogue.conftest import category, huge_png, jpeg, make_product, png, upload
 from tests.conftest import client_for
 
@@ -155,6 +156,10 @@ def test_a_member_adds_a_product_with_photos_and_stock(
     assert list(product.labels.values_list("code", flat=True)) == ["bio"]
     assert Stock.objects.get(product=product, edition=exhibiting.edition).quantity == 40
     assert product.photos.count() == 2 and len(stored_files(settings)) == 4
+    # The request's user is the audit trail's actor (the service does not set it).
+    assert [(e.user, e.action) for e in history(product)] == [(exhibitor, "create")]
+    stock = Stock.objects.get(product=product)
+    assert [(e.user, e.action) for e in history(stock)] == [(exhibitor, "create")]
 
 
 def test_a_member_edits_removes_a_photo_and_hides_the_product(

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maarid.catalogue import selectors as catalogue
 from maarid.core.formatting import date as format_date
 from maarid.core.params import ModelMultipleChoiceField
 from maarid.registry.models import Sector
@@ -80,13 +81,13 @@ class ProfileForm(forms.ModelForm):
     )
     categories = ModelMultipleChoiceField(
         label=_("Product categories"),
-        queryset=selectors.product_categories(),
+        queryset=catalogue.leaf_categories(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     certifications = ModelMultipleChoiceField(
         label=_("Certifications and labels"),
-        queryset=selectors.labels(),
+        queryset=catalogue.labels(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from maarid.catalogue import selectors as catalogue
 from maarid.catalogue.models import Category, Label
 from maarid.core import access, formatting
 from maarid.core.models import User
 from maarid.core.params import id_or_404
 from maarid.core.text import normalise
-from maarid.exhibitors.models import Exhibitor
 from maarid.fairs.models import Edition
 from maarid.registry.models import BUYER_KINDS, Membership, Organisation
 
@@ -142,9 +142,7 @@ def eligible_organisations(user: User, programme: Programme) -> list[Organisatio
         user=user, status=Membership.Status.ACTIVE, organisation_id__in=facts.organisations
     ).select_related("organisation")
     exhibiting = set(
-        Exhibitor.objects.filter(
-            edition=programme.edition, status=Exhibitor.Status.ACTIVE
-        ).values_list("organisation_id", flat=True)
+        catalogue.exhibitors_of(programme.edition).values_list("organisation_id", flat=True)
     )
     return [
         m.organisation
@@ -154,9 +152,7 @@ def eligible_organisations(user: User, programme: Programme) -> list[Organisatio
 
 
 def exhibits(programme: Programme, organisation: Organisation) -> bool:
-    return Exhibitor.objects.filter(
-        edition=programme.edition, organisation=organisation, status=Exhibitor.Status.ACTIVE
-    ).exists()
+    return catalogue.exhibitors_of(programme.edition).filter(organisation=organisation).exists()
 
 
 def members_of(profile: Profile) -> QuerySet[Membership]:
@@ -191,15 +187,6 @@ def other_side(profile: Profile, *, besides: Iterable[int] = ()) -> QuerySet[Pro
         .exclude(pk__in=list(besides))
         .select_related("organisation")
     )
-
-
-def product_categories() -> QuerySet[Category]:
-    """The categories a profile says it deals in: the leaves of the tree."""
-    return Category.objects.filter(parent__isnull=False)
-
-
-def labels() -> QuerySet[Label]:
-    return Label.objects.all()
 
 
 def categories_by_slug(slugs: Iterable[str]) -> list[Category]:

@@ -4,11 +4,10 @@ agenda and reports outcomes; it never reads another's requests or agenda."""
 import json
 
 import pytest
-from django.test import Client
 
 from maarid.b2b import services
 from maarid.b2b.models import Meeting
-from maarid.core.models import ApiToken
+from tests.conftest import api_client
 
 from .conftest import run_schedule
 
@@ -16,9 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 class Api:
+    """The B2B API of an edition as a person's token opens it; ``headers`` go with each call."""
+
     def __init__(self, user, edition):
-        _token, raw = ApiToken.issue(user, "test")
-        self.client, self.headers = Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        self.client, self.headers = api_client(user), {}
         self.base = f"/api/v1/b2b/editions/{edition.series.slug}/{edition.number}"
 
     def get(self, path):

@@ -18,7 +18,8 @@ from ninja.pagination import paginate
 from maarid.api.api import OPTIONAL_AUTH
 from maarid.api.pagination import PageNumberPagination
 from maarid.api.schemas import EditionNumber, Error
-from maarid.fairs.api import EditionStatus
+from maarid.core.money import CENT
+from maarid.fairs.api import EditionBase
 from maarid.fairs.selectors import edition_for, with_edition
 from maarid.registry.models import Kind, Sector
 
@@ -28,8 +29,6 @@ from .models import Unit
 from .selectors import DirectoryFilters
 
 router = Router(tags=["catalogue"], auth=OPTIONAL_AUTH)
-
-CENT = Decimal("0.01")
 
 
 def _absolute(context, path: str) -> str:
@@ -46,19 +45,7 @@ class FiguresOut(Schema):
     products: int
 
 
-class CatalogueEditionOut(Schema):
-    series: str = Field(alias="series.slug")
-    number: int
-    name_ar: str
-    name_fr: str
-    city: str = Field(alias="city_id")
-    venue_ar: str
-    venue_fr: str
-    starts_on: datetime.date
-    ends_on: datetime.date
-    slogan_ar: str
-    slogan_fr: str
-    status: EditionStatus
+class CatalogueEditionOut(EditionBase):
     url: str
     directory: str
     figures: FiguresOut

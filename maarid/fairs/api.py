@@ -37,7 +37,10 @@ class PartnerOut(Schema):
     role: str
 
 
-class EditionOut(Schema):
+class EditionBase(Schema):
+    """What every API shows of an edition (the fairs API adds its practical details, the
+    catalogue its figures and addresses)."""
+
     series: str = Field(alias="series.slug")
     number: int
     name_ar: str
@@ -45,14 +48,17 @@ class EditionOut(Schema):
     city: str = Field(alias="city_id")
     venue_ar: str
     venue_fr: str
-    area_m2: int | None
     starts_on: datetime.date
     ends_on: datetime.date
-    opens_at: LocalTime
-    closes_at: LocalTime
     slogan_ar: str
     slogan_fr: str
     status: EditionStatus
+
+
+class EditionOut(EditionBase):
+    area_m2: int | None
+    opens_at: LocalTime
+    closes_at: LocalTime
     partners: list[PartnerOut] = Field(alias="partner_list")
 
 

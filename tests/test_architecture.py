@@ -48,10 +48,6 @@ NOT_YET = {
     "exhibitors/views_portal.py",
     "exhibitors/views_review.py",
     "exhibitors/views_selection.py",
-    "registry/api.py",
-    "registry/forms.py",
-    "registry/views.py",
-    "registry/views_import.py",
     "sales/api.py",
     "sales/views.py",
 }

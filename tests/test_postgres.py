@@ -24,7 +24,7 @@ def test_simultaneous_requests_to_join_make_one_membership(cooperative):
     def ask():
         try:
             barrier.wait()
-            services.request_membership(user, cooperative)
+            services.request_membership(actor=user, organisation=cooperative)
         except Exception as error:  # collected and asserted below
             errors.append(error)
         finally:

@@ -1,10 +1,10 @@
 """Import and export of an organisation's products by spreadsheet (Excel .xlsx; CSV is read too).
 
-Built on the registry's import, not beside it: files are read by ``read_table`` (size cap, Excel
-or CSV in any usual encoding, zip bombs refused), problems are reported per row and column as
-the header was written, headers and values are accepted in Arabic, French or English, and the
-export puts a quote before anything a spreadsheet could take for a formula (``neutralise``),
-which the import removes again.
+Built on the spreadsheet toolkit the registry's import uses (``maarid.core.spreadsheets``): files
+are read by ``read_table`` (size cap, Excel or CSV in any usual encoding, zip bombs refused),
+problems are reported per row and column as the header was written, headers and values are
+accepted in Arabic, French or English, and the export puts a quote before anything a spreadsheet
+could take for a formula (``neutralise``), which the import removes again.
 
 ``preview`` only reports; ``commit`` checks again and saves every row, or none if anything is
 wrong. Both run at once, in the request, not as background jobs: an organisation has tens of
@@ -17,31 +17,40 @@ edited (prices, stock) and imported back without making duplicates.
 
 import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from maarid.core import audit
+from maarid.core.models import User
 from maarid.core.money import to_money
-from maarid.core.text import normalise
-from maarid.registry.exporting import neutralise
-from maarid.registry.importing import (
+from maarid.core.spreadsheets import (
     ARABIC_LETTER,
-    LANGUAGES,
+    Cell,
+    Errors,
     ImportFileError,
-    Outcome,
     Problem,
+    Report,
+    RowChecker,
+    choice_lookup,
+    field_labels,
     integer_cell,
-    map_columns,
+    neutralise,
     read_table,
     text_cell,
 )
+from maarid.core.text import normalise
+from maarid.fairs.models import Edition
+from maarid.registry.models import Organisation
 
 from . import selectors, services
 from .models import Category, Label, Product, Stock, Unit
@@ -52,9 +61,6 @@ FIELDS = (
     "name_ar", "name_fr", "description_ar", "description_fr", "category", "labels", "price",
     "unit", "stock",
 )
-# A plain "name" or "description" column goes to Arabic or French by the script of its text.
-BILINGUAL = {"name": ("name_ar", "name_fr"), "description": ("description_ar", "description_fr")}
-ORDER = (*FIELDS, *BILINGUAL)
 # Header names besides each field's own name and its label in the three languages.
 HEADERS = {
     "name_ar": ["nom en arabe", "nom arabe", "arabic name", "الاسم بالعربية", "الاسم العربي",
@@ -91,6 +97,7 @@ UNIT_WORDS = {
 LABEL_SEPARATORS = re.compile(r"[,،;؛\n]+")
 CURRENCY = re.compile(r"(?i)\s*(mad|dhs?|dirhams?|درهم|د\.?م\.?)\s*$")
 MAX_ROWS = 2000
+NO_ROWS = gettext_lazy("The file has a header row but no products under it.")
 
 
 @dataclass
@@ -99,7 +106,7 @@ class Item:
 
     row: int
     product: Product
-    labels: list | None = None  # None: the file has no labels column
+    labels: list[Label] | None = None  # None: the file has no labels column
     stock: int | None = None  # None: nothing to change
 
     @property
@@ -108,17 +115,14 @@ class Item:
 
 
 @dataclass
-class ProductReport(Outcome):
-    items: list = field(default_factory=list)  # the rows without errors
-    problems: list = field(default_factory=list)
-    rows: int = 0
-    created: int = 0
+class ProductReport(Report[Item]):
     updated: int = 0
-    edition: object = None  # the edition the stock column is for
+    edition: Edition | None = None  # the edition the stock column is for
 
     @property
-    def ready(self) -> int:
-        return len(self.items)
+    def items(self) -> list[Item]:
+        """The rows without errors."""
+        return self.accepted
 
     @property
     def new(self) -> int:
@@ -129,23 +133,18 @@ class ProductReport(Outcome):
         return self.ready - self.new
 
 
-def preview(uploaded_file, organisation) -> ProductReport:
+def preview(uploaded_file: File[bytes], organisation: Organisation) -> ProductReport:
     """Reads and checks a file of the organisation's products, saving nothing."""
-    try:
-        header_row, headers, rows = read_table(uploaded_file)
-    except ImportFileError as error:
-        if str(error) == _("The file has a header row but no organisations under it."):
-            raise ImportFileError(_("The file has a header row but no products under it."))
-        raise
+    header_row, headers, rows = read_table(uploaded_file, no_rows=str(NO_ROWS))
     if len(rows) > MAX_ROWS:
         raise ImportFileError(
             _("The file has more than %(max)d products: split it into several files.")
             % {"max": MAX_ROWS}
         )
-    return _Checker(organisation).check(header_row, headers, rows)
+    return ProductChecker(organisation).check(header_row, headers, rows)
 
 
-def commit(actor, uploaded_file, organisation) -> ProductReport:
+def commit(*, actor: User, uploaded_file: File[bytes], organisation: Organisation) -> ProductReport:
     """Saves every row of the file (creating or updating the organisation's products, their
     labels and their stock for the current edition), or none if the report has any error."""
     if not selectors.may_manage(actor, organisation):
@@ -153,23 +152,24 @@ def commit(actor, uploaded_file, organisation) -> ProductReport:
     report = preview(uploaded_file, organisation)
     if not report.ok:
         return report
+    edition = report.edition
     try:
         with audit.acting_as(actor), transaction.atomic():
             for item in report.items:
                 new = item.new
-                services.save_product(actor=actor, product=item.product, labels=item.labels)
-                if item.stock is not None and report.edition is not None:
-                    services.set_stock(
-                        actor=actor,
-                        product=item.product,
-                        edition=report.edition,
-                        quantity=item.stock,
-                    )
+                services.save_product(
+                    actor=actor,
+                    product=item.product,
+                    labels=item.labels,
+                    stock=[(edition, item.stock)]
+                    if item.stock is not None and edition is not None
+                    else (),
+                )
                 report.created += new
                 report.updated += not new
     except (IntegrityError, ValidationError):  # the products changed meanwhile
         report.created = report.updated = 0
-        report.items = []
+        report.accepted = []
         report.problems.append(
             Problem(
                 None,
@@ -186,47 +186,49 @@ def commit(actor, uploaded_file, organisation) -> ProductReport:
 # Checking rows ---------------------------------------------------------------------------
 
 
-class _Checker:
+class ProductChecker(RowChecker[Item, ProductReport]):
     """Turns rows into products, with the lookups every row needs loaded once."""
 
-    def __init__(self, organisation):
+    fields = FIELDS
+    synonyms = HEADERS
+    required = ("name", "category")
+    fallbacks = {
+        "name_fr": ("name", "name_ar"),
+        "name_ar": ("name", "name_fr"),
+        "description_fr": ("description",),
+        "description_ar": ("description",),
+    }
+
+    def __init__(self, organisation: Organisation) -> None:
+        super().__init__()
         self.organisation = organisation
         self.edition = selectors.current_editions(organisation).first()
-        self.headers = {normalise(name): name for name in ORDER}
-        self.units = {normalise(code): code for code in Unit.values}
-        for language in LANGUAGES:
-            with translation.override(language):
-                for name, label in header_labels().items():
-                    self.headers.setdefault(normalise(label), name)
-                for code, label in Unit.choices:
-                    self.units.setdefault(normalise(str(label)), code)
-        for name, words in HEADERS.items():
-            for word in words:
-                self.headers.setdefault(normalise(word), name)
-        for code, words in UNIT_WORDS.items():
-            for word in words:
-                self.units.setdefault(normalise(word), code)
-        self.categories = {}
+        self.units = choice_lookup(Unit, UNIT_WORDS)
+        self.categories: dict[str, Category] = {}
         for category in Category.objects.select_related("parent"):
             for key in (category.slug, category.name_ar, category.name_fr):
                 self.categories.setdefault(normalise(key), category)
-        self.labels = {}
+        self.quality_labels: dict[str, Label] = {}
         for label in Label.objects.all():
             for key in (label.code, label.name_ar, label.name_fr):
-                self.labels.setdefault(normalise(key), label)
-        self.products = {}  # normalised name -> the organisation's products of that name
-        for product in organisation.products.all():
+                self.quality_labels.setdefault(normalise(key), label)
+        # Normalised name -> the organisation's products of that name.
+        self.products: dict[str, list[Product]] = {}
+        for product in Product.objects.filter(organisation=organisation):
             for key in {normalise(product.name_fr), normalise(product.name_ar)} - {""}:
                 self.products.setdefault(key, []).append(product)
 
-    def check(self, header_row, headers, rows) -> ProductReport:
-        report = ProductReport(edition=self.edition)
-        columns, problems = map_columns(header_row, headers, self.headers)
-        report.problems += problems
-        self.titles = {name: headers[i] for name, i in columns.items()}  # as written
-        if missing := self._missing(columns):
-            report.problems += [Problem(header_row, "", message) for message in missing]
-            return report
+    def labels(self) -> dict[str, str]:
+        return header_labels()
+
+    def new_report(self) -> ProductReport:
+        return ProductReport(edition=self.edition)
+
+    def check_columns(
+        self, report: ProductReport, header_row: int, columns: dict[str, int]
+    ) -> bool:
+        if not super().check_columns(report, header_row, columns):
+            return False
         if "stock" in columns and self.edition is None:
             report.problems.append(
                 Problem(
@@ -240,48 +242,11 @@ class _Checker:
                 )
             )
             del columns["stock"]
-        ordered = sorted(columns.items(), key=lambda column: ORDER.index(column[0]))
-        seen = {}  # product key -> the first row that has it
-        for number, row in rows:
-            report.rows += 1
-            cells = {name: row[i] if i < len(row) else None for name, i in ordered}
-            item, errors = self._build(number, cells)
-            errors += self._duplicate(item, number, seen, {n for n, _m in errors})
-            report.problems += [
-                Problem(number, self._title(name), message) for name, message in errors
-            ]
-            if not errors:
-                report.items.append(item)
-        return report
+        return True
 
-    def _missing(self, columns) -> list[str]:
-        missing = []
-        if not columns.keys() & {"name", "name_ar", "name_fr"}:
-            missing.append(
-                _("The file has no name column: give the name in Arabic, in French or both.")
-            )
-        if "category" not in columns:
-            missing.append(
-                _("The file has no “%(column)s” column.") % {"column": header_labels()["category"]}
-            )
-        return missing
-
-    def _title(self, name) -> str:
-        """The header, as written, of the column a field's value came from."""
-        fallbacks = {
-            "name_fr": ("name", "name_ar"),
-            "name_ar": ("name", "name_fr"),
-            "description_fr": ("description",),
-            "description_ar": ("description",),
-        }
-        for candidate in (name, *fallbacks.get(name, ())):
-            if candidate in self.titles:
-                return self.titles[candidate]
-        return ""
-
-    def _build(self, number, cells) -> tuple[Item, list[tuple[str, str]]]:
+    def build(self, number: int, cells: Mapping[str, Cell]) -> tuple[Item, Errors]:
         names = self._names(cells)
-        errors = []
+        errors: Errors = []
         matches = {p.pk: p for key in names if key for p in self.products.get(key, ())}
         if len(matches) > 1:
             first, second = list(matches.values())[:2]
@@ -298,25 +263,13 @@ class _Checker:
         else:
             product = Product(organisation=self.organisation)
         item = Item(row=number, product=product)
-        for name, value in cells.items():
-            try:
-                self._set(item, name, value)
-            except ValidationError as error:
-                errors += [(name, message) for message in error.messages]
-        failed = {name for name, _message in errors}
-        exclude = ["slug", "from_application", "organisation", *failed]
-        try:
-            product.full_clean(exclude=exclude, validate_constraints=False)
-        except ValidationError as error:
-            errors += [
-                (name, message)
-                for name, messages in error.message_dict.items()
-                if name not in failed
-                for message in messages
-            ]
+        errors += self.read_cells(item, cells)
+        errors += self.model_errors(
+            product, errors, exclude=["slug", "from_application", "organisation"]
+        )
         return item, errors
 
-    def _names(self, cells) -> list[str]:
+    def _names(self, cells: Mapping[str, Cell]) -> list[str]:
         """The row's names as typed (normalised): French first, then Arabic."""
         name_fr, name_ar = text_cell(cells.get("name_fr")), text_cell(cells.get("name_ar"))
         plain = text_cell(cells.get("name"))
@@ -326,14 +279,10 @@ class _Checker:
             name_fr = name_fr or plain
         return [normalise(name_fr), normalise(name_ar)]
 
-    def _set(self, item, name, value):
+    def read_cell(self, item: Item, name: str, value: Cell) -> None:
         product = item.product
-        if name in BILINGUAL:
-            text = text_cell(value)
-            arabic, french = BILINGUAL[name]
-            target = arabic if ARABIC_LETTER.search(text) else french
-            if text and not (getattr(product, target) and f"{target}" in self.titles):
-                setattr(product, target, text)
+        if name in self.bilingual:
+            self.read_bilingual(product, name, value)
         elif name == "category":
             product.category = self._category(value)
         elif name == "labels":
@@ -347,7 +296,7 @@ class _Checker:
         else:
             setattr(product, name, text_cell(value))
 
-    def _category(self, value) -> Category:
+    def _category(self, value: Cell) -> Category:
         text = text_cell(value)
         if not text:
             raise ValidationError(_("This cell must be filled in."))
@@ -364,27 +313,26 @@ class _Checker:
             raise ValidationError(_("Choose a category, not a family."))
         return category
 
-    def _labels(self, value) -> list:
-        found, unknown = [], []
+    def _labels(self, value: Cell) -> list[Label]:
+        found: list[Label] = []
+        unknown: list[str] = []
         for part in LABEL_SEPARATORS.split(text_cell(value)):
             if not part.strip():
                 continue
-            label = self.labels.get(normalise(part))
+            label = self.quality_labels.get(normalise(part))
             if label is None:
                 unknown.append(part.strip())
             elif label not in found:
                 found.append(label)
         if unknown:
+            codes = sorted({label.code for label in self.quality_labels.values()})
             raise ValidationError(
                 _("Unknown label “%(value)s”: use one of %(choices)s.")
-                % {
-                    "value": "”, “".join(unknown),
-                    "choices": ", ".join(sorted({label.code for label in self.labels.values()})),
-                }
+                % {"value": "”, “".join(unknown), "choices": ", ".join(codes)}
             )
         return found
 
-    def _unit(self, value, current) -> str:
+    def _unit(self, value: Cell, current: str) -> str:
         text = text_cell(value)
         if not text:
             return current or Unit.PIECE
@@ -395,12 +343,15 @@ class _Checker:
             )
         return code
 
-    def _duplicate(self, item, number, seen, failed) -> list[tuple[str, str]]:
+    def duplicate(
+        self, item: Item, number: int, seen: dict[Hashable, int], failed: set[str]
+    ) -> Errors:
         """A second row for the same product (the same one of the organisation's, or the same
         name for a new one)."""
         if failed & {"name", "name_ar", "name_fr"}:
             return []
         product = item.product
+        keys: list[Hashable]
         if product.pk:
             keys = [("pk", product.pk)]
         else:
@@ -414,7 +365,7 @@ class _Checker:
         return []
 
 
-def _price(value) -> Decimal | None:
+def _price(value: Cell) -> Decimal | None:
     """An amount in MAD: a number, or a text such as 120,50 or 120.50 DH."""
     if value is None:
         return None
@@ -438,7 +389,7 @@ def _price(value) -> Decimal | None:
     return to_money(amount)
 
 
-def _stock(value) -> int | None:
+def _stock(value: Cell) -> int | None:
     if text_cell(value) == "":
         return None
     if isinstance(value, float) and not value.is_integer():
@@ -454,23 +405,20 @@ def _stock(value) -> int | None:
 
 def header_labels() -> dict[str, str]:
     """Each column's title in the current language (the import reads them in any language)."""
-    labels = {
-        name: str(capfirst(Product._meta.get_field(name).verbose_name))
-        for name in FIELDS
-        if name != "stock"
-    }
-    labels["stock"] = str(capfirst(Stock._meta.verbose_name))
+    product_fields = field_labels(Product, [name for name in FIELDS if name != "stock"])
+    labels = {name: capfirst(label) for name, label in product_fields.items()}
+    labels["stock"] = capfirst(str(Stock._meta.verbose_name))
     return labels
 
 
-def rows(organisation, edition=None):
+def rows(organisation: Organisation, edition: Edition | None = None) -> Iterator[list[object]]:
     """The organisation's products as export rows; the stock is the one for ``edition``."""
     products = (
         organisation.products.select_related("category")
         .prefetch_related("labels")
         .order_by("name_fr", "name_ar", "pk")
     )
-    stock = {}
+    stock: dict[int, int] = {}
     if edition is not None:
         stock = dict(
             Stock.objects.filter(product__organisation=organisation, edition=edition).values_list(
@@ -492,7 +440,7 @@ def rows(organisation, edition=None):
         yield [neutralise(values[name]) for name in FIELDS]
 
 
-def export_xlsx(organisation) -> bytes:
+def export_xlsx(organisation: Organisation) -> bytes:
     """The organisation's products in the columns the import reads back, with the stock for
     its current edition."""
     workbook = Workbook(write_only=True)

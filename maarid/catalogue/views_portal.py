@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maarid.core import uploads
-from maarid.registry.importing import ImportFileError, stash, stashed
+from maarid.core.spreadsheets import ImportFileError, stash, stashed
 
 from . import importing, selectors, services
 from .forms import ImportForm, ProductForm
@@ -149,7 +149,9 @@ def _commit(request, organisation, context):
     del request.session[_session_key(organisation)]
     try:
         with path.open("rb") as stored:
-            report = importing.commit(request.user, File(stored, path.name), organisation)
+            report = importing.commit(
+                actor=request.user, uploaded_file=File(stored, path.name), organisation=organisation
+            )
     finally:
         path.unlink(missing_ok=True)
     if report.ok and report.created + report.updated:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from maarid.core.pdf import render_pdf
-from maarid.registry.exporting import neutralise
+from maarid.core.spreadsheets import neutralise
 from maarid.registry.models import Kind, Province, Sector
 
 from .models import Application, Call, Review

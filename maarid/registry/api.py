@@ -1,9 +1,7 @@
 import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,8 +12,8 @@ from maarid.api.pagination import PageNumberPagination
 from maarid.api.schemas import Error, FieldErrors, named_choices
 from maarid.core import access
 
-from . import services
-from .forms import OrganisationForm
+from . import selectors, services
+from .forms import OrganisationFilter
 from .models import Kind, Membership, Organisation, Sector
 
 router = Router(tags=["registry"], auth=AUTH)
@@ -89,20 +87,21 @@ def _body(name: str, *, whole: bool) -> type[InputSchema]:
     is not sent, it is not null: null stays refused where the type takes none ("kind": null is
     a 422, "commune": null clears the commune). The read's ``id`` and ``slug`` may come back with
     the body; they cannot be changed."""
-    fields = {
-        field: (
-            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
-            ... if whole else None,
+    fields: dict[str, Any] = {"id": (int | None, None), "slug": (str | None, None)}
+    for field, info in OrganisationIn.model_fields.items():
+        annotation = (
+            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         )
-        for field, info in OrganisationIn.model_fields.items()
-    }
-    return create_model(
-        name, __base__=InputSchema, id=(int | None, None), slug=(str | None, None), **fields
-    )
+        fields[field] = (annotation, ... if whole else None)
+    return create_model(name, __base__=InputSchema, **fields)
 
 
-OrganisationPut = _body("OrganisationPut", whole=True)
-OrganisationPatch = _body("OrganisationPatch", whole=False)
+if TYPE_CHECKING:  # made at run time: for the type checker, input schemas like any other
+    OrganisationPut: TypeAlias = InputSchema
+    OrganisationPatch: TypeAlias = InputSchema
+else:
+    OrganisationPut = _body("OrganisationPut", whole=True)
+    OrganisationPatch = _body("OrganisationPatch", whole=False)
 READ_ONLY = {"id", "slug"}
 
 
@@ -114,24 +113,12 @@ class OrganisationFilters(FilterSchema):
     women: bool | None = None
 
 
-def _validated(data: dict, instance=None) -> Organisation:
-    """Runs the same form as the pages, so the API and the pages accept the same input."""
-    form = OrganisationForm(
-        data={k: ("" if v is None else v) for k, v in data.items()}, instance=instance
-    )
-    if not form.is_valid():
-        raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
-    return form.instance
-
-
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_organisations(request, filters: Query[OrganisationFilters]):
-    from .views import filtered_organisations
-
     params = {k: v for k, v in filters.dict().items() if v not in (None, "", False)}
-    _form, qs = filtered_organisations(request.user, params)
-    return qs
+    criteria = OrganisationFilter(params or None).criteria()
+    return selectors.organisations_for(request.user, **criteria)
 
 
 # Tried in this order: an organisation read in full fits the first, one without its contact
@@ -144,7 +131,7 @@ OrganisationRead = Annotated[
 @router.get("/organisations/{slug}", response={200: OrganisationRead, 404: Error})
 def get_organisation(request, slug: str):
     """The organisation; its contact details only for those who may change it."""
-    organisation = access.require_view(request.user, get_object_or_404(Organisation, slug=slug))
+    organisation = access.require_view(request.user, selectors.organisation(slug))
     if access.can_change(request.user, organisation):
         return organisation
     return OrganisationOut.from_orm(organisation).dict(by_alias=True)
@@ -152,19 +139,18 @@ def get_organisation(request, slug: str):
 
 @router.post("/organisations", response={201: OrganisationDetail, 403: Error, 422: FieldErrors})
 def create_organisation(request, payload: OrganisationCreate):
-    from .views import organiser_series
-
-    series = next((s for s in organiser_series(request.user) if s.slug == payload.series), None)
+    choices = selectors.organiser_series(request.user)
+    series = next((s for s in choices if s.slug == payload.series), None)
     if series is None:
         raise PermissionDenied
-    organisation = _validated(payload.dict(exclude={"series"}))
-    with transaction.atomic():
-        services.save_organisation(request.user, organisation, series=series)
+    organisation = services.create_organisation(
+        actor=request.user, data=payload.dict(exclude={"series"}), series=series
+    )
     return Status(201, organisation)
 
 
 def _update(request, slug: str, changes: dict) -> Organisation:
-    organisation = access.require_change(request.user, get_object_or_404(Organisation, slug=slug))
+    organisation = access.require_change(request.user, selectors.organisation(slug))
     moved = {
         name: [_("This field cannot be changed.")]
         for name in sorted(READ_ONLY)
@@ -173,7 +159,9 @@ def _update(request, slug: str, changes: dict) -> Organisation:
     if moved:
         raise ValidationError(moved)
     changes = {name: value for name, value in changes.items() if name not in READ_ONLY}
-    return services.update_organisation(request.user, organisation, changes)
+    return services.update_organisation(
+        actor=request.user, organisation=organisation, changes=changes
+    )
 
 
 @router.put(
@@ -206,6 +194,6 @@ class MembershipOut(Schema):
 
 @router.post("/organisations/{slug}/join", response={202: MembershipOut, 404: Error})
 def join_organisation(request, slug: str):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    membership = services.request_membership(request.user, organisation)
+    organisation = selectors.organisation(slug)
+    membership = services.request_membership(actor=request.user, organisation=organisation)
     return Status(202, {"status": membership.status})

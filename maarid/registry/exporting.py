@@ -9,23 +9,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .importing import BOOLEANS, FIELDS, FORMULA_START
+from maarid.core.spreadsheets import field_labels, neutralise
+
+from .importing import BOOLEANS, FIELDS
 from .models import Organisation
-
-
-def neutralise(value):
-    """Against formula injection, a text cell a spreadsheet could take for a formula gets a
-    leading single quote. Every text cell is treated alike, phone numbers included: +212…
-    comes out as the text '+212…, still readable, rather than as a number that would lose its
-    plus sign or as an exception to the rule. The import removes the quote again."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def headers() -> list[str]:
     """The field labels in the current language: the import recognises them in any language."""
-    return [str(capfirst(Organisation._meta.get_field(name).verbose_name)) for name in FIELDS]
+    return [capfirst(label) for label in field_labels(Organisation, FIELDS).values()]
 
 
 def rows(queryset):

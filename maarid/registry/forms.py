@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -5,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from maarid.core.forms import ContactField
 from maarid.core.phones import normalise_phone
 
-from .models import Commune, Kind, Organisation, Province, Sector
+from . import selectors
+from .models import Kind, Organisation, Sector
 
 
 class OrganisationForm(forms.ModelForm):
@@ -49,7 +52,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = Province.objects.select_related("region")
+        self._choices("province").queryset = selectors.provinces()
         # Choosing a province reloads the communes in place (htmx), without JavaScript of ours.
         self.fields["province"].widget.attrs.update(
             {
@@ -59,14 +62,13 @@ class OrganisationForm(forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
-        self.fields["commune"].queryset = Commune.objects.all()
         province = self.data.get(self.add_prefix("province")) or (
             self.instance.province_id if self.instance.pk else None
         )
-        if province:
-            self.fields["commune"].queryset = Commune.objects.filter(province_id=province)
-        else:
-            self.fields["commune"].queryset = Commune.objects.none()
+        self._choices("commune").queryset = selectors.communes_of(province)
+
+    def _choices(self, name: str) -> forms.ModelChoiceField:
+        return cast(forms.ModelChoiceField, self.fields[name])
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "")
@@ -84,10 +86,15 @@ class OrganisationFilter(forms.Form):
     province = forms.ModelChoiceField(
         label=_("Province"),
         required=False,
-        queryset=Province.objects.all(),
+        queryset=selectors.provinces(),
         empty_label=_("All provinces"),
     )
     women = forms.BooleanField(label=_("Women-led only"), required=False)
+
+    def criteria(self) -> dict[str, Any]:
+        """The filters as ``selectors.organisations_for`` takes them; none if the form is not
+        valid (or not filled in)."""
+        return dict(self.cleaned_data) if self.is_valid() else {}
 
 
 class ImportForm(forms.Form):

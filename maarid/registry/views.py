@@ -2,36 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maarid.core import access, audit, hooks
-from maarid.core.text import normalise
 
-from . import services
+from . import selectors, services
 from .forms import InviteForm, JoinForm, OrganisationFilter, OrganisationForm
-from .models import Commune, Membership, Organisation
+from .models import Organisation
 
 
 def filtered_organisations(user, params):
+    """The filter form read from ``params``, and the organisations it lets through."""
     form = OrganisationFilter(params or None)
-    qs = Organisation.objects.visible_to(user).select_related("province")
-    if form.is_valid():
-        data = form.cleaned_data
-        for word in normalise(data["q"]).split():
-            qs = qs.filter(search_text__contains=word)
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        if data["sector"]:
-            qs = qs.filter(sector=data["sector"])
-        if data["province"]:
-            qs = qs.filter(province=data["province"])
-        if data["women"]:
-            qs = qs.filter(women_led=True)
-    return form, qs
+    return form, selectors.organisations_for(user, **form.criteria())
 
 
 @login_required
@@ -54,18 +40,12 @@ def organisation_list(request):
     )
 
 
-def organiser_series(user) -> list:
-    """The fair series whose registries the user manages. Series live in ``fairs``, above this
-    app, so they are asked for through ``core.access`` rather than imported."""
-    return list(hooks.organiser_series(user))
-
-
 @login_required
 def organisation_create(request):
     access.require_organiser(request.user)
     return _create(
         request,
-        organiser_series(request.user),
+        selectors.organiser_series(request.user),
         services.save_organisation,
         _("The organisation has been created."),
     )
@@ -75,11 +55,11 @@ def _create(request, series_choices, save, done, own=False):
     """The organisation form, saved into the registry of the fair chosen in it."""
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        series = next((s for s in series_choices if str(s.pk) == request.POST.get("series")), None)
+        series = selectors.series_among(series_choices, request.POST.get("series"))
         try:
             if series is None:
                 raise ValidationError(_("Choose the fair."))
-            save(request.user, form.instance, series)
+            save(actor=request.user, organisation=form.instance, series=series)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -92,12 +72,8 @@ def _create(request, series_choices, save, done, own=False):
 
 @login_required
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("province", "commune"), slug=slug
-    )
-    access.require_view(request.user, organisation)
-    probe = Membership(organisation=organisation)
-    can_manage = services.can_decide(request.user, probe)
+    organisation = access.require_view(request.user, selectors.organisation(slug))
+    can_manage = services.can_decide(actor=request.user, organisation=organisation)
     return render(
         request,
         "registry/detail.html",
@@ -105,7 +81,7 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "can_change": access.can_change(request.user, organisation),
             "can_manage": can_manage,
-            "members": organisation.memberships.select_related("user") if can_manage else [],
+            "members": selectors.members_of(organisation) if can_manage else [],
             "invite_form": InviteForm(),
             # Links of the apps that build on organisations (their products, …).
             "links": [
@@ -119,11 +95,10 @@ def organisation_detail(request, slug):
 
 @login_required
 def organisation_edit(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    access.require_change(request.user, organisation)
+    organisation = access.require_change(request.user, selectors.organisation(slug))
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.save_organisation(request.user, form.instance)
+        services.save_organisation(actor=request.user, organisation=form.instance)
         messages.success(request, _("The changes have been saved."))
         return redirect(organisation)
     return render(request, "registry/form.html", {"form": form, "organisation": organisation})
@@ -131,15 +106,13 @@ def organisation_edit(request, slug):
 
 def communes(request):
     """The <option>s of a province's communes, for the organisation form."""
-    province = request.GET.get("province", "")
-    options = Commune.objects.filter(province_id=province) if province else []
+    options = selectors.communes_of(request.GET.get("province"))
     return render(request, "registry/communes.html", {"communes": options})
 
 
 @login_required
 def organisation_history(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    access.require_change(request.user, organisation)
+    organisation = access.require_change(request.user, selectors.organisation(slug))
     events = audit.history(organisation)
     fields = {f.attname: f.verbose_name for f in Organisation._meta.concrete_fields}
     return render(
@@ -157,21 +130,15 @@ def organisation_history(request, slug):
 def join(request):
     """Find one's organisation and ask to join it, or register it if it is not there."""
     form = JoinForm(request.GET or None)
-    found = []
-    if form.is_valid():
-        words = normalise(form.cleaned_data["q"]).split()
-        found = Organisation.objects.all()
-        for word in words:
-            found = found.filter(Q(search_text__contains=word))
-        found = found.select_related("province")[:20]
+    found = selectors.search_organisations(form.cleaned_data["q"]) if form.is_valid() else []
     return render(request, "registry/join.html", {"form": form, "found": found})
 
 
 @login_required
 @require_POST
 def join_request(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    services.request_membership(request.user, organisation)
+    organisation = selectors.organisation(slug)
+    services.request_membership(actor=request.user, organisation=organisation)
     messages.success(
         request, _("Your request has been sent. You will get a message when it is confirmed.")
     )
@@ -183,7 +150,7 @@ def register_own(request):
     """Someone whose organisation is not in the registry yet registers it for a fair."""
     return _create(
         request,
-        list(hooks.all_series()),
+        selectors.all_series(),
         services.register_own_organisation,
         _("Your organisation has been registered. The organisers will confirm your account."),
         own=True,
@@ -193,9 +160,11 @@ def register_own(request):
 @login_required
 @require_POST
 def membership_decide(request, pk):
-    membership = get_object_or_404(Membership, pk=pk)
+    membership = selectors.membership(pk)
     access.require_view(request.user, membership.organisation)
-    services.decide_membership(request.user, membership, request.POST.get("accept") == "1")
+    services.decide_membership(
+        actor=request.user, membership=membership, accept=request.POST.get("accept") == "1"
+    )
     messages.success(request, _("Done."))
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -205,24 +174,25 @@ def membership_decide(request, pk):
 
 @login_required
 def memberships_pending(request):
-    return render(request, "registry/pending.html", {"pending": services.pending_for(request.user)})
+    return render(
+        request, "registry/pending.html", {"pending": selectors.pending_memberships(request.user)}
+    )
 
 
 @login_required
 @require_POST
 def membership_invite(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    access.require_view(request.user, organisation)
+    organisation = access.require_view(request.user, selectors.organisation(slug))
     form = InviteForm(request.POST)
     if form.is_valid():
         services.invite(
-            request.user,
-            organisation,
-            form.cleaned_data["contact"],
+            actor=request.user,
+            organisation=organisation,
+            contact=form.cleaned_data["contact"],
             base_url=request.build_absolute_uri("/"),
             admin=form.cleaned_data["admin"],
         )
         messages.success(request, _("The invitation has been sent."))
     else:
-        messages.error(request, " ".join(form.errors.get("contact", [])))
+        messages.error(request, " ".join(str(error) for error in form.errors.get("contact", [])))
     return redirect(organisation)

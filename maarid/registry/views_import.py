@@ -1,18 +1,18 @@
 """Import and export of organisations (CSV and Excel)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from maarid.core import access, jobs
 from maarid.core.models import Job
+from maarid.core.spreadsheets import ImportFileError
 
-from . import exporting, importing
+from . import exporting, importing, selectors
 from .forms import ImportForm
-from .views import filtered_organisations, organiser_series
+from .views import filtered_organisations
 
 TEMPLATE = "registry/import.html"
 EXPORTS = {
@@ -29,7 +29,7 @@ def import_organisations(request):
     """Upload a file: it is checked in the background (the job's page shows the progress),
     then this page shows the report, ``?job=<id>``, and offers to import it."""
     access.require_organiser(request.user)
-    context = {"form": ImportForm(), "series_choices": organiser_series(request.user)}
+    context = {"form": ImportForm(), "series_choices": selectors.organiser_series(request.user)}
     if request.method != "POST":
         if "job" in request.GET:
             return _show_job(request, context)
@@ -38,7 +38,7 @@ def import_organisations(request):
         if request.POST.get("action") == "commit":
             return _commit(request, context)
         return _preview(request, context)
-    except importing.ImportFileError as error:
+    except ImportFileError as error:
         context["file_error"] = str(error)
         return render(request, TEMPLATE, context, status=400)
 
@@ -47,63 +47,26 @@ def _preview(request, context):
     form = context["form"] = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, TEMPLATE, context, status=400)
-    series = next(
-        (s for s in context["series_choices"] if str(s.pk) == request.POST.get("series")), None
-    )
+    series = selectors.series_among(context["series_choices"], request.POST.get("series"))
     if series is None:
         raise PermissionDenied
-    upload = form.cleaned_data["file"]
-    importing.check_readable(upload)  # a file that cannot be read is said at once
-    job = jobs.start(
-        importing.preview_task,
-        kind=importing.PREVIEW_JOB,
-        user=request.user,
-        series_id=series.pk,
-        path=str(importing.stash(upload)),
-        series_pk=series.pk,
-        actor_pk=request.user.pk,
+    job = importing.start_check(
+        actor=request.user, series=series, uploaded_file=form.cleaned_data["file"]
     )
     return redirect(job)
 
 
 def _commit(request, context):
-    """Imports a file this user checked, once: the check's job gives up its token."""
-    checked = _own_job(request, request.POST.get("job"), importing.PREVIEW_JOB)
-    token = checked.result.get("token") if checked else None
-    if not token:
-        raise importing.ImportFileError(
-            _("This import is no longer waiting: upload the file again.")
-        )
-    series = next((s for s in context["series_choices"] if s.pk == checked.series_id), None)
+    """Imports a file this user checked, once."""
+    checked = selectors.own_finished_job(
+        request.user, request.POST.get("job"), importing.PREVIEW_JOB
+    )
+    if not (checked and checked.result.get("token")):
+        raise ImportFileError(str(importing.NOT_WAITING))
+    series = selectors.series_among(context["series_choices"], checked.series_id)
     if series is None:
         raise PermissionDenied
-    claimed = Job.objects.filter(pk=checked.pk, result__token=token).update(
-        result={**checked.result, "token": None}
-    )
-    path = importing.stashed(token)
-    if not claimed or path is None:
-        raise importing.ImportFileError(
-            _("This import is no longer waiting: upload the file again.")
-        )
-    job = jobs.start(
-        importing.commit_task,
-        kind=importing.COMMIT_JOB,
-        user=request.user,
-        series_id=series.pk,
-        path=str(path),
-        series_pk=series.pk,
-        actor_pk=request.user.pk,
-    )
-    return redirect(job)
-
-
-def _own_job(request, pk, kind):
-    """A finished job of this kind started by this user (not even a superuser's view of
-    someone else's), or None."""
-    try:
-        return Job.objects.get(pk=pk, kind=kind, user=request.user, status=Job.Status.DONE)
-    except (Job.DoesNotExist, ValidationError, ValueError, TypeError):
-        return None
+    return redirect(importing.start_import(actor=request.user, checked=checked, series=series))
 
 
 def _show_job(request, context):
@@ -113,7 +76,7 @@ def _show_job(request, context):
         raise Http404
     if job.status != Job.Status.DONE:
         return redirect(job)
-    series = next((s for s in context["series_choices"] if s.pk == job.series_id), None)
+    series = selectors.series_among(context["series_choices"], job.series_id)
     context.update(report=importing.StoredReport.from_result(job.result), series=series)
     if job.kind == importing.COMMIT_JOB:
         context["imported"] = job

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from maarid.catalogue import importing, services
 from maarid.catalogue.models import Product, Stock
-from maarid.registry.importing import ImportFileError
+from maarid.core.spreadsheets import ImportFileError
 from tests.catalogue.conftest import make_product
 from tests.conftest import client_for
 
@@ -74,7 +74,9 @@ def test_a_good_file_is_previewed_then_committed(cooperative, exhibitor, exhibit
     assert report.edition == exhibiting.edition
     assert not Product.objects.exists()  # a preview saves nothing
 
-    report = importing.commit(exhibitor, xlsx([HEADER, *GOOD]), cooperative)
+    report = importing.commit(
+        actor=exhibitor, uploaded_file=xlsx([HEADER, *GOOD]), organisation=cooperative
+    )
     assert report.created == 3 and report.updated == 0
     honey = Product.objects.get(name_fr="Miel de thym")
     assert honey.organisation == cooperative and honey.category.slug == "miel"
@@ -96,7 +98,7 @@ def test_headers_and_values_in_arabic_and_french(cooperative, exhibitor, taxonom
         ["زيت الأركان", "Huile d'argan", "زيت الأركان", "منتوج بيولوجي، صنع يدوي", "180", "لتر"],
         ["", "Safran de Taliouine", "Safran", "AOP", "60", "gramme"],
     ]
-    report = importing.commit(exhibitor, xlsx(rows), cooperative)
+    report = importing.commit(actor=exhibitor, uploaded_file=xlsx(rows), organisation=cooperative)
     assert report.created == 2, problems(report)
     argan = Product.objects.get(name_fr="Huile d'argan")
     assert argan.category.slug == "huile-argan" and argan.unit == "l"
@@ -107,7 +109,7 @@ def test_headers_and_values_in_arabic_and_french(cooperative, exhibitor, taxonom
 def test_a_row_naming_an_existing_product_updates_it(cooperative, exhibitor, exhibiting):
     argan = make_product(cooperative)
     rows = [["Nom", "Catégorie", "Prix", "Stock"], ["Huile d'argan", "huile-argan", "200", "7"]]
-    report = importing.commit(exhibitor, xlsx(rows), cooperative)
+    report = importing.commit(actor=exhibitor, uploaded_file=xlsx(rows), organisation=cooperative)
     assert (report.created, report.updated) == (0, 1)
     argan.refresh_from_db()
     assert argan.price == Decimal("200.00") and argan.name_ar == "زيت الأركان"
@@ -118,7 +120,9 @@ def test_a_row_naming_an_existing_product_updates_it(cooperative, exhibitor, exh
 def test_a_stock_column_is_ignored_with_a_warning_when_no_edition_is_coming(
     cooperative, exhibitor, taxonomy
 ):
-    report = importing.commit(exhibitor, xlsx([HEADER, *GOOD]), cooperative)
+    report = importing.commit(
+        actor=exhibitor, uploaded_file=xlsx([HEADER, *GOOD]), organisation=cooperative
+    )
     assert report.created == 3 and not Stock.objects.exists()
     assert problems(report) == [
         (
@@ -144,7 +148,7 @@ def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_saved(
         ["", "Miel", "", "10", "", ""],
         ["Miel de thym", "Miel", "", "150", "", ""],
     ]
-    report = importing.commit(exhibitor, xlsx(rows), cooperative)
+    report = importing.commit(actor=exhibitor, uploaded_file=xlsx(rows), organisation=cooperative)
     assert not report.ok and report.created == 0
     assert problems(report) == [
         (
@@ -195,16 +199,23 @@ def test_only_those_who_manage_the_organisation_may_commit(
     cooperative, other_exhibitor, organiser, taxonomy
 ):
     with pytest.raises(PermissionDenied):
-        importing.commit(other_exhibitor, xlsx([HEADER, *GOOD]), cooperative)
+        importing.commit(
+            actor=other_exhibitor, uploaded_file=xlsx([HEADER, *GOOD]), organisation=cooperative
+        )
     assert not Product.objects.exists()
-    assert importing.commit(organiser, xlsx([HEADER, *GOOD]), cooperative).created == 3
+    assert (
+        importing.commit(
+            actor=organiser, uploaded_file=xlsx([HEADER, *GOOD]), organisation=cooperative
+        ).created
+        == 3
+    )
 
 
 # --- Export -------------------------------------------------------------------------------------
 
 
 def test_export_round_trip(cooperative, exhibitor, exhibiting, taxonomy):
-    importing.commit(exhibitor, xlsx([HEADER, *GOOD]), cooperative)
+    importing.commit(actor=exhibitor, uploaded_file=xlsx([HEADER, *GOOD]), organisation=cooperative)
     before = {
         p.name_fr: (p.name_ar, p.category_id, p.price, p.unit, set(p.labels.all()))
         for p in Product.objects.all()
@@ -223,7 +234,11 @@ def test_export_round_trip(cooperative, exhibitor, exhibiting, taxonomy):
         "Stock",
     ]
     assert rows[1][:2] == ["أملو", "Amlou"] and rows[1][-1] == 12
-    report = importing.commit(exhibitor, SimpleUploadedFile("back.xlsx", exported), cooperative)
+    report = importing.commit(
+        actor=exhibitor,
+        uploaded_file=SimpleUploadedFile("back.xlsx", exported),
+        organisation=cooperative,
+    )
     assert (report.created, report.updated) == (0, 3), problems(report)
     after = {
         p.name_fr: (p.name_ar, p.category_id, p.price, p.unit, set(p.labels.all()))
@@ -243,7 +258,11 @@ def test_export_in_arabic_reads_back(cooperative, exhibitor, taxonomy):
     workbook = openpyxl.load_workbook(io.BytesIO(exported))
     assert workbook.active.sheet_view.rightToLeft
     assert read_xlsx(exported)[1][4] == "زيت الأركان"  # the category, in Arabic
-    report = importing.commit(exhibitor, SimpleUploadedFile("ar.xlsx", exported), cooperative)
+    report = importing.commit(
+        actor=exhibitor,
+        uploaded_file=SimpleUploadedFile("ar.xlsx", exported),
+        organisation=cooperative,
+    )
     assert (report.created, report.updated) == (0, 1), problems(report)
 
 
@@ -256,7 +275,9 @@ def test_export_neutralises_formulas_and_the_import_reads_them_back(
     rows = read_xlsx(importing.export_xlsx(cooperative))
     assert rows[1][3] == '\'=HYPERLINK("http://evil.example","cliquez")'
     importing.commit(
-        exhibitor, SimpleUploadedFile("back.xlsx", importing.export_xlsx(cooperative)), cooperative
+        actor=exhibitor,
+        uploaded_file=SimpleUploadedFile("back.xlsx", importing.export_xlsx(cooperative)),
+        organisation=cooperative,
     )
     product.refresh_from_db()
     assert product.description_fr == '=HYPERLINK("http://evil.example","cliquez")'

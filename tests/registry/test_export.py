@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from maarid.registry.exporting import export_csv, export_xlsx, neutralise
+from maarid.core.spreadsheets import neutralise
+from maarid.registry.exporting import export_csv, export_xlsx
 from maarid.registry.importing import FIELDS, commit, preview
 from maarid.registry.models import Kind, Organisation, Sector
 from tests.conftest import client_for, make_organisation
@@ -109,7 +110,7 @@ def test_an_export_reimports_without_a_change(registry, series, organiser, expor
         content = export(registry)
     Organisation.objects.all().delete()
 
-    report = commit(organiser, SimpleUploadedFile(name, content), series)
+    report = commit(actor=organiser, uploaded_file=SimpleUploadedFile(name, content), series=series)
 
     assert report.problems == [] and report.created == 2
     after = list(Organisation.objects.order_by("name_ar").values(*FIELDS))

@@ -17,11 +17,12 @@ from django.utils.translation import gettext
 from maarid.core.access import Role
 from maarid.core.audit import history
 from maarid.core.models import Job
+from maarid.core.spreadsheets import ImportFileError
 from maarid.fairs.models import Series, SeriesRole
 from maarid.registry import importing, services
-from maarid.registry.importing import ImportFileError, commit, preview
+from maarid.registry.importing import commit, preview
 from maarid.registry.models import Kind, Organisation, Sector
-from maarid.registry.queries import find_duplicate
+from maarid.registry.selectors import find_duplicate
 from tests.conftest import client_for, make_organisation, with_role
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def imported(name_fr):
 
 
 def test_a_good_file_creates_every_organisation_in_the_fairs_registry(series, organiser):
-    report = commit(organiser, csv_upload(GOOD), series)
+    report = commit(actor=organiser, uploaded_file=csv_upload(GOOD), series=series)
 
     assert report.ok and report.created == 2 and problems(report) == []
     dates = imported("Coopérative Tafilalet Dattes")
@@ -152,7 +153,7 @@ def test_every_column_is_read(series, organiser):
         "001234567000089",
     ]
 
-    report = commit(organiser, csv_upload([row], header=header), series)
+    report = commit(actor=organiser, uploaded_file=csv_upload([row], header=header), series=series)
 
     assert problems(report) == []
     organisation = imported("Coopérative Nakhil")
@@ -326,7 +327,7 @@ def test_a_bad_cell_is_reported_with_its_row_and_column(series, organiser, colum
     rows = [list(GOOD[0]), list(GOOD[1])]
     rows[1][HEADER.index(column)] = value
 
-    report = commit(organiser, csv_upload(rows), series)
+    report = commit(actor=organiser, uploaded_file=csv_upload(rows), series=series)
 
     assert [(p.row, p.column) for p in report.problems] == [(3, column)]
     assert report.problems[0].message.startswith(message)
@@ -349,7 +350,7 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(series, organiser):
         GOOD[1],
     ]
 
-    report = commit(organiser, csv_upload(rows), series)
+    report = commit(actor=organiser, uploaded_file=csv_upload(rows), series=series)
 
     assert [(p.row, p.column) for p in report.problems] == [(3, "province"), (4, "ice")]
     assert report.ready == 2 and report.created == 0
@@ -383,7 +384,7 @@ def test_a_failure_while_saving_leaves_nothing_behind(series, organiser, monkeyp
     monkeypatch.setattr(importing, "preview", preview_then_race)
     rows = [GOOD[1], GOOD[0]]
 
-    report = commit(organiser, csv_upload(rows), series)
+    report = commit(actor=organiser, uploaded_file=csv_upload(rows), series=series)
 
     assert not report.ok and report.created == 0
     assert list(Organisation.objects.values_list("name_fr", flat=True)) == ["Autre"]
@@ -437,7 +438,7 @@ def test_the_same_name_in_another_province_is_not_a_duplicate(series, cooperativ
 def test_a_row_repeating_an_earlier_row_is_a_duplicate(series, organiser):
     again = ["cooperative", "", "تعاونيه تافيلالت للتمور", "01.571", "terroir", "", "", ""]
 
-    report = commit(organiser, csv_upload([*GOOD, again]), series)
+    report = commit(actor=organiser, uploaded_file=csv_upload([*GOOD, again]), series=series)
 
     assert problems(report) == [(4, "name_ar", "Same organisation as row 2.")]
     assert not Organisation.objects.exists()
@@ -458,7 +459,7 @@ def test_find_duplicate_is_what_the_organisation_form_checks(cooperative):
     assert find_duplicate(other) is None
     assert find_duplicate(cooperative) is None  # not a duplicate of itself
     with pytest.raises(ValidationError):
-        services.check_not_duplicate(same)
+        services.check_not_duplicate(organisation=same)
 
 
 # Encodings and formats ------------------------------------------------------------------
@@ -527,7 +528,7 @@ def test_an_excel_file(series, organiser):
         ]
     ]
 
-    report = commit(organiser, xlsx_upload(rows, header=header), series)
+    report = commit(actor=organiser, uploaded_file=xlsx_upload(rows, header=header), series=series)
 
     assert problems(report) == []
     organisation = imported("Coopérative Chaouen")
@@ -626,7 +627,7 @@ def test_the_reports_own_messages_are_translated_once_the_catalogue_has_them(ser
 def test_only_an_organiser_of_the_series_may_commit(series, other_organiser, exhibitor):
     for user in (other_organiser, exhibitor):
         with pytest.raises(PermissionDenied):
-            commit(user, csv_upload(GOOD), series)
+            commit(actor=user, uploaded_file=csv_upload(GOOD), series=series)
     assert not Organisation.objects.filter(name_fr=GOOD[0][1]).exists()
 
 
@@ -822,7 +823,7 @@ def make_series():
     ("cell", "number"), [("1955", 1955), (" 12 ", 12), ("١٩٥٥", 1955), (7, 7), ("", 0)]
 )
 def test_whole_number_cells_read_every_way_digits_are_written(cell, number):
-    from maarid.registry.importing import integer_cell
+    from maarid.core.spreadsheets import integer_cell
 
     assert integer_cell(cell) == number
 
@@ -831,7 +832,7 @@ def test_whole_number_cells_read_every_way_digits_are_written(cell, number):
 def test_a_cell_that_is_no_whole_number_is_a_row_error_not_a_crash(cell):
     from django.core.exceptions import ValidationError
 
-    from maarid.registry.importing import integer_cell
+    from maarid.core.spreadsheets import integer_cell
 
     with pytest.raises(ValidationError):
         integer_cell(cell)

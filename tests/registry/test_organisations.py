@@ -81,18 +81,18 @@ def test_slugs_are_readable_and_unique():
 
 def test_a_cooperative_member_asks_to_join_and_the_admin_confirms(exhibitor, cooperative):
     newcomer = make_user("newcomer", phone="+212661000111")
-    membership = services.request_membership(newcomer, cooperative)
+    membership = services.request_membership(actor=newcomer, organisation=cooperative)
     assert membership.status == Membership.Status.PENDING
     assert not access.facts(newcomer).organisations
-    services.decide_membership(exhibitor, membership, accept=True)
+    services.decide_membership(actor=exhibitor, membership=membership, accept=True)
     assert access.facts(newcomer).organisations == {cooperative.pk}
 
 
 def test_a_stranger_cannot_confirm_a_membership(cooperative, buyer):
     newcomer = make_user("newcomer")
-    membership = services.request_membership(newcomer, cooperative)
+    membership = services.request_membership(actor=newcomer, organisation=cooperative)
     with pytest.raises(PermissionDenied):
-        services.decide_membership(buyer, membership, accept=True)
+        services.decide_membership(actor=buyer, membership=membership, accept=True)
 
 
 def test_an_organiser_invites_by_mobile_number(organiser, cooperative):
@@ -113,7 +113,7 @@ def test_someone_registers_their_own_organisation(series):
     org = Organisation(
         kind=Kind.ASSOCIATION, name_fr="Association Nahda", province_id="01.571", sector="services"
     )
-    membership = services.register_own_organisation(user, org, series)
+    membership = services.register_own_organisation(actor=user, organisation=org, series=series)
     assert membership.is_admin and membership.status == Membership.Status.PENDING
     assert series.organisations.filter(pk=org.pk).exists()
 
@@ -180,15 +180,17 @@ def test_a_bad_form_is_refused_with_messages_and_saves_nothing(organiser):
 
 def test_a_request_to_join_is_announced_to_the_admins(exhibitor, cooperative, mailoutbox):
     newcomer = make_user("newcomer", first_name="Khadija")
-    services.request_membership(newcomer, cooperative)
+    services.request_membership(actor=newcomer, organisation=cooperative)
     [message] = mailoutbox
     assert message.to == ["exhibitor@example.ma"] and "Khadija" in message.body
-    services.request_membership(newcomer, cooperative)  # asking again sends nothing more
+    services.request_membership(
+        actor=newcomer, organisation=cooperative
+    )  # asking again sends nothing more
     assert len(mailoutbox) == 1
 
 
 def test_without_admins_the_organisers_hear_of_the_request(organiser, cooperative, mailoutbox):
-    services.request_membership(make_user("newcomer"), cooperative)
+    services.request_membership(actor=make_user("newcomer"), organisation=cooperative)
     assert [m.to for m in mailoutbox] == [["organiser@example.ma"]]
 
 
@@ -234,7 +236,9 @@ def test_updating_changes_only_the_fields_given(exhibitor, cooperative, buyer):
         contact_name="Fatima", phone="+212661223344", address="Douar Tizi"
     )
     cooperative.refresh_from_db()
-    services.update_organisation(exhibitor, cooperative, {"members_women": 12})
+    services.update_organisation(
+        actor=exhibitor, organisation=cooperative, changes={"members_women": 12}
+    )
     cooperative.refresh_from_db()
     assert cooperative.members_women == 12
     assert (cooperative.contact_name, cooperative.phone, cooperative.address) == (
@@ -243,13 +247,19 @@ def test_updating_changes_only_the_fields_given(exhibitor, cooperative, buyer):
         "Douar Tizi",
     )
     with pytest.raises(ValidationError) as error:
-        services.update_organisation(exhibitor, cooperative, {"kind": "", "name_fr": "Autre"})
+        services.update_organisation(
+            actor=exhibitor, organisation=cooperative, changes={"kind": "", "name_fr": "Autre"}
+        )
     assert "kind" in error.value.message_dict
     assert cooperative.name_fr == "Coopérative Al Amal"  # the instance too is left as it was
     with pytest.raises(ValidationError) as error:
-        services.update_organisation(exhibitor, cooperative, {"slug": "ailleurs"})
+        services.update_organisation(
+            actor=exhibitor, organisation=cooperative, changes={"slug": "ailleurs"}
+        )
     assert "slug" in error.value.message_dict
     with pytest.raises((PermissionDenied, Http404)):
-        services.update_organisation(buyer, cooperative, {"members_women": 1})
+        services.update_organisation(
+            actor=buyer, organisation=cooperative, changes={"members_women": 1}
+        )
     cooperative.refresh_from_db()
     assert cooperative.members_women == 12 and cooperative.name_fr == "Coopérative Al Amal"

@@ -47,18 +47,9 @@ def organisations_for(
 ) -> QuerySet[Organisation]:
     """The organisations the user may open, filtered: every word of ``q`` in a name or an
     identifier, and the kind, sector, province and women-led criteria that are given."""
+    given = {"kind": kind, "sector": sector, "province": province, "women_led": women}
     found = Organisation.objects.visible_to(user).select_related("province")
-    for word in normalise(q).split():
-        found = found.filter(search_text__contains=word)
-    if kind:
-        found = found.filter(kind=kind)
-    if sector:
-        found = found.filter(sector=sector)
-    if province:
-        found = found.filter(province=province)
-    if women:
-        found = found.filter(women_led=True)
-    return found
+    return with_words(found, q).filter(**{name: value for name, value in given.items() if value})
 
 
 def organisation(slug: str) -> Organisation:
@@ -69,10 +60,14 @@ def organisation(slug: str) -> Organisation:
 def search_organisations(q: str, *, limit: int = 20) -> list[Organisation]:
     """Organisations with every word of ``q`` in a name or an identifier: someone looking for
     their own to ask to join it."""
-    found = Organisation.objects.all()
+    return list(with_words(Organisation.objects.select_related("province"), q)[:limit])
+
+
+def with_words(found: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
+    """Those with every word of ``q`` in a name or an identifier (compared normalised)."""
     for word in normalise(q).split():
         found = found.filter(search_text__contains=word)
-    return list(found.select_related("province")[:limit])
+    return found
 
 
 def find_duplicate(organisation: Organisation) -> Organisation | None:

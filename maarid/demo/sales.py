@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 
 from maarid.catalogue.models import Stock
+from maarid.core.money import CENT
 from maarid.exhibitors.models import Exhibitor
 from maarid.sales.models import DayClose, Device, Reconciliation, Sale, SaleLine
 from maarid.sales.services import line_total, receipt_number
@@ -34,7 +35,6 @@ HOUR_WEIGHT = {
 }  # fmt: skip
 PAYMENTS = (["cash"] * 70) + (["mobile"] * 12) + (["card"] * 11) + (["transfer"] * 7)
 VOID_REASONS = ["Erreur de saisie", "Le client a changé d'avis", "Double encaissement"]
-CENT = Decimal("0.01")
 
 
 def load(edition, organisations: dict) -> Decimal:

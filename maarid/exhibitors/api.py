@@ -35,6 +35,7 @@ from maarid.api.schemas import (
 )
 from maarid.core import access, uploads
 from maarid.core.models import User
+from maarid.core.money import CENT
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Organisation, Sector
 
@@ -56,8 +57,6 @@ router = Router(tags=["exhibitors"])
 ApplicationStatus = Annotated[
     Application.Status, named_choices(Application.Status, "ApplicationStatus")
 ]
-
-CENT = Decimal("0.01")
 
 
 def money(value) -> str | None:

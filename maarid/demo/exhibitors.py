@@ -672,8 +672,13 @@ def select(call: Call, organiser: User, organisations: dict[str, Organisation]):
     runs it again; then publishes the decisions without messaging anyone."""
     call.runs.all().delete()
     for key, reason in PINNED.items():
-        services.override(organiser, application_of(call, organisations[key]), True, reason)
-    services.run_selection(organiser, call)
+        services.override(
+            actor=organiser,
+            application=application_of(call, organisations[key]),
+            accept=True,
+            reason=reason,
+        )
+    services.run_selection(actor=organiser, call=call)
     missing = [
         application
         for key in MUST_EXHIBIT
@@ -681,13 +686,15 @@ def select(call: Call, organiser: User, organisations: dict[str, Organisation]):
         != Application.Decision.ACCEPTED
     ]
     for application in missing:
-        services.override(organiser, application, True, PIN_IF_NEEDED)
+        services.override(
+            actor=organiser, application=application, accept=True, reason=PIN_IF_NEEDED
+        )
     if missing:
-        services.run_selection(organiser, call)
+        services.run_selection(actor=organiser, call=call)
     submitted = call.applications.filter(status=Application.Status.SUBMITTED)
     submitted.update(notified_decision=F("decision"), decided_at=SELECTED_AT)
     call.runs.update(run_at=SELECTED_AT)
-    services.publish_decisions(organiser, call)
+    services.publish_decisions(actor=organiser, call=call)
     Call.objects.filter(pk=call.pk).update(decisions_published_at=PUBLISHED_AT)
     Exhibitor.objects.filter(edition=call.edition, application__isnull=False).update(
         created_at=PUBLISHED_AT

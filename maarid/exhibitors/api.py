@@ -39,7 +39,7 @@ from maarid.core.money import CENT
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Organisation, Sector
 
-from . import services
+from . import selectors, services
 from .models import (
     Application,
     ApplicationDocument,
@@ -292,7 +292,7 @@ class ApplicationDetail(ApplicationOut):
 
     @staticmethod
     def resolve_missing(obj):
-        return services.missing_for_submission(obj) if obj.editable else []
+        return services.missing_for_submission(application=obj) if obj.editable else []
 
     @staticmethod
     def resolve_reviews(obj, context):
@@ -505,14 +505,16 @@ def put_call(request, series: str, number: EditionNumber, payload: CallIn):
     with transaction.atomic():
         call = Call.objects.filter(edition=edition).first()
         if call is None:
-            call, status = services.open_call(request.user, edition, **fields), 201
+            call, status = services.open_call(actor=request.user, edition=edition, **fields), 201
         else:
             for name, value in fields.items():
                 setattr(call, name, value)
-            call, status = services.save_call(request.user, call), 200
+            call, status = services.save_call(actor=request.user, call=call), 200
         if quotas is not None:
             services.replace_sector_quotas(
-                request.user, call, [(q.sector, q.minimum, q.maximum) for q in quotas]
+                actor=request.user,
+                call=call,
+                quotas=[(q.sector, q.minimum, q.maximum) for q in quotas],
             )
     return Status(status, call)
 
@@ -534,7 +536,7 @@ def list_applications(
     request, series: str, number: EditionNumber, filters: Query[ApplicationFilters]
 ):
     call = _call(request, series, number)
-    qs = services.visible_applications(request.user, call).select_related("call__edition__series")
+    qs = selectors.visible_applications(request.user, call).select_related("call__edition__series")
     if filters.status:
         qs = qs.filter(status=filters.status.value)
     if filters.decision:
@@ -583,7 +585,9 @@ def start_application(request, series: str, number: EditionNumber, payload: Appl
         request.user, get_object_or_404(Organisation, slug=payload.organisation)
     )
     existed = Application.objects.filter(call=call, organisation=organisation).exists()
-    application = services.start_application(request.user, call, organisation)
+    application = services.start_application(
+        actor=request.user, call=call, organisation=organisation
+    )
     return Status(200 if existed else 201, _detail(application))
 
 
@@ -607,7 +611,7 @@ def get_application(request, application: Id):
 def update_application(request, application: Id, payload: ApplicationPatch):
     found = _application(request, application)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    services.update_application(request.user, found, **fields)
+    services.update_application(actor=request.user, application=found, **fields)
     return _detail(found)
 
 
@@ -620,7 +624,7 @@ def update_application(request, application: Id, payload: ApplicationPatch):
 )
 def add_product(request, application: Id, payload: ApplicationProductIn):
     found = _application(request, application)
-    product = services.add_product(request.user, found, **payload.dict())
+    product = services.add_product(actor=request.user, application=found, **payload.dict())
     return Status(201, product)
 
 
@@ -633,7 +637,7 @@ def add_product(request, application: Id, payload: ApplicationProductIn):
 def remove_product(request, application: Id, product: Id):
     found = _application(request, application)
     item = get_object_or_404(ApplicationProduct, pk=product, application=found)
-    services.remove_product(request.user, item)
+    services.remove_product(actor=request.user, product=item)
     return Status(204, None)
 
 
@@ -657,7 +661,9 @@ def upload_document(
         required = RequiredDocument.objects.filter(pk=requirement, call=found.call).first()
         if required is None:
             raise ValidationError({"requirement": _("This call asks for no such document.")})
-    document = services.add_document(request.user, found, file, requirement=required)
+    document = services.add_document(
+        actor=request.user, application=found, uploaded=file, requirement=required
+    )
     return Status(201, document)
 
 
@@ -683,7 +689,7 @@ def download_document(request, application: Id, document: Id):
 def remove_document(request, application: Id, document: Id):
     found = _application(request, application)
     item = get_object_or_404(ApplicationDocument, pk=document, application=found)
-    services.remove_document(request.user, item)
+    services.remove_document(actor=request.user, document=item)
     return Status(204, None)
 
 
@@ -697,7 +703,7 @@ def remove_document(request, application: Id, document: Id):
 )
 def submit_application(request, application: Id):
     found = _application(request, application)
-    services.submit(request.user, found)
+    services.submit(actor=request.user, application=found)
     return _detail(found)
 
 
@@ -710,7 +716,7 @@ def submit_application(request, application: Id):
 )
 def withdraw_application(request, application: Id):
     found = _application(request, application)
-    services.withdraw(request.user, found)
+    services.withdraw(actor=request.user, application=found)
     return _detail(found)
 
 
@@ -751,7 +757,9 @@ def my_reviews(request, series: str, number: EditionNumber):
 )
 def score_review(request, review: Id, payload: ReviewIn):
     found = get_object_or_404(_reviews(), pk=review, reviewer_id=request.user.pk)
-    services.score(request.user, found, dict(payload.marks), payload.comment)
+    services.score(
+        actor=request.user, review=found, marks=dict(payload.marks), comment=payload.comment
+    )
     return _reviews().get(pk=found.pk)
 
 
@@ -766,19 +774,14 @@ def score_review(request, review: Id, payload: ReviewIn):
 )
 def list_reviewers(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    in_call = Q(reviews__application__call=call)
-    reviewers = services.reviewers_of(call).annotate(
-        assigned=Count("reviews", filter=in_call),
-        done=Count("reviews", filter=in_call & Q(reviews__submitted_at__isnull=False)),
-    )
     return [
         {
-            "id": r.pk,
-            "name": r.get_full_name() or r.username,
-            "assigned": r.assigned,
-            "done": r.done,
+            "id": load.reviewer.pk,
+            "name": load.reviewer.get_full_name() or load.reviewer.username,
+            "assigned": load.assigned,
+            "done": load.done,
         }
-        for r in reviewers
+        for load in selectors.reviewer_loads(call)
     ]
 
 
@@ -794,7 +797,7 @@ def assign_reviewer(request, series: str, number: EditionNumber, payload: Assign
     reviewer = User.objects.filter(pk=payload.reviewer).first()
     if reviewer is None:
         raise ValidationError({"reviewer": _("This person is not a reviewer of this fair.")})
-    review = services.assign(request.user, application, reviewer)
+    review = services.assign(actor=request.user, application=application, reviewer=reviewer)
     return Status(201, review)
 
 
@@ -807,7 +810,7 @@ def assign_reviewer(request, series: str, number: EditionNumber, payload: Assign
 )
 def auto_assign(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    made = services.auto_assign(request.user, call)
+    made = services.auto_assign(actor=request.user, call=call)
     return {"made": made}
 
 
@@ -819,11 +822,13 @@ def auto_assign(request, series: str, number: EditionNumber):
 )
 def review_progress(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    result = services.progress(call)
-    result["disagreements"] = [
-        {"application": a, "spread": money(s)} for a, s in result["disagreements"]
-    ]
-    return result
+    result = selectors.progress(call)
+    return {
+        **result,
+        "disagreements": [
+            {"application": a, "spread": money(s)} for a, s in result["disagreements"]
+        ],
+    }
 
 
 @router.get(
@@ -848,7 +853,7 @@ def latest_selection(request, series: str, number: EditionNumber):
 )
 def run_selection(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    return services.run_selection(request.user, call)
+    return services.run_selection(actor=request.user, call=call)
 
 
 @router.post(
@@ -860,7 +865,9 @@ def run_selection(request, series: str, number: EditionNumber):
 )
 def override(request, application: Id, payload: OverrideIn):
     found = _application(request, application)
-    services.override(request.user, found, payload.accept, payload.reason)
+    services.override(
+        actor=request.user, application=found, accept=payload.accept, reason=payload.reason
+    )
     return _detail(found)
 
 
@@ -874,7 +881,7 @@ def override(request, application: Id, payload: OverrideIn):
 )
 def publish(request, series: str, number: EditionNumber):
     call = _organiser_call(request, series, number)
-    messages = services.publish_decisions(request.user, call)
+    messages = services.publish_decisions(actor=request.user, call=call)
     return {"published_at": call.decisions_published_at, "messages": messages}
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from maarid.core import hooks
 
-from . import services
+from . import selectors
 from .models import Application, Call, Exhibitor
 
 
@@ -25,7 +25,7 @@ def organiser_panel(edition, user) -> dict:
             "links": [(_("Open the call for exhibitors"), _url("call-edit", edition))],
         }
     applications = call.applications
-    progress = services.progress(call)
+    progress = selectors.progress(call)
     return {
         "title": _("Call for exhibitors"),
         "figures": [
@@ -56,6 +56,6 @@ def public_links(edition, user) -> list:
     if call is None:
         return []
     links = [(_("Call for exhibitors"), _url("call", edition))]
-    if services.reviewers_of(call).filter(pk=getattr(user, "pk", None)).exists():
+    if user.is_authenticated and selectors.reviewers_of(call).filter(pk=user.pk).exists():
         links.append((_("My reviews"), _url("my-reviews", edition)))
     return links

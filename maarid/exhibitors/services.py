@@ -1,22 +1,24 @@
 """Every write and every rule of the call for exhibitors: applications, reviews, selection,
 decisions, withdrawals and the exhibitor record."""
 
-from collections import defaultdict
-from dataclasses import asdict, is_dataclass, replace
+from dataclasses import asdict, replace
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from maarid.core import access, audit
+from maarid.core.models import User
 from maarid.core.services import absolute_url, tell
-from maarid.registry.models import Kind, Membership
+from maarid.fairs.models import Edition
+from maarid.registry.models import Kind, Membership, Organisation
 
-from . import scoring, select
+from . import scoring, select, selectors
 from .models import (
     Application,
     ApplicationDocument,
@@ -50,7 +52,7 @@ DEFAULT_DOCUMENTS = [
 
 
 @transaction.atomic
-def open_call(actor, edition, **fields) -> Call:
+def open_call(*, actor: User, edition: Edition, **fields: Any) -> Call:
     """Creates the call of an edition with the usual rubric and documents."""
     access.require_organiser(actor, edition.series_id)
     call = Call(edition=edition, **fields)
@@ -64,7 +66,7 @@ def open_call(actor, edition, **fields) -> Call:
 
 
 @transaction.atomic
-def save_call(actor, call: Call, formsets=()) -> Call:
+def save_call(*, actor: User, call: Call, formsets: Any = ()) -> Call:
     """Saves the call and, when given, its validated inline formsets (criteria, required
     documents, sector quotas): all of it or nothing."""
     access.require_organiser(actor, call.edition.series_id)
@@ -77,7 +79,9 @@ def save_call(actor, call: Call, formsets=()) -> Call:
 
 
 @transaction.atomic
-def replace_sector_quotas(actor, call: Call, quotas: list[tuple[str, int | None, int | None]]):
+def replace_sector_quotas(
+    *, actor: User, call: Call, quotas: list[tuple[str, int | None, int | None]]
+) -> None:
     """Replaces the call's sector quotas with ``(sector, minimum, maximum)`` rows."""
     access.require_organiser(actor, call.edition.series_id)
     if len({sector for sector, _min, _max in quotas}) != len(quotas):
@@ -95,52 +99,35 @@ def replace_sector_quotas(actor, call: Call, quotas: list[tuple[str, int | None,
         stale.delete()  # one by one, so the audit trail records each
 
 
-def may_apply_for(user, call: Call) -> list:
-    """The user's organisations (active memberships) that may apply to the call. Buyers'
-    kinds (companies, platforms, institutions) only when the call names them."""
-    from maarid.registry.models import Organisation
-
-    organisations = Organisation.objects.filter(pk__in=access.facts(user).organisations)
-    return [o for o in organisations.order_by("name_fr", "name_ar") if may_apply(call, o)]
-
-
-def may_apply(call: Call, organisation) -> bool:
-    from maarid.registry.models import BUYER_KINDS
-
-    return call.is_eligible(organisation) and (
-        organisation.kind not in BUYER_KINDS or organisation.kind in call.eligible_kinds
-    )
-
-
 # --- Applications -------------------------------------------------------------------------
 
 
-def _require_member(user, organisation):
+def _require_member(user: User, organisation: Organisation) -> None:
     if organisation.pk not in access.facts(user).organisations:
         raise PermissionDenied
 
 
-def start_application(user, call: Call, organisation) -> Application:
+def start_application(*, actor: User, call: Call, organisation: Organisation) -> Application:
     """A member of an organisation starts (or finds again) its draft application."""
-    _require_member(user, organisation)
+    _require_member(actor, organisation)
     if not call.is_open():
         raise ValidationError(_("The call for exhibitors is not open."))
-    if not may_apply(call, organisation):
+    if not selectors.may_apply(call, organisation):
         raise ValidationError(_("This call is not open to organisations of this kind or sector."))
     application, _created = Application.objects.get_or_create(
-        call=call, organisation=organisation, defaults={"created_by": user}
+        call=call, organisation=organisation, defaults={"created_by": actor}
     )
     return application
 
 
-def is_applicant(user, application) -> bool:
+def is_applicant(*, user: User, application: Application) -> bool:
     """The applicant's members: the only ones who fill in and submit its application."""
     return application.organisation_id in access.facts(user).organisations
 
 
-def _require_draft(user, application):
+def _require_draft(user: User, application: Application) -> None:
     access.require_view(user, application)
-    if not is_applicant(user, application):
+    if not is_applicant(user=user, application=application):
         raise PermissionDenied
     if not application.editable:
         raise ValidationError(
@@ -148,14 +135,14 @@ def _require_draft(user, application):
         )
 
 
-def check_editable(user, application: Application):
+def check_editable(*, actor: User, application: Application) -> None:
     """Raises PermissionDenied for anyone but the applicant's members, and ValidationError
     once the application is no longer a draft: views ask before showing a form."""
-    _require_draft(user, application)
+    _require_draft(actor, application)
 
 
-def update_application(user, application: Application, **fields) -> Application:
-    _require_draft(user, application)
+def update_application(*, actor: User, application: Application, **fields: Any) -> Application:
+    _require_draft(actor, application)
     allowed = {"motivation", "booth_size", "electricity", "water", "refrigeration"}
     for name, value in fields.items():
         if name not in allowed:
@@ -167,12 +154,19 @@ def update_application(user, application: Application, **fields) -> Application:
 
 
 def add_product(
-    user, application, *, name_ar="", name_fr="", description="", price=None, photo=None
+    *,
+    actor: User,
+    application: Application,
+    name_ar: str = "",
+    name_fr: str = "",
+    description: str = "",
+    price: Decimal | str | None = None,
+    photo: "UploadedFile[bytes] | None" = None,
 ) -> ApplicationProduct:
     """Adds a product to bring; ``photo`` is an uploaded image, checked and cleaned."""
     from maarid.core import uploads
 
-    _require_draft(user, application)
+    _require_draft(actor, application)
     product = ApplicationProduct(
         application=application,
         name_ar=name_ar,
@@ -189,16 +183,22 @@ def add_product(
     return product
 
 
-def remove_product(user, product: ApplicationProduct):
-    _require_draft(user, product.application)
+def remove_product(*, actor: User, product: ApplicationProduct) -> None:
+    _require_draft(actor, product.application)
     product.delete()
 
 
-def add_document(user, application, uploaded, requirement=None) -> ApplicationDocument:
+def add_document(
+    *,
+    actor: User,
+    application: Application,
+    uploaded: "UploadedFile[bytes]",
+    requirement: RequiredDocument | None = None,
+) -> ApplicationDocument:
     """Adds a document (PDF, JPEG or PNG, recognised by content, 5 MB at most)."""
     from maarid.core import uploads
 
-    _require_draft(user, application)
+    _require_draft(actor, application)
     if requirement is not None and requirement.call_id != application.call_id:
         raise PermissionDenied
     kind = uploads.check_document(uploaded)
@@ -209,17 +209,17 @@ def add_document(user, application, uploaded, requirement=None) -> ApplicationDo
         file=name,
         kind=kind,
         original_name=(uploaded.name or "")[:200],
-        size=uploaded.size,
-        uploaded_by=user,
+        size=uploaded.size or 0,
+        uploaded_by=actor,
     )
 
 
-def remove_document(user, document: ApplicationDocument):
-    _require_draft(user, document.application)
+def remove_document(*, actor: User, document: ApplicationDocument) -> None:
+    _require_draft(actor, document.application)
     document.delete()
 
 
-def missing_for_submission(application) -> list[str]:
+def missing_for_submission(*, application: Application) -> list[str]:
     """What still stops the application from being submitted, in the reader's language."""
     missing = []
     if not application.products.exists():
@@ -231,11 +231,11 @@ def missing_for_submission(application) -> list[str]:
     return missing
 
 
-def submit(user, application: Application) -> Application:
-    _require_draft(user, application)
+def submit(*, actor: User, application: Application) -> Application:
+    _require_draft(actor, application)
     if not application.call.is_open():
         raise ValidationError(_("The call for exhibitors is closed."))
-    missing = missing_for_submission(application)
+    missing = missing_for_submission(application=application)
     if missing:
         raise ValidationError(missing)
     application.status = Application.Status.SUBMITTED
@@ -253,10 +253,10 @@ def submit(user, application: Application) -> Application:
 
 
 @transaction.atomic
-def withdraw(user, application: Application, reason: str = "") -> Application:
+def withdraw(*, actor: User, application: Application, reason: str = "") -> Application:
     """The applicant withdraws (the reason they may give goes to the audit trail). An accepted
     exhibitor's place goes to the waiting list."""
-    access.require_change(user, application)
+    access.require_change(actor, application)
     # Decide on the stored state, locked: a stale copy must not skip the promotion.
     application = (
         Application.objects.select_for_update().select_related("call").get(pk=application.pk)
@@ -269,33 +269,19 @@ def withdraw(user, application: Application, reason: str = "") -> Application:
     application.save(update_fields=["status", "withdrawn_at"])
     if reason.strip():
         changes = {"withdrawal_reason": [None, reason.strip()]}
-        audit.record("update", application, changes, user=user)
+        audit.record("update", application, changes, user=actor)
     Exhibitor.objects.filter(application=application).update(
         status=Exhibitor.Status.WITHDRAWN, withdrawn_at=application.withdrawn_at
     )
     if was_accepted and application.call.decisions_published_at:
-        promote_from_waitlist(application.call)
+        _promote_from_waitlist(application.call)
     return application
 
 
 # --- Reviews ------------------------------------------------------------------------------
 
 
-def reviewers_of(call: Call):
-    from maarid.core.models import User
-
-    return (
-        User.objects.filter(
-            series_roles__series_id=call.edition.series_id,
-            series_roles__role=access.Role.REVIEWER,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("id")
-    )
-
-
-def conflicted(reviewer, application) -> bool:
+def _conflicted(reviewer: User, application: Application) -> bool:
     """A reviewer linked to the applicant (a member of it, confirmed or not) never reviews it."""
     return (
         Membership.objects.filter(user=reviewer, organisation=application.organisation)
@@ -304,11 +290,11 @@ def conflicted(reviewer, application) -> bool:
     )
 
 
-def assign(actor, application: Application, reviewer) -> Review:
+def assign(*, actor: User, application: Application, reviewer: User) -> Review:
     access.require_organiser(actor, application.call.edition.series_id)
-    if not reviewers_of(application.call).filter(pk=reviewer.pk).exists():
+    if not selectors.reviewers_of(application.call).filter(pk=reviewer.pk).exists():
         raise ValidationError(_("This person is not a reviewer of this fair."))
-    if conflicted(reviewer, application):
+    if _conflicted(reviewer, application):
         raise ValidationError(_("This reviewer belongs to the applicant and cannot review it."))
     review, _created = Review.objects.get_or_create(
         application=application, reviewer=reviewer, defaults={"assigned_by": actor}
@@ -317,18 +303,13 @@ def assign(actor, application: Application, reviewer) -> Review:
 
 
 @transaction.atomic
-def auto_assign(actor, call: Call) -> int:
+def auto_assign(*, actor: User, call: Call) -> int:
     """Gives every submitted application its reviewers, each time to the least loaded
     reviewer without a conflict (ties to the longest-serving). Returns how many were made."""
     access.require_organiser(actor, call.edition.series_id)
-    reviewers = list(reviewers_of(call))
-    load = defaultdict(int)
-    for reviewer_id, n in (
-        Review.objects.filter(application__call=call)
-        .values_list("reviewer_id")
-        .annotate(n=Count("id"))
-    ):
-        load[reviewer_id] = n
+    loads = selectors.reviewer_loads(call)
+    reviewers = [load.reviewer for load in loads]
+    load = {r.reviewer.pk: r.assigned for r in loads}
     links = set(
         Membership.objects.exclude(status=Membership.Status.DECLINED)
         .filter(user__in=reviewers)
@@ -358,10 +339,10 @@ def auto_assign(actor, call: Call) -> int:
     return made
 
 
-def score(reviewer, review: Review, marks: dict[int, int], comment: str = "") -> Review:
+def score(*, actor: User, review: Review, marks: dict[int, int], comment: str = "") -> Review:
     """A reviewer marks every criterion 0–10 and may comment; they can revise until the
     decisions are published."""
-    if review.reviewer_id != reviewer.pk:
+    if review.reviewer_id != actor.pk:
         raise PermissionDenied
     call = review.application.call
     if call.decisions_published_at:
@@ -383,54 +364,12 @@ def score(reviewer, review: Review, marks: dict[int, int], comment: str = "") ->
     return review
 
 
-def scores(call: Call) -> dict[int, Decimal]:
-    """Application → score, combined as the call says (mean, or normalised per reviewer)."""
-    totals = Review.objects.filter(
-        application__call=call,
-        submitted_at__isnull=False,
-        application__status=Application.Status.SUBMITTED,
-    )
-    rows = list(totals.values_list("application_id", "reviewer_id", "total"))
-    return scoring.combine(rows, normalise=call.aggregation == Call.Aggregation.NORMALISED)
-
-
-def progress(call: Call) -> dict:
-    """How far the review has come, and where reviewers disagree."""
-    submitted = call.applications.filter(status=Application.Status.SUBMITTED)
-    reviews = Review.objects.filter(application__in=submitted)
-    totals = defaultdict(list)
-    for application_id, total in reviews.filter(submitted_at__isnull=False).values_list(
-        "application_id", "total"
-    ):
-        totals[application_id].append(total)
-    disagreements = sorted(
-        (
-            (a, scoring.spread(v))
-            for a, v in totals.items()
-            if scoring.spread(v) >= call.disagreement
-        ),
-        key=lambda pair: -pair[1],
-    )
-    return {
-        "applications": submitted.count(),
-        "assigned": reviews.count(),
-        "done": reviews.filter(submitted_at__isnull=False).count(),
-        "fully_reviewed": sum(
-            1 for v in totals.values() if len(v) >= call.reviewers_per_application
-        ),
-        "unassigned": submitted.annotate(n=Count("reviews"))
-        .filter(n__lt=call.reviewers_per_application)
-        .count(),
-        "disagreements": disagreements,
-    }
-
-
 # --- Selection ----------------------------------------------------------------------------
 
 
-def candidates(call: Call) -> tuple[list[select.Candidate], dict[int, str]]:
+def _candidates(call: Call) -> tuple[list[select.Candidate], dict[int, str]]:
     """The submitted applications as the optimiser sees them, and those left out (why)."""
-    computed = scores(call)
+    computed = selectors.scores(call)
     left_out, result = {}, []
     applications = (
         call.applications.filter(status=Application.Status.SUBMITTED)
@@ -460,7 +399,7 @@ def candidates(call: Call) -> tuple[list[select.Candidate], dict[int, str]]:
     return result, left_out
 
 
-def quotas(call: Call) -> select.Quotas:
+def _quotas(call: Call) -> select.Quotas:
     return select.Quotas(
         places=call.places,
         women_min_share=call.women_min_share,
@@ -471,12 +410,12 @@ def quotas(call: Call) -> select.Quotas:
     )
 
 
-def run_selection(actor, call: Call) -> SelectionRun:
+def run_selection(*, actor: User, call: Call) -> SelectionRun:
     """Computes the selection that maximises the total score under the quotas, and records
     each applicant's decision with its score, rank and reason."""
     access.require_organiser(actor, call.edition.series_id)
-    pool, left_out = candidates(call)
-    outcome = select.select(pool, quotas(call))
+    pool, left_out = _candidates(call)
+    outcome = select.select(pool, _quotas(call))
     by_id = {c.id: c for c in pool}
     with transaction.atomic():
         decisions = {}
@@ -521,17 +460,18 @@ def run_selection(actor, call: Call) -> SelectionRun:
         )
 
 
-def _plain(value) -> dict:
+def _plain(value: select.Shortfall | select.Reason) -> dict[str, Any]:
     """A dataclass from the optimiser as JSON-safe data."""
-    data = asdict(value) if is_dataclass(value) else dict(value or {})
-    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(value).items()}
 
 
-def _reason(reason) -> dict:
+def _reason(reason: select.Reason | None) -> dict[str, Any]:
     return _plain(reason) if reason is not None else {}
 
 
-def override(actor, application: Application, accept: bool | None, reason: str) -> Application:
+def override(
+    *, actor: User, application: Application, accept: bool | None, reason: str
+) -> Application:
     """The organiser forces an applicant in (True) or out (False), or lifts the override
     (None). A reason is required; the next selection run respects it."""
     access.require_organiser(actor, application.call.edition.series_id)
@@ -545,14 +485,14 @@ def override(actor, application: Application, accept: bool | None, reason: str) 
 
 
 @transaction.atomic
-def publish_decisions(actor, call: Call) -> int:
+def publish_decisions(*, actor: User, call: Call) -> int:
     """Creates the exhibitors of the accepted applications and tells every applicant whose
     decision they have not heard yet. Returns the number of messages sent."""
     access.require_organiser(actor, call.edition.series_id)
     for application in call.applications.filter(
         decision=Application.Decision.ACCEPTED, status=Application.Status.SUBMITTED
     ):
-        make_exhibitor(application)
+        make_exhibitor(application=application)
     Exhibitor.objects.filter(edition=call.edition, application__isnull=False).exclude(
         application__decision=Application.Decision.ACCEPTED
     ).filter(status=Exhibitor.Status.ACTIVE).update(
@@ -560,10 +500,10 @@ def publish_decisions(actor, call: Call) -> int:
     )
     call.decisions_published_at = timezone.now()
     call.save(update_fields=["decisions_published_at"])
-    return notify(call)
+    return notify(call=call)
 
 
-def make_exhibitor(application: Application) -> Exhibitor:
+def make_exhibitor(*, application: Application) -> Exhibitor:
     exhibitor, _created = Exhibitor.objects.update_or_create(
         edition=application.call.edition,
         organisation=application.organisation,
@@ -598,7 +538,7 @@ MESSAGES = {
 }
 
 
-def notify(call: Call) -> int:
+def notify(*, call: Call) -> int:
     """Tells each applicant's members their decision, once per decision, in their language
     (the messages go out as background tasks through the outbox)."""
     sent = 0
@@ -639,10 +579,10 @@ def notify(call: Call) -> int:
     return sent
 
 
-def promote_from_waitlist(call: Call) -> list[Application]:
+def _promote_from_waitlist(call: Call) -> list[Application]:
     """After a withdrawal: the accepted stay accepted, and the optimiser fills the freed
     places from the waiting list under the same quotas."""
-    pool, _left_out = candidates(call)
+    pool, _left_out = _candidates(call)
     accepted = set(
         call.applications.filter(
             decision=Application.Decision.ACCEPTED, status=Application.Status.SUBMITTED
@@ -658,24 +598,15 @@ def promote_from_waitlist(call: Call) -> list[Application]:
         for c in pool
         if c.id in accepted | waitlisted
     ]
-    outcome = select.select(pinned, quotas(call))
+    outcome = select.select(pinned, _quotas(call))
     promoted = []
     for application in call.applications.filter(pk__in=set(outcome.accepted) - accepted):
         application.decision = Application.Decision.ACCEPTED
         application.reason = {"code": "promoted"}
         application.decided_at = timezone.now()
         application.save(update_fields=["decision", "reason", "decided_at"])
-        make_exhibitor(application)
+        make_exhibitor(application=application)
         promoted.append(application)
     if promoted:
-        notify(call)
+        notify(call=call)
     return promoted
-
-
-def visible_applications(user, call: Call):
-    """Organisers see all; reviewers the ones assigned to them; applicants their own."""
-    f = access.facts(user)
-    qs = call.applications.select_related("organisation")
-    if f.superuser or call.edition.series_id in f.series_for(access.Role.ORGANISER):
-        return qs
-    return qs.filter(Q(organisation_id__in=f.organisations) | Q(reviews__reviewer=user)).distinct()

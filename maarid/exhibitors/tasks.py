@@ -22,7 +22,7 @@ def run_selection(job_id: str, call_pk: int, actor_pk: int):
         call = Call.objects.select_related("edition__series").get(pk=call_pk)
         actor = User.objects.get(pk=actor_pk)
         job.report(5, _("Computing the selection…"))
-        run = services.run_selection(actor, call)
+        run = services.run_selection(actor=actor, call=call)
         edition = call.edition
         job.result = {
             "run": run.pk,

@@ -13,7 +13,7 @@ from maarid.core import access
 from maarid.fairs.models import Edition
 from maarid.registry.models import BUYER_KINDS, Kind, Sector
 
-from . import services
+from . import selectors, services
 from .forms import CallForm, CriteriaFormSet, DocumentsFormSet, QuotasFormSet
 from .models import Call
 from .reports import aggregation_text
@@ -51,7 +51,7 @@ def call_detail(request, series, number):
                 organisation_id__in=access.facts(user).organisations
             ).select_related("organisation")
         )
-        organisations = services.may_apply_for(user, call)
+        organisations = selectors.organisations_that_may_apply(user, call)
     return render(
         request,
         "exhibitors/call.html",
@@ -97,9 +97,11 @@ def call_edit(request, series, number):
         if all(valid):
             try:
                 if creating:
-                    services.open_call(request.user, edition, **form.fields_for_service())
+                    services.open_call(
+                        actor=request.user, edition=edition, **form.fields_for_service()
+                    )
                 else:
-                    services.save_call(request.user, form.instance, formsets)
+                    services.save_call(actor=request.user, call=form.instance, formsets=formsets)
             except ValidationError as error:
                 form.add_error(None, error.messages)
             except IntegrityError:

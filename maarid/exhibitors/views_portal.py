@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from maarid.core import access, uploads
 from maarid.core.params import id_or_404
 
-from . import services
+from . import selectors, services
 from .forms import (
     AboutForm,
     BoothForm,
@@ -79,7 +79,7 @@ def apply(request, series, number):
             organisation_id__in=access.facts(user).organisations
         ).select_related("organisation")
     )
-    organisations = services.may_apply_for(user, call) if call.is_open() else []
+    organisations = selectors.organisations_that_may_apply(user, call) if call.is_open() else []
     form = ChooseOrganisationForm(
         request.POST if request.method == "POST" else None, organisations=organisations
     )
@@ -91,7 +91,7 @@ def apply(request, series, number):
     error = None
     if chosen is not None:
         try:
-            application = services.start_application(user, call, chosen)
+            application = services.start_application(actor=user, call=call, organisation=chosen)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -134,7 +134,7 @@ def _detail_context(request, application):
     user = request.user
     call = application.call
     is_organiser = access.is_organiser(user, call.edition.series_id)
-    applicant = services.is_applicant(user, application)
+    applicant = services.is_applicant(user=user, application=application)
     requirements = list(call.required_documents.all())
     documents = list(application.documents.all())
     given = {d.requirement_id for d in documents}
@@ -163,7 +163,9 @@ def _detail_context(request, application):
         ),
         "published": published,
         "reason": Explainer(call).reason(application) if is_organiser else "",
-        "missing": services.missing_for_submission(application) if application.editable else [],
+        "missing": services.missing_for_submission(application=application)
+        if application.editable
+        else [],
         "products": application.products.all(),
         "documents": documents,
         "requirements": [(r, r.pk in given) for r in requirements],
@@ -183,7 +185,7 @@ def application_detail(request, series, number, pk):
 def application_submit(request, series, number, pk):
     application = _application(request, series, number, pk)
     try:
-        services.submit(request.user, application)
+        services.submit(actor=request.user, application=application)
     except ValidationError as error:
         context = _detail_context(request, application)
         context["errors"] = error.messages
@@ -205,7 +207,9 @@ def application_withdraw(request, series, number, pk):
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw(request.user, application, form.cleaned_data["reason"])
+            services.withdraw(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -258,7 +262,8 @@ def application_step(request, series, number, pk, step):
     if step not in STEP_NAMES:
         raise Http404
     try:
-        services.check_editable(request.user, application)  # PermissionDenied: 403
+        # PermissionDenied for anyone but the applicant's members: a 403.
+        services.check_editable(actor=request.user, application=application)
     except ValidationError as error:
         if request.method != "POST":
             messages.info(request, " ".join(error.messages))
@@ -300,7 +305,9 @@ def _about(request, application, step):
     form = AboutForm(_posted(request), initial={"motivation": application.motivation})
     if form.is_bound and form.is_valid():
         try:
-            services.update_application(request.user, application, **form.cleaned_data)
+            services.update_application(
+                actor=request.user, application=application, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -312,7 +319,7 @@ def _about(request, application, step):
 def _products(request, application, step):
     if request.method == "POST" and request.POST.get("remove"):
         product = get_object_or_404(application.products, pk=id_or_404(request.POST["remove"]))
-        services.remove_product(request.user, product)
+        services.remove_product(actor=request.user, product=product)
         return redirect(_step_url(application, step))
     form = ProductForm(_posted(request), request.FILES or None)
     going_on = request.POST.get("action") == "next"
@@ -322,8 +329,8 @@ def _products(request, application, step):
         data = form.cleaned_data
         try:
             services.add_product(
-                request.user,
-                application,
+                actor=request.user,
+                application=application,
                 name_ar=data["name_ar"],
                 name_fr=data["name_fr"],
                 description=data["description"],
@@ -357,7 +364,9 @@ def _booth(request, application, step):
     )
     if form.is_bound and form.is_valid():
         try:
-            services.update_application(request.user, application, **form.cleaned_data)
+            services.update_application(
+                actor=request.user, application=application, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -368,7 +377,7 @@ def _booth(request, application, step):
 def _documents(request, application, step):
     if request.method == "POST" and request.POST.get("remove"):
         document = get_object_or_404(application.documents, pk=id_or_404(request.POST["remove"]))
-        services.remove_document(request.user, document)
+        services.remove_document(actor=request.user, document=document)
         return redirect(_step_url(application, step))
     requirements = list(application.call.required_documents.all())
     given = set(application.documents.values_list("requirement_id", flat=True))
@@ -377,7 +386,12 @@ def _documents(request, application, step):
     if form.is_bound and form.is_valid():
         for name, requirement, uploaded in list(form.uploads()):
             try:
-                services.add_document(request.user, application, uploaded, requirement)
+                services.add_document(
+                    actor=request.user,
+                    application=application,
+                    uploaded=uploaded,
+                    requirement=requirement,
+                )
             except ValidationError as error:
                 form.add_error(name, error.messages)
             else:

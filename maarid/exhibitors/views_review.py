@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +17,7 @@ from maarid.core import access
 from maarid.core.models import User
 from maarid.fairs.models import Edition
 
-from . import services
+from . import selectors, services
 from .forms_review import AssignForm, BoardFilterForm, ReviewForm
 from .models import Application, Call, Review
 from .reports import aggregation_text
@@ -106,7 +106,10 @@ def review_form(request, series, number, pk):
         if form.is_valid():
             try:
                 services.score(
-                    request.user, review, form.marks(), form.cleaned_data["comment"].strip()
+                    actor=request.user,
+                    review=review,
+                    marks=form.marks(),
+                    comment=form.cleaned_data["comment"].strip(),
                 )
             except ValidationError as error:
                 messages.error(request, error_text(error))
@@ -163,9 +166,9 @@ def board(request, series, number):
     """Progress of the review, the applications with each reviewer's total and the combined
     score, filters, and assignment."""
     call = organiser_call(request, series, number)
-    progress = services.progress(call)
+    progress = selectors.progress(call)
     spreads = dict(progress["disagreements"])
-    combined = services.scores(call)
+    combined = selectors.scores(call)
     form = BoardFilterForm(request.GET or None, call=call)
     applications = form.filter(
         call.applications.select_related("organisation__province").prefetch_related(
@@ -183,17 +186,10 @@ def board(request, series, number):
         }
         for a in page
     ]
-    reviewers = list(services.reviewers_of(call))
-    loads = dict(
-        Review.objects.filter(application__call=call)
-        .values_list("reviewer_id")
-        .annotate(n=Count("id"))
-    )
-    for reviewer in reviewers:
-        reviewer.load = loads.get(reviewer.pk, 0)
+    loads = selectors.reviewer_loads(call)
     for row in rows:
         have = {r.reviewer_id for r in row["reviews"]}
-        row["can_add"] = [r for r in reviewers if r.pk not in have]
+        row["can_add"] = [load for load in loads if load.reviewer.pk not in have]
     disagreeing = {
         a.pk: a
         for a in call.applications.filter(pk__in=list(spreads)).select_related("organisation")
@@ -216,7 +212,6 @@ def board(request, series, number):
             "rows": rows,
             "page": page,
             "query": query.urlencode(),
-            "reviewers": reviewers,
             "aggregation_text": aggregation_text(call),
         },
     )
@@ -230,7 +225,7 @@ def assign(request, series, number):
     call = organiser_call(request, series, number)
     back = _back_to_board(request, call)
     if request.POST.get("auto"):
-        made = services.auto_assign(request.user, call)
+        made = services.auto_assign(actor=request.user, call=call)
         messages.success(
             request,
             ngettext("%(count)d review assigned.", "%(count)d reviews assigned.", made)
@@ -244,7 +239,7 @@ def assign(request, series, number):
     application = get_object_or_404(Application, pk=form.cleaned_data["application"], call=call)
     reviewer = get_object_or_404(User, pk=form.cleaned_data["reviewer"])
     try:
-        services.assign(request.user, application, reviewer)
+        services.assign(actor=request.user, application=application, reviewer=reviewer)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

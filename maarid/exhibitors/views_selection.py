@@ -113,7 +113,7 @@ def publish(request, series, number):
     elif not call.runs.exists():
         messages.error(request, _("Run the selection before publishing the decisions."))
     else:
-        sent = services.publish_decisions(request.user, call)
+        sent = services.publish_decisions(actor=request.user, call=call)
         messages.success(
             request,
             ngettext(
@@ -140,7 +140,12 @@ def override(request, series, number, pk):
         messages.error(request, _("Choose how to override the selection."))
         return redirect(target)
     try:
-        services.override(request.user, application, form.accept(), form.cleaned_data["reason"])
+        services.override(
+            actor=request.user,
+            application=application,
+            accept=form.accept(),
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect(target)

@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def call(organiser, edition):
     today = timezone.localdate()
     return services.open_call(
-        organiser,
-        edition,
+        actor=organiser,
+        edition=edition,
         opens_on=today - datetime.timedelta(days=3),
         closes_on=today + datetime.timedelta(days=3),
         places=5,

@@ -259,8 +259,8 @@ def test_stock_only_for_an_edition_the_organisation_exhibits_at(product, exhibit
 def call(organiser, edition, taxonomy):
     today = timezone.localdate()
     return exhibitors.open_call(
-        organiser,
-        edition,
+        actor=organiser,
+        edition=edition,
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=10),
         places=3,
@@ -270,14 +270,18 @@ def call(organiser, edition, taxonomy):
 @pytest.fixture
 def accepted(call, cooperative, exhibitor):
     """The cooperative's application, listing three products (one with a photo), accepted."""
-    application = exhibitors.start_application(exhibitor, call, cooperative)
+    application = exhibitors.start_application(actor=exhibitor, call=call, organisation=cooperative)
     exhibitors.add_product(
-        exhibitor, application, name_fr="Miel de thym", price=Decimal("150"), photo=png()
+        actor=exhibitor,
+        application=application,
+        name_fr="Miel de thym",
+        price=Decimal("150"),
+        photo=png(),
     )
     exhibitors.add_product(
-        exhibitor, application, name_ar="زيت الأركان", description="زيت أركان بكر"
+        actor=exhibitor, application=application, name_ar="زيت الأركان", description="زيت أركان بكر"
     )
-    exhibitors.add_product(exhibitor, application, name_fr="Coffret découverte")
+    exhibitors.add_product(actor=exhibitor, application=application, name_fr="Coffret découverte")
     application.status = Application.Status.SUBMITTED
     application.submitted_at = timezone.now()
     application.decision = Application.Decision.ACCEPTED
@@ -288,9 +292,9 @@ def accepted(call, cooperative, exhibitor):
 def test_accepted_application_products_become_the_organisations_products_once(
     accepted, call, organiser, cooperative
 ):
-    exhibitors.publish_decisions(organiser, call)
-    exhibitors.publish_decisions(organiser, call)  # again: nothing more
-    exhibitors.make_exhibitor(accepted)
+    exhibitors.publish_decisions(actor=organiser, call=call)
+    exhibitors.publish_decisions(actor=organiser, call=call)  # again: nothing more
+    exhibitors.make_exhibitor(application=accepted)
     products = {p.name: p for p in Product.objects.filter(organisation=cooperative)}
     assert len(products) == 3 == Product.objects.count()
     listed = {p.pk for p in accepted.products.all()}
@@ -333,7 +337,7 @@ def test_a_damaged_application_photo_does_not_stop_the_publication(
     item = accepted.products.get(name_fr="Miel de thym")
     with default_storage.open(item.photo, "wb") as broken:
         broken.write(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
-    exhibitors.publish_decisions(organiser, call)
+    exhibitors.publish_decisions(actor=organiser, call=call)
     product = Product.objects.get(from_application=item)
     assert not product.photos.exists()
     assert Exhibitor.objects.filter(application=accepted).exists()

@@ -16,8 +16,8 @@ from tests.conftest import make_organisation, make_user, with_role
 def call(organiser, edition):
     today = timezone.localdate()
     return services.open_call(
-        organiser,
-        edition,
+        actor=organiser,
+        edition=edition,
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=10),
         places=3,
@@ -42,8 +42,10 @@ def applicant(series, name, **fields):
 
 def submitted(call, organisation, user, submitted_at=None):
     """An application with a product and its documents, submitted."""
-    application = services.start_application(user, call, organisation)
-    services.add_product(user, application, name_fr="Miel de thym", price="120.00")
+    application = services.start_application(actor=user, call=call, organisation=organisation)
+    services.add_product(
+        actor=user, application=application, name_fr="Miel de thym", price="120.00"
+    )
     application.status = Application.Status.SUBMITTED
     application.submitted_at = submitted_at or timezone.now()
     application.save()
@@ -54,4 +56,4 @@ def marked(application, reviewer, mark):
     """A review giving the same mark on every criterion (so the total is that mark)."""
     review = Review.objects.create(application=application, reviewer=reviewer)
     criteria = application.call.criteria.all()
-    return services.score(reviewer, review, {c.pk: mark for c in criteria})
+    return services.score(actor=reviewer, review=review, marks={c.pk: mark for c in criteria})

@@ -76,8 +76,8 @@ class Api:
 def call(edition, organiser):
     today = timezone.localdate()
     return services.open_call(
-        organiser,
-        edition,
+        actor=organiser,
+        edition=edition,
         opens_on=today - datetime.timedelta(days=5),
         closes_on=today + datetime.timedelta(days=20),
         places=1,

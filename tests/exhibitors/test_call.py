@@ -18,8 +18,8 @@ TODAY = timezone.localdate
 @pytest.fixture
 def call(organiser, edition):
     return services.open_call(
-        organiser,
-        edition,
+        actor=organiser,
+        edition=edition,
         opens_on=TODAY() - datetime.timedelta(days=3),
         closes_on=TODAY() + datetime.timedelta(days=30),
         places=165,
@@ -259,7 +259,7 @@ def test_the_same_sector_twice_is_refused(call, edition, organiser):
 def test_the_rubric_is_frozen_once_reviewers_have_marked(
     call, edition, organiser, cooperative, exhibitor, reviewer
 ):
-    application = services.start_application(exhibitor, call, cooperative)
+    application = services.start_application(actor=exhibitor, call=call, organisation=cooperative)
     Review.objects.create(application=application, reviewer=reviewer, submitted_at=timezone.now())
     data = settings_data(call)
     data["criteria-0-weight"] = 9

@@ -29,8 +29,8 @@ PDF = weasyprint.HTML(string="<p>Statuts de la coopérative</p>").write_pdf()
 def call(organiser, edition):
     today = timezone.localdate()
     return services.open_call(
-        organiser,
-        edition,
+        actor=organiser,
+        edition=edition,
         opens_on=today - datetime.timedelta(days=5),
         closes_on=today + datetime.timedelta(days=20),
         places=2,
@@ -67,15 +67,19 @@ def stored_files():
 
 
 def draft(call, organisation, user):
-    return services.start_application(user, call, organisation)
+    return services.start_application(actor=user, call=call, organisation=organisation)
 
 
 def ready(call, organisation, user):
     """A draft with everything needed to submit."""
     application = draft(call, organisation, user)
-    services.add_product(user, application, name_fr="Miel de thym", price="120.00")
+    services.add_product(
+        actor=user, application=application, name_fr="Miel de thym", price="120.00"
+    )
     for requirement in call.required_documents.all():
-        services.add_document(user, application, pdf(), requirement)
+        services.add_document(
+            actor=user, application=application, uploaded=pdf(), requirement=requirement
+        )
     return application
 
 
@@ -148,15 +152,15 @@ def test_an_applicant_goes_through_every_step_and_sees_the_decision(
 
     # Reviewers mark it, the organisers run the selection: nothing shows before publication.
     for who in (reviewer, second_reviewer(series)):
-        review = services.assign(organiser, application, who)
-        services.score(who, review, {c.pk: 8 for c in call.criteria.all()})
-    services.run_selection(organiser, call)
+        review = services.assign(actor=organiser, application=application, reviewer=who)
+        services.score(actor=who, review=review, marks={c.pk: 8 for c in call.criteria.all()})
+    services.run_selection(actor=organiser, call=call)
     application.refresh_from_db()
     assert application.decision == Application.Decision.ACCEPTED
     with translation.override("en"):
         page = client.get(application.get_absolute_url())
         assert page.context["decision_label"] == "Under review"
-        services.publish_decisions(organiser, call)
+        services.publish_decisions(actor=organiser, call=call)
         page = client.get(application.get_absolute_url())
     assert page.status_code == 200
     assert page.context["decision_label"] == "Accepted"
@@ -227,12 +231,17 @@ def test_an_applicant_sees_no_review_nor_score_but_organisers_do(
     call, cooperative, exhibitor, organiser, reviewer, series
 ):
     application = ready(call, cooperative, exhibitor)
-    services.submit(exhibitor, application)
+    services.submit(actor=exhibitor, application=application)
     for who in (reviewer, second_reviewer(series)):
-        review = services.assign(organiser, application, who)
-        services.score(who, review, {c.pk: 7 for c in call.criteria.all()}, "Miel secret-42")
-    services.run_selection(organiser, call)
-    services.publish_decisions(organiser, call)
+        review = services.assign(actor=organiser, application=application, reviewer=who)
+        services.score(
+            actor=who,
+            review=review,
+            marks={c.pk: 7 for c in call.criteria.all()},
+            comment="Miel secret-42",
+        )
+    services.run_selection(actor=organiser, call=call)
+    services.publish_decisions(actor=organiser, call=call)
     with translation.override("en"):
         own = client_for(exhibitor).get(application.get_absolute_url())
         seen_by_organiser = client_for(organiser).get(application.get_absolute_url())
@@ -253,7 +262,7 @@ def test_only_assigned_reviewers_read_an_application_and_its_files(
     call, cooperative, exhibitor, organiser, reviewer, series
 ):
     application = ready(call, cooperative, exhibitor)
-    services.submit(exhibitor, application)
+    services.submit(actor=exhibitor, application=application)
     other_reviewer = second_reviewer(series)
     document = application.documents.first()
     files = url("document", call, application.pk, document.pk)
@@ -380,7 +389,9 @@ def test_removing_something_that_is_not_there_is_a_404(documents_step, exhibitor
     application, requirement, documents = documents_step
     client = client_for(exhibitor)
     client.post(documents, {f"doc_{requirement.pk}": pdf()})
-    services.add_product(exhibitor, application, name_fr="Miel de thym", price="120.00")
+    services.add_product(
+        actor=exhibitor, application=application, name_fr="Miel de thym", price="120.00"
+    )
     for address in (documents, step(call, application, "products")):
         assert client.post(address, {"remove": value}).status_code == 404, address
     assert application.documents.exists() and application.products.exists()
@@ -425,7 +436,7 @@ def test_an_incomplete_application_is_not_submitted(call, cooperative, exhibitor
 
 def test_an_applicant_withdraws_after_confirming(call, cooperative, exhibitor):
     application = ready(call, cooperative, exhibitor)
-    services.submit(exhibitor, application)
+    services.submit(actor=exhibitor, application=application)
     client = client_for(exhibitor)
     address = url("application-withdraw", call, application.pk)
     with translation.override("en"):

@@ -35,8 +35,8 @@ def assigned(call, series, reviewers, organiser):
     first = submitted(call, *applicant(series, "Coop Tilila"))
     second = submitted(call, *applicant(series, "Coop Amal"))
     return (
-        services.assign(organiser, first, reviewers[0]),
-        services.assign(organiser, second, reviewers[1]),
+        services.assign(actor=organiser, application=first, reviewer=reviewers[0]),
+        services.assign(actor=organiser, application=second, reviewer=reviewers[1]),
     )
 
 
@@ -77,7 +77,7 @@ def test_the_review_page_shows_the_application_but_no_other_reviewers_marks(
     application = submitted(call, *applicant(series, "Coop Tilila"))
     application.motivation = "Nos tapis de Chefchaouen"
     application.save()
-    own = services.assign(organiser, application, reviewers[0])
+    own = services.assign(actor=organiser, application=application, reviewer=reviewers[0])
     marked(application, reviewers[1], 3)  # the other reviewer's total is 3.00
     page = client_for(reviewers[0]).get(url("review", call, own.pk)).content.decode()
     assert "Coop Tilila" in page and "Nos tapis de Chefchaouen" in page
@@ -117,7 +117,7 @@ def test_a_review_with_a_missing_mark_is_refused(call, reviewers, assigned):
 
 def test_the_service_refusal_is_shown_after_publication(call, reviewers, assigned, organiser):
     review = assigned[0]
-    services.publish_decisions(organiser, call)
+    services.publish_decisions(actor=organiser, call=call)
     response = client_for(reviewers[0]).post(
         url("review", call, review.pk), marks_post(call, {c.pk: 5 for c in call.criteria.all()})
     )

@@ -239,7 +239,7 @@ def test_the_report_defaults_to_the_page_language(call, five, organiser):
 def test_another_series_organiser_gets_403_on_every_organiser_page(
     call, five, organiser, other_organiser, reviewers
 ):
-    services.run_selection(organiser, call)
+    services.run_selection(actor=organiser, call=call)
     before = {a.pk: (a.decision, a.pinned) for a in Application.objects.all()}
     client = client_for(other_organiser)
     for name in ORGANISER_PAGES:

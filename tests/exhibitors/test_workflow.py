@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from maarid.core.models import OutboxMessage
-from maarid.exhibitors import services
+from maarid.exhibitors import selectors, services
 from maarid.exhibitors.models import Application, Exhibitor, SectorQuota
 from tests.exhibitors.conftest import applicant, marked, submitted
 
@@ -24,41 +24,49 @@ def pdf(name="statuts.pdf"):
 
 
 def test_an_applicant_applies_from_draft_to_submission(call, cooperative, exhibitor):
-    application = services.start_application(exhibitor, call, cooperative)
+    application = services.start_application(actor=exhibitor, call=call, organisation=cooperative)
     assert application.status == Application.Status.DRAFT
     services.update_application(
-        exhibitor, application, motivation="Nos miels", booth_size=12, electricity=True
+        actor=exhibitor,
+        application=application,
+        motivation="Nos miels",
+        booth_size=12,
+        electricity=True,
     )
-    assert services.missing_for_submission(application)  # no product, no documents yet
+    assert services.missing_for_submission(application=application)  # no product, no documents yet
     with pytest.raises(ValidationError):
-        services.submit(exhibitor, application)
-    services.add_product(exhibitor, application, name_ar="عسل الزعتر", price=Decimal("150"))
+        services.submit(actor=exhibitor, application=application)
+    services.add_product(
+        actor=exhibitor, application=application, name_ar="عسل الزعتر", price=Decimal("150")
+    )
     for requirement in call.required_documents.all():
-        services.add_document(exhibitor, application, pdf(), requirement)
-    services.submit(exhibitor, application)
+        services.add_document(
+            actor=exhibitor, application=application, uploaded=pdf(), requirement=requirement
+        )
+    services.submit(actor=exhibitor, application=application)
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED and application.first_time
     with pytest.raises(ValidationError):  # a submitted application is frozen
-        services.update_application(exhibitor, application, motivation="Autre")
+        services.update_application(actor=exhibitor, application=application, motivation="Autre")
 
 
 def test_only_members_apply_for_their_organisation(call, cooperative, buyer):
     with pytest.raises(PermissionDenied):
-        services.start_application(buyer, call, cooperative)
+        services.start_application(actor=buyer, call=call, organisation=cooperative)
 
 
 def test_nobody_applies_outside_the_calls_dates(call, cooperative, exhibitor):
     call.closes_on = timezone.localdate() - datetime.timedelta(days=1)
     call.save()
     with pytest.raises(ValidationError):
-        services.start_application(exhibitor, call, cooperative)
+        services.start_application(actor=exhibitor, call=call, organisation=cooperative)
 
 
 def test_the_call_can_be_limited_to_some_kinds(call, cooperative, exhibitor):
     call.eligible_kinds = ["artisan"]
     call.save()
     with pytest.raises(ValidationError):
-        services.start_application(exhibitor, call, cooperative)
+        services.start_application(actor=exhibitor, call=call, organisation=cooperative)
 
 
 def test_a_member_of_the_applicant_is_never_its_reviewer(call, series, reviewers, organiser):
@@ -68,8 +76,8 @@ def test_a_member_of_the_applicant_is_never_its_reviewer(call, series, reviewers
 
     Membership.objects.create(user=reviewers[0], organisation=organisation)
     with pytest.raises(ValidationError):
-        services.assign(organiser, application, reviewers[0])
-    services.auto_assign(organiser, call)
+        services.assign(actor=organiser, application=application, reviewer=reviewers[0])
+    services.auto_assign(actor=organiser, call=call)
     assigned = set(application.reviews.values_list("reviewer_id", flat=True))
     assert reviewers[0].pk not in assigned and len(assigned) == 2
 
@@ -77,7 +85,7 @@ def test_a_member_of_the_applicant_is_never_its_reviewer(call, series, reviewers
 def test_automatic_assignment_balances_the_load(call, series, reviewers, organiser):
     for n in range(6):
         submitted(call, *applicant(series, f"Coop {n}"))
-    services.auto_assign(organiser, call)
+    services.auto_assign(actor=organiser, call=call)
     loads = [r.reviews.count() for r in reviewers]
     assert sum(loads) == 12 and max(loads) - min(loads) <= 1
 
@@ -89,11 +97,11 @@ def test_normalising_evens_out_a_harsh_reviewer(call, series, reviewers, organis
     # The harsh reviewer marks A 2 and B 4; the lenient one marks A 9 and B 7.
     marked(first, harsh, 2), marked(second, harsh, 4)
     marked(first, lenient, 9), marked(second, lenient, 7)
-    mean = services.scores(call)
+    mean = selectors.scores(call)
     assert mean[first.pk] == mean[second.pk] == Decimal("5.50")
     call.aggregation = "normalised"
     call.save()
-    normalised = services.scores(call)
+    normalised = selectors.scores(call)
     assert normalised[first.pk] == normalised[second.pk]  # each reviewer's order cancels out
 
 
@@ -120,7 +128,7 @@ def decisions(applications):
 
 def test_the_selection_takes_the_best_and_explains(call, series, reviewers, organiser):
     applications = three_places_five_applicants(call, series, reviewers)
-    run = services.run_selection(organiser, call)
+    run = services.run_selection(actor=organiser, call=call)
     assert run.optimal and run.accepted == 3
     assert decisions(applications) == {
         "Coop A": "accepted",
@@ -142,7 +150,7 @@ def test_equal_scores_go_to_the_earlier_submission(call, series, reviewers, orga
     )
     for application in (late, early):
         marked(application, reviewers[0], 8)
-    services.run_selection(organiser, call)
+    services.run_selection(actor=organiser, call=call)
     early.refresh_from_db(), late.refresh_from_db()
     assert early.decision == "accepted" and late.decision == "waitlisted"
 
@@ -150,7 +158,7 @@ def test_equal_scores_go_to_the_earlier_submission(call, series, reviewers, orga
 def test_a_sector_quota_that_cannot_be_met_is_reported(call, series, reviewers, organiser):
     three_places_five_applicants(call, series, reviewers)
     SectorQuota.objects.create(call=call, sector="cosmetics", minimum=2)
-    run = services.run_selection(organiser, call)
+    run = services.run_selection(actor=organiser, call=call)
     [shortfall] = run.shortfalls
     assert shortfall["short"] == 2 and "cosmetics" in str(shortfall)
 
@@ -158,9 +166,13 @@ def test_a_sector_quota_that_cannot_be_met_is_reported(call, series, reviewers, 
 def test_an_override_forces_an_applicant_in(call, series, reviewers, organiser):
     applications = three_places_five_applicants(call, series, reviewers)
     with pytest.raises(ValidationError):
-        services.override(organiser, applications["Coop E"], True, reason="")
-    services.override(organiser, applications["Coop E"], True, reason="Métier menacé")
-    services.run_selection(organiser, call)
+        services.override(
+            actor=organiser, application=applications["Coop E"], accept=True, reason=""
+        )
+    services.override(
+        actor=organiser, application=applications["Coop E"], accept=True, reason="Métier menacé"
+    )
+    services.run_selection(actor=organiser, call=call)
     assert decisions(applications)["Coop E"] == "accepted"
     assert decisions(applications)["Coop C"] == "waitlisted"
 
@@ -169,21 +181,21 @@ def test_publishing_creates_exhibitors_and_tells_each_applicant_once(
     call, series, reviewers, organiser
 ):
     applications = three_places_five_applicants(call, series, reviewers)
-    services.run_selection(organiser, call)
-    sent = services.publish_decisions(organiser, call)
+    services.run_selection(actor=organiser, call=call)
+    sent = services.publish_decisions(actor=organiser, call=call)
     assert sent == 5 and OutboxMessage.objects.count() == 5
     assert set(Exhibitor.objects.values_list("application_id", flat=True)) == {
         applications[n].pk for n in ("Coop A", "Coop B", "Coop C")
     }
-    assert services.notify(call) == 0  # nobody hears the same decision twice
+    assert services.notify(call=call) == 0  # nobody hears the same decision twice
 
 
 def test_a_withdrawal_promotes_from_the_waiting_list(call, series, reviewers, organiser):
     applications = three_places_five_applicants(call, series, reviewers)
-    services.run_selection(organiser, call)
-    services.publish_decisions(organiser, call)
+    services.run_selection(actor=organiser, call=call)
+    services.publish_decisions(actor=organiser, call=call)
     b_member = applications["Coop B"].organisation.memberships.get().user
-    services.withdraw(b_member, applications["Coop B"])
+    services.withdraw(actor=b_member, application=applications["Coop B"])
     assert decisions(applications)["Coop D"] == "accepted"
     assert Exhibitor.objects.get(application=applications["Coop B"]).status == "withdrawn"
     assert Exhibitor.objects.get(application=applications["Coop D"]).status == "active"
@@ -194,17 +206,23 @@ def test_a_withdrawal_promotes_from_the_waiting_list(call, series, reviewers, or
 
 def test_reviews_close_when_decisions_are_published(call, series, reviewers, organiser):
     applications = three_places_five_applicants(call, series, reviewers)
-    services.run_selection(organiser, call)
-    services.publish_decisions(organiser, call)
+    services.run_selection(actor=organiser, call=call)
+    services.publish_decisions(actor=organiser, call=call)
     review = applications["Coop A"].reviews.first()
     with pytest.raises(ValidationError):
-        services.score(review.reviewer, review, {c.pk: 1 for c in call.criteria.all()})
+        services.score(
+            actor=review.reviewer, review=review, marks={c.pk: 1 for c in call.criteria.all()}
+        )
 
 
 def test_a_reviewer_scores_only_their_own_review(call, series, reviewers):
     application = submitted(call, *applicant(series, "Coop A"))
     review = marked(application, reviewers[0], 7)
     with pytest.raises(PermissionDenied):
-        services.score(reviewers[1], review, {c.pk: 1 for c in call.criteria.all()})
+        services.score(
+            actor=reviewers[1], review=review, marks={c.pk: 1 for c in call.criteria.all()}
+        )
     with pytest.raises(ValidationError):
-        services.score(reviewers[0], review, {c.pk: 11 for c in call.criteria.all()})
+        services.score(
+            actor=reviewers[0], review=review, marks={c.pk: 11 for c in call.criteria.all()}
+        )

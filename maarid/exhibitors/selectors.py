@@ -1,0 +1,130 @@
+"""Reads of the call for exhibitors: calls, applications, reviews, scores and exhibitors, as
+the pages, the API, the tasks and the other apps need them."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypedDict
+
+from django.db.models import Count, Q, QuerySet
+
+from maarid.core import access
+from maarid.core.models import User
+from maarid.registry.models import BUYER_KINDS, Organisation
+
+from . import scoring
+from .models import Application, Call, Review
+
+
+def reviewers_of(call: Call) -> QuerySet[User]:
+    """The active reviewers of the call's fair series, longest-serving first."""
+    return (
+        User.objects.filter(
+            series_roles__series_id=call.edition.series_id,
+            series_roles__role=access.Role.REVIEWER,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("id")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewerLoad:
+    reviewer: User
+    assigned: int  # reviews of the call given to them
+    done: int  # of which marked
+
+
+def reviewer_loads(call: Call) -> list[ReviewerLoad]:
+    """The call's reviewers, longest-serving first, each with their load in this call: what the
+    automatic assignment balances, and what the board and the API show."""
+    in_call = Q(reviews__application__call=call)
+    reviewers = reviewers_of(call).annotate(
+        assigned=Count("reviews", filter=in_call),
+        done=Count("reviews", filter=in_call & Q(reviews__submitted_at__isnull=False)),
+    )
+    return [ReviewerLoad(r, r.assigned, r.done) for r in reviewers]
+
+
+def may_apply(call: Call, organisation: Organisation) -> bool:
+    """Whether the organisation may apply to the call. Buyers' kinds (companies, platforms,
+    institutions) only when the call names them."""
+    return call.is_eligible(organisation) and (
+        organisation.kind not in BUYER_KINDS or organisation.kind in call.eligible_kinds
+    )
+
+
+def organisations_that_may_apply(user: User, call: Call) -> list[Organisation]:
+    """The user's organisations (active memberships) that may apply to the call."""
+    organisations = Organisation.objects.filter(pk__in=access.facts(user).organisations)
+    return [o for o in organisations.order_by("name_fr", "name_ar") if may_apply(call, o)]
+
+
+def visible_applications(user: User, call: Call) -> QuerySet[Application]:
+    """Organisers see all; reviewers the ones assigned to them; applicants their own."""
+    f = access.facts(user)
+    qs = call.applications.select_related("organisation")
+    if f.superuser or call.edition.series_id in f.series_for(access.Role.ORGANISER):
+        return qs
+    return qs.filter(Q(organisation_id__in=f.organisations) | Q(reviews__reviewer=user)).distinct()
+
+
+def scores(call: Call) -> dict[int, Decimal]:
+    """Application → score, combined as the call says (mean, or normalised per reviewer)."""
+    totals = Review.objects.filter(
+        application__call=call,
+        submitted_at__isnull=False,
+        application__status=Application.Status.SUBMITTED,
+    )
+    rows = [
+        (application, reviewer, total)
+        for application, reviewer, total in totals.values_list(
+            "application_id", "reviewer_id", "total"
+        )
+        if total is not None
+    ]
+    return scoring.combine(rows, normalise=call.aggregation == Call.Aggregation.NORMALISED)
+
+
+class Progress(TypedDict):
+    """How far the review of a call has come."""
+
+    applications: int
+    assigned: int
+    done: int
+    fully_reviewed: int
+    unassigned: int
+    disagreements: list[tuple[int, Decimal]]
+
+
+def progress(call: Call) -> Progress:
+    """How far the review has come, and where reviewers disagree."""
+    submitted = call.applications.filter(status=Application.Status.SUBMITTED)
+    reviews = Review.objects.filter(application__in=submitted)
+    totals: defaultdict[int, list[Decimal]] = defaultdict(list)
+    for application_id, total in reviews.filter(submitted_at__isnull=False).values_list(
+        "application_id", "total"
+    ):
+        if total is not None:
+            totals[application_id].append(total)
+    disagreements = sorted(
+        (
+            (a, scoring.spread(v))
+            for a, v in totals.items()
+            if scoring.spread(v) >= call.disagreement
+        ),
+        key=lambda pair: -pair[1],
+    )
+    return {
+        "applications": submitted.count(),
+        "assigned": reviews.count(),
+        "done": reviews.filter(submitted_at__isnull=False).count(),
+        "fully_reviewed": sum(
+            1 for v in totals.values() if len(v) >= call.reviewers_per_application
+        ),
+        "unassigned": submitted.annotate(n=Count("reviews"))
+        .filter(n__lt=call.reviewers_per_application)
+        .count(),
+        "disagreements": disagreements,
+    }

@@ -137,7 +137,7 @@ def prepare() -> list[dict]:
                 product=product, edition=edition, defaults={"quantity": STOCK}
             )
             products.append((product.pk, str(product.price)))
-        _device, raw = services.register_device(stand, "Téléphone", user)
+        _device, raw = services.register_device(actor=user, exhibitor=stand, name="Téléphone")
         clients.append({"token": raw, "products": products, "exhibitor": stand.pk})
     return clients
 

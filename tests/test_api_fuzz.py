@@ -62,16 +62,14 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
     stock, a sales phone with a sale, and a B2B programme with a meeting asked for."""
     today = timezone.localdate()
     call = exhibitors.open_call(
-        actor=organiser,
-        edition=edition,
+        organiser,
+        edition,
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=10),
         places=3,
     )
-    application = exhibitors.start_application(actor=exhibitor, call=call, organisation=cooperative)
-    item = exhibitors.add_product(
-        actor=exhibitor, application=application, name_fr="Amlou", price="60.00"
-    )
+    application = exhibitors.start_application(exhibitor, call, cooperative)
+    item = exhibitors.add_product(exhibitor, application, name_fr="Amlou", price="60.00")
     other, other_user = applicant(series, "Cooperative Tissage")
     other_application = submitted(call, other, other_user)
     review = marked(other_application, reviewer, 7)
@@ -83,10 +81,11 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
     honey = make_product(
         cooperative, name_fr="Miel de thym", name_ar="عسل الزعتر", price=Decimal("95.50")
     )
-    device, device_token = sales.register_device(stand, "Téléphone", exhibitor)
+    device, device_token = sales.register_device(actor=exhibitor, exhibitor=stand, name="Téléphone")
     recorded = sales.record_sale(
-        device,
-        sales.SaleIn(
+        actor=exhibitor,
+        device=device,
+        sale=sales.SaleIn(
             uuid=uuid.uuid4(),
             sequence=1,
             payment="cash",
@@ -95,7 +94,6 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
                 sales.LineIn(quantity=1, unit_price=Decimal("95.50"), product_id=honey.pk),
             ],
         ),
-        exhibitor,
     ).sale
 
     seller = b2b.save_profile(

@@ -10,23 +10,26 @@ stand) answers ``200`` with ``"created": false`` and what the server already had
 import datetime
 import uuid as uuidlib
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from pydantic import AfterValidator, AwareDatetime, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    create_model,
+)
 
 from maarid.api.api import AUTH, DEVICE_AUTH, InputSchema
 from maarid.api.schemas import FIRST_DAY, LAST_DAY, Day, Error, FieldErrors, Id
-from maarid.core import access
 from maarid.core.params import MAX_INT
 from maarid.core.services import absolute_url
-from maarid.exhibitors.models import Exhibitor
-from maarid.fairs.models import Edition
+from maarid.fairs.selectors import with_edition
 
-from . import queries, services
+from . import selectors, services
 from .models import Payment, Sale
 
 router = Router(tags=["sales"], auth=AUTH)
@@ -78,15 +81,15 @@ class DeviceOut(Schema):
 def device_info(request):
     """What the sales app needs to sell offline: the exhibitor's products with price and stock
     left, the payment methods, and where its receipt numbering stands."""
-    device = services.device_for(request.user)
+    device = selectors.device_for(request.user)
     return {
         "device": device.number,
         "name": device.name,
         "exhibitor": device.exhibitor_id,
         "organisation": device.exhibitor.organisation.name,
         "edition": device.exhibitor.edition.name,
-        "last_sequence": services.last_sequence(device),
-        "products": queries.catalogue_for(device.exhibitor),
+        "last_sequence": selectors.last_sequence(device),
+        "products": selectors.catalogue_for(device.exhibitor),
         "payments": [{"code": p.value, "label": str(p.label)} for p in Payment],
     }
 
@@ -189,9 +192,9 @@ def _out(sale: Sale, created: bool) -> dict:
 def create_sale(request, payload: SaleIn):
     """Records a sale made now. When the stock left does not cover it the answer is ``409``
     and nothing is recorded; a sale marked ``offline`` is accepted and flagged instead."""
-    device = services.device_for(request.user)
+    device = selectors.device_for(request.user)
     try:
-        recorded = services.record_sale(device, _sale_in(payload), request.user)
+        recorded = services.record_sale(actor=request.user, device=device, sale=_sale_in(payload))
     except services.OutOfStock as refusal:
         return Status(
             409, {"detail": str(refusal), "product": refusal.product.pk, "left": refusal.left}
@@ -208,8 +211,10 @@ def create_sale(request, payload: SaleIn):
 def sync(request, payload: BatchIn):
     """Records the sales a device queued while offline, in one go (at most 200). Each result
     says whether the server already had the sale. If any sale is invalid, none is recorded."""
-    device = services.device_for(request.user)
-    recorded = services.sync(device, [_sale_in(s) for s in payload.sales], request.user)
+    device = selectors.device_for(request.user)
+    recorded = services.sync(
+        actor=request.user, device=device, sales=[_sale_in(s) for s in payload.sales]
+    )
     return {"results": [_out(r.sale, r.created) for r in recorded]}
 
 
@@ -230,18 +235,6 @@ class RefundIn(VoidIn):
     lines: list[ReturnedLine] = Field(max_length=services.MAX_LINES)
 
 
-def _own_sale(device, uuid) -> Sale:
-    sale = (
-        Sale.objects.filter(exhibitor=device.exhibitor, uuid=uuid, kind=Sale.Kind.SALE)
-        .select_related("exhibitor__edition")
-        .order_by("pk")
-        .first()
-    )
-    if sale is None:
-        raise Http404
-    return sale
-
-
 @router.post(
     "/sales/{uuid}/void",
     response={201: SaleOut, 403: Error, 404: Error, 422: FieldErrors},
@@ -249,9 +242,12 @@ def _own_sale(device, uuid) -> Sale:
 )
 def void_sale(request, uuid: uuidlib.UUID, payload: VoidIn):
     """Cancels what is left of a sale of the exhibitor: a new entry with the reason."""
-    device = services.device_for(request.user)
+    device = selectors.device_for(request.user)
     entry = services.void(
-        _own_sale(device, uuid), reason=payload.reason, user=request.user, uuid=payload.uuid
+        actor=request.user,
+        sale=selectors.own_sale(device, uuid),
+        reason=payload.reason,
+        uuid=payload.uuid,
     )
     return Status(201, _out(entry, True))
 
@@ -263,15 +259,15 @@ def void_sale(request, uuid: uuidlib.UUID, payload: VoidIn):
 )
 def refund_sale(request, uuid: uuidlib.UUID, payload: RefundIn):
     """Takes back some lines of a sale (``line`` is the line's id in the receipt)."""
-    device = services.device_for(request.user)
-    returned = {}
+    device = selectors.device_for(request.user)
+    returned: dict[int, int] = {}
     for item in payload.lines:
         returned[item.line] = returned.get(item.line, 0) + item.quantity
     entry = services.refund(
-        _own_sale(device, uuid),
-        returned,
+        actor=request.user,
+        sale=selectors.own_sale(device, uuid),
+        returned=returned,
         reason=payload.reason,
-        user=request.user,
         uuid=payload.uuid,
     )
     return Status(201, _out(entry, True))
@@ -308,9 +304,7 @@ class ReceiptOut(Schema):
 )
 def receipt(request, key: str):
     """A receipt, for whoever has its link (the key in the link is unguessable)."""
-    sale = get_object_or_404(
-        Sale.objects.select_related("exhibitor__organisation", "edition"), receipt_key=key
-    )
+    sale = selectors.sale_by_receipt(key)
     url = absolute_url(services.receipt_path(sale))
     return {
         "number": sale.number,
@@ -322,7 +316,7 @@ def receipt(request, key: str):
         "subtotal": sale.subtotal,
         "discount": sale.discount,
         "total": sale.total,
-        "lines": list(sale.lines.all()),
+        "lines": selectors.lines_of(sale),
         "url": url,
         "pdf": url + "pdf/",
     }
@@ -338,17 +332,16 @@ class Slice(Schema):
     sales: int
 
 
-class TurnoverOut(Schema):
-    total: Decimal
-    sales: int
-    average_basket: Decimal
-    by_day: list[Slice]
-    by_hour: list[Slice]
-    by_sector: list[Slice]
-    by_province: list[Slice]
-    by_kind: list[Slice]
-    by_payment: list[Slice]
-    top_sellers: list[Slice]
+# The fields of selectors.Turnover: the totals, then each way of slicing them.
+_slicings: dict[str, Any] = dict.fromkeys(selectors.SLICINGS, (list[Slice], ...))
+TurnoverOut = create_model(
+    "TurnoverOut",
+    __base__=Schema,
+    total=(Decimal, ...),
+    sales=(int, ...),
+    average_basket=(Decimal, ...),
+    **_slicings,
+)
 
 
 @router.get(
@@ -356,11 +349,10 @@ class TurnoverOut(Schema):
     response={200: TurnoverOut, 403: Error, 404: Error},
     summary="An edition's turnover",
 )
+@with_edition(need="organise")
 def turnover(request, series: str, number: int):
     """The edition's turnover from the ledger, for its organisers."""
-    edition = get_object_or_404(Edition, series__slug=series, number=number)
-    access.require_organiser(request.user, edition.series_id)
-    return queries.turnover(edition)
+    return selectors.turnover(request.edition)
 
 
 class DayOut(Schema):
@@ -374,6 +366,22 @@ class DayOut(Schema):
     counted_cash: Decimal | None
 
 
+def _day_out(summary: selectors.DaySummary) -> dict:
+    return {
+        "day": summary.day,
+        "total": summary.total,
+        "cash": summary.cash,
+        "sales": summary.sales,
+        "corrections": summary.corrections,
+        "by_payment": [
+            {"key": p.value, "label": str(p.label), "total": t, "sales": 0}
+            for p, t in summary.by_payment
+        ],
+        "expected_cash": summary.close.expected_cash if summary.close else None,
+        "counted_cash": summary.close.counted_cash if summary.close else None,
+    }
+
+
 @router.get(
     "/exhibitors/{exhibitor_id}/days/{day}",
     response={200: DayOut, 404: Error},
@@ -381,10 +389,8 @@ class DayOut(Schema):
 )
 def exhibitor_day(request, exhibitor_id: Id, day: Day):
     """An exhibitor's sales of one day by payment method, with the cash count if done."""
-    exhibitor = get_object_or_404(Exhibitor.objects.select_related("edition"), pk=exhibitor_id)
-    if not services.may_view(request.user, exhibitor):
-        raise Http404
-    return queries.day_out(services.day_summary(exhibitor, day))
+    exhibitor = selectors.exhibitor_by_id(request.user, exhibitor_id)
+    return _day_out(selectors.day_summary(exhibitor, day))
 
 
 @router.get(
@@ -397,5 +403,5 @@ def device_today(request):
     """The stand's sales so far today, from every device of the stand. "Today" is the fair's
     day as the server counts it (Casablanca's), never the phone's: at 23:30 UTC it is already
     tomorrow in Tétouan."""
-    device = services.device_for(request.user)
-    return queries.day_out(services.day_summary(device.exhibitor, timezone.localdate()))
+    device = selectors.device_for(request.user)
+    return _day_out(selectors.day_summary(device.exhibitor, timezone.localdate()))

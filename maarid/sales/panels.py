@@ -1,19 +1,22 @@
-"""What the point of sale adds to other apps' pages, through ``core.access`` providers: the
-turnover on the organisers' dashboard, "My sales" for an exhibitor on the edition's page and on
-its organisation's page."""
+"""What the point of sale adds to other apps' pages, through ``core.hooks``: the turnover on
+the organisers' dashboard, "My sales" for an exhibitor on the edition's page and on its
+organisation's page."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from maarid.core import access, hooks
+from maarid.core import hooks
 from maarid.core.formatting import money, number
+from maarid.core.models import User
 from maarid.exhibitors.models import Exhibitor
+from maarid.fairs.models import Edition
+from maarid.registry.models import Organisation
 
-from . import queries
-from .services import may_sell
+from . import selectors
 
 
-def _ledger(exhibitor) -> str:
+def _ledger(exhibitor: Exhibitor) -> str:
     edition = exhibitor.edition
     return reverse(
         "turnover:ledger",
@@ -22,9 +25,9 @@ def _ledger(exhibitor) -> str:
 
 
 @hooks.edition_panels.add
-def organiser_panel(edition, user) -> dict:
+def organiser_panel(edition: Edition, user: User | AnonymousUser) -> dict:
     """The turnover so far on the organiser's dashboard, with the live board."""
-    totals = queries.edition_total(edition)
+    totals = selectors.edition_total(edition)
     board = reverse("turnover:board", args=[edition.series.slug, edition.number])
     return {
         "title": _("Sales"),
@@ -33,19 +36,10 @@ def organiser_panel(edition, user) -> dict:
     }
 
 
-def _own_stands(user, **filters):
-    facts = access.facts(user)
-    return (
-        Exhibitor.objects.filter(organisation_id__in=facts.organisations, **filters)
-        .exclude(status=Exhibitor.Status.WITHDRAWN)
-        .select_related("edition__series", "organisation")
-    )
-
-
 @hooks.edition_links.add
-def exhibitor_links(edition, user) -> list:
+def exhibitor_links(edition: Edition, user: User | AnonymousUser) -> list[tuple[str, str]]:
     """On the edition's page, for its exhibitors' members: their sales and the sales app."""
-    stands = [s for s in _own_stands(user, edition=edition) if may_sell(user, s)]
+    stands = selectors.own_stands(user, edition=edition)
     links = [(_("My sales: %(name)s") % {"name": s.organisation.name}, _ledger(s)) for s in stands]
     if links:
         links.append((_("Sales app"), reverse("sales:app")))
@@ -53,11 +47,11 @@ def exhibitor_links(edition, user) -> list:
 
 
 @hooks.organisation_links.add
-def organisation_links(organisation, user) -> list:
+def organisation_links(
+    organisation: Organisation, user: User | AnonymousUser
+) -> list[tuple[str, str]]:
     """On an organisation's page, for its members: its sales at each edition it exhibits at."""
-    stands = _own_stands(user, organisation=organisation).order_by("-edition__starts_on")
     return [
         (_("Sales at %(edition)s") % {"edition": s.edition.name}, _ledger(s))
-        for s in stands
-        if may_sell(user, s)
+        for s in selectors.own_stands(user, organisation=organisation)
     ]

@@ -8,9 +8,9 @@ checked against ours.
 """
 
 import datetime
-import time
+import functools
 import uuid as uuidlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,16 +21,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from maarid.catalogue.models import Product, Stock
-from maarid.core import access, messaging
-from maarid.core.models import ApiToken
+from maarid.core import messaging
+from maarid.core.models import ApiToken, User
+from maarid.core.money import CENT, ZERO
 from maarid.core.phones import normalise_phone
 from maarid.core.services import absolute_url
 from maarid.exhibitors.models import Exhibitor
-from maarid.registry.models import Membership
 
+from . import selectors
 from .models import DayClose, Device, Payment, Reconciliation, Sale, SaleLine
 
-CENT = Decimal("0.01")
 MAX_LINES = 100
 MAX_QUANTITY = 100_000
 MAX_AMOUNT = Decimal("9999999.99")  # what a DecimalField(12, 2) sum of a sale may hold
@@ -88,44 +88,33 @@ def line_total(unit_price: Decimal, quantity: int) -> Decimal:
 # --- Devices ------------------------------------------------------------------------------
 
 
-def may_sell(user, exhibitor: Exhibitor) -> bool:
-    """The exhibitor's own members sell and correct sales; organisers only read."""
-    f = access.facts(user)
-    return f.superuser or exhibitor.organisation_id in (f.organisations - f.buyer_organisations)
-
-
-def require_seller(user, exhibitor: Exhibitor):
-    if not may_sell(user, exhibitor):
+def _require_seller(actor: User, exhibitor: Exhibitor) -> None:
+    if not selectors.may_sell(actor, exhibitor):
         raise PermissionDenied
 
 
-def may_view(user, exhibitor: Exhibitor) -> bool:
-    return may_sell(user, exhibitor) or access.is_organiser(user, exhibitor.edition.series_id)
-
-
 @transaction.atomic
-def register_device(exhibitor: Exhibitor, name: str, user) -> tuple[Device, str]:
+def register_device(*, actor: User, exhibitor: Exhibitor, name: str) -> tuple[Device, str]:
     """A new device for the exhibitor, with its token (shown once, as a QR code to scan)."""
-    require_seller(user, exhibitor)
+    _require_seller(actor, exhibitor)
     if exhibitor.status != Exhibitor.Status.ACTIVE:
         raise ValidationError(_("This exhibitor has withdrawn from the fair."))
     name = (name or "").strip()[:60] or _("Phone")
-    number = (
+    highest: int | None = (
         Device.objects.select_for_update()
         .filter(exhibitor=exhibitor)
         .aggregate(n=Max("number"))["n"]
-        or 0
-    ) + 1
-    token, raw = ApiToken.issue(user, f"{name} — {exhibitor.organisation.name}", device=True)
+    )
+    token, raw = ApiToken.issue(actor, f"{name} — {exhibitor.organisation.name}", device=True)
     device = Device.objects.create(
-        exhibitor=exhibitor, number=number, name=name, token=token, created_by=user
+        exhibitor=exhibitor, number=(highest or 0) + 1, name=name, token=token, created_by=actor
     )
     return device, raw
 
 
-def revoke_device(device: Device, user) -> None:
+def revoke_device(*, actor: User, device: Device) -> None:
     """The device stops selling at once: its token is revoked too. (Audited: who, when.)"""
-    require_seller(user, device.exhibitor)
+    _require_seller(actor, device.exhibitor)
     if device.revoked_at is not None:
         return
     now = timezone.now()
@@ -138,57 +127,17 @@ def revoke_device(device: Device, user) -> None:
             )
 
 
-# Devices found recently, per process: token digest -> (until, device). A phone sends many
-# sales a minute; its device, exhibitor and edition never change, and the token itself is
-# checked on every request (so revoking a device stops it at once). A member who leaves the
-# organisation stops being able to sell within DEVICE_CACHE_SECONDS.
-_devices: dict[str, tuple[float, Device]] = {}
-DEVICE_CACHE_SECONDS = 30
-
-
-def device_for(user) -> Device:
-    """The device whose token signed the request, or PermissionDenied: sales come from devices.
-    The person who registered the phone must still be an active member of the exhibitor."""
-    token = getattr(user, "api_token", None)
-    if token is None or not token.device:
-        raise PermissionDenied
-    cached = _devices.get(token.digest)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    found = list(
-        Device.objects.select_related("exhibitor__edition", "exhibitor__organisation")
-        .filter(
-            token_id=token.pk,
-            revoked_at__isnull=True,
-            exhibitor__organisation__memberships__user=user,
-            exhibitor__organisation__memberships__status=Membership.Status.ACTIVE,
-        )
-        .order_by()[:1]
-    )
-    if not found:
-        _devices.pop(token.digest, None)
-        raise PermissionDenied
-    _devices[token.digest] = (time.monotonic() + DEVICE_CACHE_SECONDS, found[0])
-    return found[0]
-
-
-def last_sequence(device: Device) -> int:
-    return device.sales.aggregate(n=Max("sequence"))["n"] or 0
-
-
 # --- Checking what a device sends ---------------------------------------------------------
 
 
-def _check_amount(value: Decimal, errors: list, what: str, allow_zero=True):
+def _check_amount(value: Decimal, errors: list[str], what: str) -> None:
     if value.is_nan() or value != value.quantize(CENT) or value < 0 or value > MAX_AMOUNT:
         errors.append(_("%(what)s must be an amount between 0 and 9,999,999.99.") % {"what": what})
-    elif not allow_zero and value == 0:
-        errors.append(_("%(what)s must be more than zero.") % {"what": what})
 
 
-def check_sale(sale: SaleIn, products: dict) -> list[str]:
+def check_sale(sale: SaleIn, products: dict[int, Product]) -> list[str]:
     """What is wrong with a sale, as messages in the user's language (empty: nothing)."""
-    errors = []
+    errors: list[str] = []
     if sale.payment not in Payment.values:
         errors.append(_("Unknown payment method “%(p)s”.") % {"p": sale.payment})
     if not 1 <= sale.sequence <= 99_999_999:
@@ -213,7 +162,7 @@ def check_sale(sale: SaleIn, products: dict) -> list[str]:
     _check_amount(sale.discount, errors, _("The discount"))
     if errors:
         return errors
-    subtotal = sum((line_total(x.unit_price, x.quantity) for x in sale.lines), Decimal("0.00"))
+    subtotal = _subtotal(sale)
     if subtotal > MAX_AMOUNT:
         errors.append(_("The sale is too large."))
     elif sale.discount > subtotal:
@@ -226,7 +175,11 @@ def check_sale(sale: SaleIn, products: dict) -> list[str]:
     return errors
 
 
-def _catalogue(device: Device, sales: list[SaleIn]) -> dict:
+def _subtotal(sale: SaleIn) -> Decimal:
+    return sum((line_total(x.unit_price, x.quantity) for x in sale.lines), ZERO)
+
+
+def _catalogue(device: Device, sales: list[SaleIn]) -> dict[int, Product]:
     ids = {line.product_id for sale in sales for line in sale.lines if line.product_id}
     if not ids:
         return {}
@@ -236,7 +189,7 @@ def _catalogue(device: Device, sales: list[SaleIn]) -> dict:
     return {p.pk: p for p in products}
 
 
-def _validate(device: Device, sales: list[SaleIn], batch: bool) -> dict:
+def _validate(device: Device, sales: list[SaleIn], batch: bool) -> dict[int, Product]:
     """All sales are checked before any is saved: a batch is saved whole or not at all. A
     batch's messages say which sale they are about (``sales[3]``)."""
     products = _catalogue(device, sales)
@@ -259,11 +212,7 @@ def _phone(sale: SaleIn) -> str:
         return ""  # a phone number typed wrong must not lose the sale; no SMS then
 
 
-def _aware_or_none(clock):
-    return clock if clock is not None and timezone.is_aware(clock) else None
-
-
-def _sold_at(sale: SaleIn, now) -> datetime.datetime:
+def _sold_at(sale: SaleIn, now: datetime.datetime) -> datetime.datetime:
     """When the sale happened: now for a sale sent as it is made (a phone's clock may be hours
     off, and would put the sale on another day); the phone's clock for one it kept offline,
     unless that clock is implausible. The phone's clock is kept in ``device_clock`` anyway."""
@@ -278,27 +227,31 @@ def _sold_at(sale: SaleIn, now) -> datetime.datetime:
 # --- Recording ----------------------------------------------------------------------------
 
 
-def record_sale(device: Device, sale: SaleIn, user) -> Recorded:
+def record_sale(*, actor: User, device: Device, sale: SaleIn) -> Recorded:
     """One sale made online: refused with ``OutOfStock`` when the stock does not cover it.
 
     No lock on the device here (the hot path of a busy stand): two copies of one sale racing
     each other meet the unique constraints, and the loser is answered by the retry."""
-    return _record(device, [sale], user, refuse_oversell=not sale.offline, batch=False)[0]
+    return _record(actor, device, [sale], refuse_oversell=not sale.offline, batch=False)[0]
 
 
-def sync(device: Device, sales: list[SaleIn], user) -> list[Recorded]:
+def sync(*, actor: User, device: Device, sales: list[SaleIn]) -> list[Recorded]:
     """A device's queue of sales made while it could not reach the server. They have happened:
     they are accepted even when they oversell (flagged for the exhibitor to reconcile)."""
     if len(sales) > MAX_BATCH:
         raise ValidationError(_("Send at most %(n)s sales at a time.") % {"n": MAX_BATCH})
-    return _record(device, sales, user, refuse_oversell=False)
+    return _record(actor, device, sales, refuse_oversell=False, batch=True)
 
 
-def _record(device, sales, user, refuse_oversell, batch=True) -> list[Recorded]:
+def _record(
+    actor: User, device: Device, sales: list[SaleIn], *, refuse_oversell: bool, batch: bool
+) -> list[Recorded]:
     products = _validate(device, sales, batch)
     for attempt in range(3):
         try:
-            return _record_once(device, sales, user, products, refuse_oversell, lock=batch)
+            return _record_once(
+                actor, device, sales, products, refuse_oversell=refuse_oversell, lock=batch
+            )
         except IntegrityError:
             # Another request of the same device saved some of these sales in the meantime:
             # the next attempt finds them and answers with them.
@@ -308,7 +261,15 @@ def _record(device, sales, user, refuse_oversell, batch=True) -> list[Recorded]:
 
 
 @transaction.atomic
-def _record_once(device, sales, user, products, refuse_oversell, lock) -> list[Recorded]:
+def _record_once(
+    actor: User,
+    device: Device,
+    sales: list[SaleIn],
+    products: dict[int, Product],
+    *,
+    refuse_oversell: bool,
+    lock: bool,
+) -> list[Recorded]:
     if lock:
         # One device's batches take turns: what one sees as new, the other sees as done.
         Device.objects.select_for_update().filter(pk=device.pk).order_by().values_list("pk").first()
@@ -325,30 +286,33 @@ def _record_once(device, sales, user, products, refuse_oversell, lock) -> list[R
     if any(s.exhibitor_id != device.exhibitor_id for s in by_uuid.values()):
         raise ValidationError(_("This identifier is already used by another entry."))
     known = [s for s in known if s.device_id == device.pk]
-    fresh, seen = [], set()
+    fresh: list[SaleIn] = []
+    seen: set[uuidlib.UUID] = set()
     for sale in sales:
         if sale.uuid not in by_uuid and sale.uuid not in seen:
             seen.add(sale.uuid)
             fresh.append(sale)
     if fresh:
-        taken = {s.sequence for s in known}
-        _save(device, fresh, user, products, refuse_oversell, by_uuid, taken)
+        taken = {s.sequence for s in known if s.sequence is not None}
+        by_uuid.update(_save(actor, device, fresh, products, refuse_oversell, taken))
     # A sale sent twice in one batch is created once: its second copy is "already had".
-    results, reported = [], set()
+    results: list[Recorded] = []
+    reported: set[uuidlib.UUID] = set()
     for sale in sales:
         results.append(Recorded(by_uuid[sale.uuid], sale.uuid in seen - reported))
         reported.add(sale.uuid)
     return results
 
 
-def _sequences(device, fresh: list[SaleIn], taken: set) -> dict:
+def _sequences(device: Device, fresh: list[SaleIn], taken: set[int]) -> dict[uuidlib.UUID, int]:
     """The device numbers its receipts; a number it reuses (its storage was wiped) gets the
     next free one instead, so receipts never collide."""
-    result, top = {}, None
+    result: dict[uuidlib.UUID, int] = {}
+    top: int | None = None
     for sale in fresh:
         if sale.sequence in taken:
             if top is None:
-                top = max(last_sequence(device), *(s.sequence for s in fresh))
+                top = max(selectors.last_sequence(device), *(s.sequence for s in fresh))
             top += 1
             result[sale.uuid] = top
         else:
@@ -357,10 +321,12 @@ def _sequences(device, fresh: list[SaleIn], taken: set) -> dict:
     return result
 
 
-def _take_stock(device, fresh, products, refuse_oversell) -> set:
+def _take_stock(
+    device: Device, fresh: list[SaleIn], products: dict[int, Product], refuse_oversell: bool
+) -> set[uuidlib.UUID]:
     """Lowers the stock of what was sold; returns the UUIDs of sales that sold more than was
     left. Rows are updated in the order of their products, so two devices cannot deadlock."""
-    wanted = {}
+    wanted: dict[int, int] = {}
     for sale in fresh:
         for line in sale.lines:
             if line.product_id:
@@ -376,9 +342,9 @@ def _take_stock(device, fresh, products, refuse_oversell) -> set:
             if not stock.filter(product_id=product_id, quantity__gte=quantity).update(
                 quantity=F("quantity") - quantity
             ):
-                left = stock.filter(product_id=product_id).values_list("quantity", flat=True)
-                if left:  # counted, and not enough: refused (none: stock not counted)
-                    raise OutOfStock(products[product_id], max(left[0], 0))
+                counted = stock.filter(product_id=product_id).values_list("quantity", flat=True)
+                if counted:  # counted, and not enough: refused (none: stock not counted)
+                    raise OutOfStock(products[product_id], max(counted[0], 0))
         return set()
     rows = list(
         stock.select_for_update()
@@ -404,13 +370,22 @@ def receipt_number(device: Device, sequence: int) -> str:
     return f"{device.exhibitor_id:03d}-{device.number}-{sequence:04d}"
 
 
-def _save(device, fresh, user, products, refuse_oversell, by_uuid, taken):
+def _save(
+    actor: User,
+    device: Device,
+    fresh: list[SaleIn],
+    products: dict[int, Product],
+    refuse_oversell: bool,
+    taken: set[int],
+) -> dict[uuidlib.UUID, Sale]:
+    """Saves the sales the server did not have, with their lines; returns them by UUID."""
     oversold = _take_stock(device, fresh, products, refuse_oversell)
     sequences = _sequences(device, fresh, taken)
     now = timezone.now()
     entries = []
     for sale in fresh:
-        subtotal = sum((line_total(x.unit_price, x.quantity) for x in sale.lines), Decimal("0.00"))
+        subtotal = _subtotal(sale)
+        clock = sale.device_clock
         entries.append(
             Sale(
                 uuid=sale.uuid,
@@ -425,11 +400,9 @@ def _save(device, fresh, user, products, refuse_oversell, by_uuid, taken):
                 total=subtotal - sale.discount,
                 buyer_phone=_phone(sale),
                 language=sale.language,
-                made_by=user,
+                made_by=actor,
                 offline=sale.offline,
-                device_clock=sale.device_clock
-                if timezone.is_aware(sale.device_clock or now)
-                else None,
+                device_clock=clock if clock is not None and timezone.is_aware(clock) else None,
                 sold_at=_sold_at(sale, now),
                 received_at=now,
                 oversold=sale.uuid in oversold,
@@ -438,9 +411,8 @@ def _save(device, fresh, user, products, refuse_oversell, by_uuid, taken):
     Sale.objects.bulk_create(entries)
     lines = []
     for entry, sale in zip(entries, fresh, strict=True):
-        by_uuid[entry.uuid] = entry
         for line in sale.lines:
-            product = products.get(line.product_id)
+            product = products.get(line.product_id) if line.product_id else None
             lines.append(
                 SaleLine(
                     sale=entry,
@@ -454,7 +426,8 @@ def _save(device, fresh, user, products, refuse_oversell, by_uuid, taken):
     SaleLine.objects.bulk_create(lines)
     for entry in entries:
         if entry.buyer_phone:
-            transaction.on_commit(lambda e=entry: send_receipt(e))
+            transaction.on_commit(functools.partial(send_receipt, sale=entry))
+    return {entry.uuid: entry for entry in entries}
 
 
 def receipt_path(sale: Sale, language: str | None = None) -> str:
@@ -462,7 +435,7 @@ def receipt_path(sale: Sale, language: str | None = None) -> str:
         return reverse("sales:receipt", args=[sale.receipt_key])
 
 
-def send_receipt(sale: Sale):
+def send_receipt(*, sale: Sale) -> None:
     """The receipt's link by SMS to the buyer's phone, in the language of the sale."""
     with translation.override(sale.language):
         text = _("%(exhibitor)s — receipt %(number)s, %(total)s MAD: %(url)s") % {
@@ -477,15 +450,15 @@ def send_receipt(sale: Sale):
 # --- Corrections --------------------------------------------------------------------------
 
 
-def remaining(sale: Sale) -> dict:
-    """What is left to refund of each line of a sale: line id -> quantity."""
-    left = {line.pk: line.quantity for line in sale.lines.all()}
-    for line in SaleLine.objects.filter(sale__corrects=sale, corrects__isnull=False):
-        left[line.corrects_id] += line.quantity  # corrections are negative
-    return left
-
-
-def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
+def _correction(
+    actor: User,
+    sale: Sale,
+    kind: Sale.Kind,
+    returned: dict[int, int],
+    *,
+    reason: str,
+    uuid: uuidlib.UUID,
+) -> Sale:
     """A new entry that takes back ``returned`` (line id -> quantity) of ``sale``."""
     reason = (reason or "").strip()
     if not reason:
@@ -496,7 +469,7 @@ def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
             raise ValidationError(_("This identifier is already used by another entry."))
         return existing
     lines = {line.pk: line for line in sale.lines.all()}
-    left = remaining(sale)
+    left = selectors.remaining(sale)
     for line_id, quantity in returned.items():
         if line_id not in lines:
             raise ValidationError(_("This line is not on the sale."))
@@ -507,9 +480,7 @@ def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
             )
     if not returned:
         raise ValidationError(_("Nothing is left to take back on this sale."))
-    subtotal = -sum(
-        (line_total(lines[i].unit_price, q) for i, q in returned.items()), Decimal("0.00")
-    )
+    subtotal = -sum((line_total(lines[i].unit_price, q) for i, q in returned.items()), ZERO)
     # The discount is given back in proportion; the last correction gives back what is left
     # of it, so a sale taken back whole sums to exactly zero.
     given_back = -(Sale.objects.filter(corrects=sale).aggregate(d=Sum("discount"))["d"] or 0)
@@ -518,7 +489,7 @@ def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
     elif sale.subtotal:
         give_back = (sale.discount * -subtotal / sale.subtotal).quantize(CENT, ROUND_HALF_UP)
     else:
-        give_back = Decimal("0.00")
+        give_back = ZERO
     discount = -give_back
     entry = Sale(
         uuid=uuid,
@@ -535,7 +506,7 @@ def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
         total=subtotal - discount,
         language=sale.language,
         reason=reason[:200],
-        made_by=user,
+        made_by=actor,
         sold_at=timezone.now(),
     )
     count = Sale.objects.filter(corrects=sale).count() + 1
@@ -555,50 +526,57 @@ def _correction(sale, kind, returned: dict, *, reason, user, uuid) -> Sale:
     )
     # What comes back goes back on the shelf.
     for i, q in returned.items():
-        if lines[i].product_id:
-            Stock.objects.filter(product_id=lines[i].product_id, edition_id=sale.edition_id).update(
+        product_id = lines[i].product_id
+        if product_id:
+            Stock.objects.filter(product_id=product_id, edition_id=sale.edition_id).update(
                 quantity=F("quantity") + q
             )
     return entry
 
 
-def _lock_sale(sale: Sale, user) -> Sale:
-    require_seller(user, sale.exhibitor)
+def _lock_sale(actor: User, sale: Sale) -> None:
+    _require_seller(actor, sale.exhibitor)
     if sale.kind != Sale.Kind.SALE:
         raise ValidationError(_("Only a sale can be voided or refunded."))
     # Two corrections of one sale take turns, so they cannot together take back too much.
     Sale.objects.select_for_update().filter(pk=sale.pk).values_list("pk").first()
-    return sale
 
 
 @transaction.atomic
-def void(sale: Sale, *, reason: str, user, uuid=None) -> Sale:
+def void(*, actor: User, sale: Sale, reason: str, uuid: uuidlib.UUID | None = None) -> Sale:
     """Cancels what is left of a sale (all of it, unless part was refunded)."""
-    _lock_sale(sale, user)
-    left = {i: q for i, q in remaining(sale).items() if q > 0}
+    _lock_sale(actor, sale)
+    left = {i: q for i, q in selectors.remaining(sale).items() if q > 0}
     return _correction(
-        sale, Sale.Kind.VOID, left, reason=reason, user=user, uuid=uuid or uuidlib.uuid4()
+        actor, sale, Sale.Kind.VOID, left, reason=reason, uuid=uuid or uuidlib.uuid4()
     )
 
 
 @transaction.atomic
-def refund(sale: Sale, returned: dict, *, reason: str, user, uuid=None) -> Sale:
+def refund(
+    *,
+    actor: User,
+    sale: Sale,
+    returned: dict[int, int],
+    reason: str,
+    uuid: uuidlib.UUID | None = None,
+) -> Sale:
     """Takes back part of a sale: ``returned`` maps line ids to quantities."""
-    _lock_sale(sale, user)
+    _lock_sale(actor, sale)
     return _correction(
-        sale, Sale.Kind.REFUND, returned, reason=reason, user=user, uuid=uuid or uuidlib.uuid4()
+        actor, sale, Sale.Kind.REFUND, returned, reason=reason, uuid=uuid or uuidlib.uuid4()
     )
 
 
-def reconcile(sale: Sale, note: str, user) -> Reconciliation:
-    require_seller(user, sale.exhibitor)
+def reconcile(*, actor: User, sale: Sale, note: str) -> Reconciliation:
+    _require_seller(actor, sale.exhibitor)
     note = (note or "").strip()
     if not sale.oversold:
         raise ValidationError(_("This sale did not oversell."))
     if not note:
         raise ValidationError({"note": [_("Say how the difference was settled.")]})
     reconciliation, _created = Reconciliation.objects.get_or_create(
-        sale=sale, defaults={"note": note[:300], "by": user}
+        sale=sale, defaults={"note": note[:300], "by": actor}
     )
     return reconciliation
 
@@ -606,45 +584,20 @@ def reconcile(sale: Sale, note: str, user) -> Reconciliation:
 # --- The day's close ----------------------------------------------------------------------
 
 
-@dataclass
-class DaySummary:
-    day: datetime.date
-    by_payment: list = field(default_factory=list)  # (Payment, net amount)
-    sales: int = 0
-    corrections: int = 0
-    total: Decimal = Decimal("0.00")
-    cash: Decimal = Decimal("0.00")
-    close: DayClose | None = None
-
-
-def day_entries(exhibitor: Exhibitor, day: datetime.date):
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return Sale.objects.filter(
-        exhibitor=exhibitor, sold_at__gte=start, sold_at__lt=start + datetime.timedelta(days=1)
-    )
-
-
-def day_summary(exhibitor: Exhibitor, day: datetime.date) -> DaySummary:
-    entries = day_entries(exhibitor, day)
-    sums = dict(entries.values("payment").annotate(t=Sum("total")).values_list("payment", "t"))
-    summary = DaySummary(day=day)
-    summary.by_payment = [(p, sums.get(p.value) or Decimal("0.00")) for p in Payment]
-    summary.total = sum(sums.values(), Decimal("0.00"))
-    summary.cash = sums.get(Payment.CASH) or Decimal("0.00")
-    summary.sales = entries.filter(kind=Sale.Kind.SALE).count()
-    summary.corrections = entries.exclude(kind=Sale.Kind.SALE).count()
-    summary.close = exhibitor.day_closes.filter(day=day).first()
-    return summary
-
-
 def close_day(
-    exhibitor: Exhibitor, day: datetime.date, *, opening: Decimal, counted: Decimal, note, user
+    *,
+    actor: User,
+    exhibitor: Exhibitor,
+    day: datetime.date,
+    opening: Decimal,
+    counted: Decimal,
+    note: str,
 ) -> DayClose:
-    require_seller(user, exhibitor)
+    _require_seller(actor, exhibitor)
     for value in (opening, counted):
         if value < 0 or value > MAX_AMOUNT:
             raise ValidationError(_("Enter an amount between 0 and 9,999,999.99."))
-    summary = day_summary(exhibitor, day)
+    summary = selectors.day_summary(exhibitor, day)
     return DayClose.objects.create(
         exhibitor=exhibitor,
         day=day,
@@ -652,5 +605,5 @@ def close_day(
         expected_cash=opening + summary.cash,
         counted_cash=counted,
         note=(note or "").strip()[:300],
-        by=user,
+        by=actor,
     )

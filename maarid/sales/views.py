@@ -11,8 +11,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,14 +21,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from maarid.catalogue import qr
-from maarid.core import access, pdf
+from maarid.core import pdf
 from maarid.core.services import absolute_url
-from maarid.exhibitors.models import Exhibitor
-from maarid.fairs.models import Edition
+from maarid.fairs.selectors import with_edition
 
-from . import queries, services
+from . import selectors, services
 from .forms import CloseForm, CorrectionForm, DeviceForm, ReconcileForm
-from .models import Device, Payment, Sale
+from .models import Payment, Sale
 
 # --- The sales app ------------------------------------------------------------------------
 
@@ -108,25 +107,21 @@ def service_worker(request):
 def _static_path(name: str) -> str:
     from django.contrib.staticfiles import finders
 
-    return finders.find(name)
+    path = finders.find(name)
+    if not isinstance(path, str):
+        raise Http404
+    return path
 
 
 # --- Receipts -----------------------------------------------------------------------------
 
 
-def _receipt(key) -> Sale:
-    return get_object_or_404(
-        Sale.objects.select_related("exhibitor__organisation", "edition", "corrects"),
-        receipt_key=key,
-    )
-
-
-def _receipt_context(sale) -> dict:
+def _receipt_context(sale: Sale) -> dict:
     url = absolute_url(services.receipt_path(sale, translation.get_language()))
     return {
         "sale": sale,
-        "lines": list(sale.lines.select_related("product")),
-        "corrections": list(sale.corrections.all()),
+        "lines": selectors.lines_of(sale),
+        "corrections": list(selectors.corrections_of(sale)),
         "url": url,
         "qr": qr.svg_inline(url, _("QR code of this receipt")),
     }
@@ -134,11 +129,11 @@ def _receipt_context(sale) -> dict:
 
 def receipt(request, key):
     """A receipt for whoever has its link: the key in it cannot be guessed."""
-    return render(request, "sales/receipt.html", _receipt_context(_receipt(key)))
+    return render(request, "sales/receipt.html", _receipt_context(selectors.sale_by_receipt(key)))
 
 
 def receipt_pdf(request, key):
-    sale = _receipt(key)
+    sale = selectors.sale_by_receipt(key)
     language = translation.get_language()
     context = _receipt_context(sale)
     context["qr_png"] = qr.png_data_uri(context["url"])
@@ -149,7 +144,7 @@ def receipt_pdf(request, key):
 
 
 def receipt_qr(request, key):
-    sale = _receipt(key)
+    sale = selectors.sale_by_receipt(key)
     url = absolute_url(services.receipt_path(sale, translation.get_language()))
     return HttpResponse(qr.svg_document(url), content_type="image/svg+xml")
 
@@ -157,28 +152,7 @@ def receipt_qr(request, key):
 # --- An exhibitor's sales -----------------------------------------------------------------
 
 
-def _edition(series, number) -> Edition:
-    return get_object_or_404(
-        Edition.objects.select_related("series"), series__slug=series, number=number
-    )
-
-
-def _exhibitor(request, series, number, organisation, *, sell=False) -> Exhibitor:
-    """The exhibitor's pages are for its members (and, to read, the edition's organisers);
-    anyone else gets a 404, as for an exhibitor that does not exist."""
-    exhibitor = get_object_or_404(
-        Exhibitor.objects.select_related("edition__series", "organisation"),
-        edition__series__slug=series,
-        edition__number=number,
-        organisation__slug=organisation,
-    )
-    allowed = services.may_sell if sell else services.may_view
-    if not allowed(request.user, exhibitor):
-        raise Http404
-    return exhibitor
-
-
-def _day(request) -> datetime.date:
+def _day(request: HttpRequest) -> datetime.date:
     try:
         return datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
@@ -187,38 +161,35 @@ def _day(request) -> datetime.date:
 
 @login_required
 def ledger(request, series, number, organisation):
-    exhibitor = _exhibitor(request, series, number, organisation)
+    exhibitor = selectors.exhibitor_for(request.user, series, number, organisation)
     day = _day(request)
-    entries = services.day_entries(exhibitor, day).select_related("device", "corrects")
     show = request.GET.get("show", "")
-    oversold = Sale.objects.filter(exhibitor=exhibitor, oversold=True, reconciliation=None)
-    if show == "oversold":
-        entries = oversold
+    entries = selectors.ledger_entries(exhibitor, day, oversold=show == "oversold")
     return render(
         request,
         "sales/ledger.html",
         {
             "exhibitor": exhibitor,
             "edition": exhibitor.edition,
-            "summary": services.day_summary(exhibitor, day),
+            "summary": selectors.day_summary(exhibitor, day),
             "entries": entries[:500],
-            "oversold_count": oversold.count(),
+            "oversold_count": selectors.unreconciled(exhibitor).count(),
             "show": show,
             "day": day,
             "days": exhibitor.edition.dates(),
-            "seller": services.may_sell(request.user, exhibitor),
-            "total": queries.exhibitor_total(exhibitor),
+            "seller": selectors.may_sell(request.user, exhibitor),
+            "total": selectors.exhibitor_total(exhibitor),
         },
     )
 
 
 @login_required
 def sale_detail(request, series, number, organisation, pk):
-    exhibitor = _exhibitor(request, series, number, organisation)
-    sale = get_object_or_404(Sale, pk=pk, exhibitor=exhibitor)
-    seller = services.may_sell(request.user, exhibitor)
-    lines = list(sale.lines.all())
-    left = services.remaining(sale) if sale.kind == Sale.Kind.SALE else {}
+    exhibitor = selectors.exhibitor_for(request.user, series, number, organisation)
+    sale = selectors.sale_of(exhibitor, pk)
+    seller = selectors.may_sell(request.user, exhibitor)
+    lines = selectors.lines_of(sale)
+    left = selectors.remaining(sale) if sale.kind == Sale.Kind.SALE else {}
     form = CorrectionForm(lines=lines, left=left)
     reconcile_form = ReconcileForm()
     if request.method == "POST":
@@ -229,7 +200,9 @@ def sale_detail(request, series, number, organisation, pk):
             if action == "reconcile":
                 reconcile_form = ReconcileForm(request.POST)
                 if reconcile_form.is_valid():
-                    services.reconcile(sale, reconcile_form.cleaned_data["note"], request.user)
+                    services.reconcile(
+                        actor=request.user, sale=sale, note=reconcile_form.cleaned_data["note"]
+                    )
                     messages.success(request, _("The sale is reconciled."))
                     return redirect(request.path)
             else:
@@ -249,7 +222,7 @@ def sale_detail(request, series, number, organisation, pk):
             "sale": sale,
             "lines": lines,
             "left": left,
-            "corrections": sale.corrections.all(),
+            "corrections": selectors.corrections_of(sale),
             "form": form,
             "reconcile_form": reconcile_form,
             "seller": seller,
@@ -258,23 +231,23 @@ def sale_detail(request, series, number, organisation, pk):
     )
 
 
-def _correct(sale, action, form, user) -> Sale:
-    reason = form.cleaned_data["reason"]
+def _correct(sale: Sale, action: str | None, form: CorrectionForm, user) -> Sale:
+    reason, uuid = form.cleaned_data["reason"], form.cleaned_data["uuid"]
     if action == "void":
-        return services.void(sale, reason=reason, user=user, uuid=form.cleaned_data["uuid"])
+        return services.void(actor=user, sale=sale, reason=reason, uuid=uuid)
     return services.refund(
-        sale, form.returned(), reason=reason, user=user, uuid=form.cleaned_data["uuid"]
+        actor=user, sale=sale, returned=form.returned(), reason=reason, uuid=uuid
     )
 
 
 @login_required
 def devices(request, series, number, organisation):
-    exhibitor = _exhibitor(request, series, number, organisation, sell=True)
+    exhibitor = selectors.exhibitor_for(request.user, series, number, organisation, need="sell")
     form = DeviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             device, raw = services.register_device(
-                exhibitor, form.cleaned_data["name"], request.user
+                actor=request.user, exhibitor=exhibitor, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -288,7 +261,7 @@ def devices(request, series, number, organisation):
     shown = None
     if pairing:
         shown = {
-            "device": get_object_or_404(Device, pk=pairing[0], exhibitor=exhibitor),
+            "device": selectors.device_of(exhibitor, pairing[0]),
             "url": pairing[1],
             "qr": qr.svg_inline(pairing[1], _("QR code to scan with the phone")),
         }
@@ -298,7 +271,7 @@ def devices(request, series, number, organisation):
         {
             "exhibitor": exhibitor,
             "edition": exhibitor.edition,
-            "devices": exhibitor.devices.select_related("created_by"),
+            "devices": selectors.devices_of(exhibitor),
             "form": form,
             "shown": shown,
         },
@@ -313,31 +286,31 @@ def _pairing_url(request, raw: str) -> str:
 @login_required
 @require_POST
 def revoke(request, series, number, organisation, pk):
-    exhibitor = _exhibitor(request, series, number, organisation, sell=True)
-    device = get_object_or_404(Device, pk=pk, exhibitor=exhibitor)
-    services.revoke_device(device, request.user)
+    exhibitor = selectors.exhibitor_for(request.user, series, number, organisation, need="sell")
+    device = selectors.device_of(exhibitor, pk)
+    services.revoke_device(actor=request.user, device=device)
     messages.success(request, _("“%(name)s” can no longer sell.") % {"name": device.name})
     return redirect("turnover:devices", series, number, organisation)
 
 
 @login_required
 def close(request, series, number, organisation):
-    exhibitor = _exhibitor(request, series, number, organisation)
+    exhibitor = selectors.exhibitor_for(request.user, series, number, organisation)
     day = _day(request)
-    summary = services.day_summary(exhibitor, day)
+    summary = selectors.day_summary(exhibitor, day)
     form = CloseForm(request.POST or None)
     if request.method == "POST":
-        if not services.may_sell(request.user, exhibitor):
+        if not selectors.may_sell(request.user, exhibitor):
             raise Http404
         if form.is_valid():
             try:
                 services.close_day(
-                    exhibitor,
-                    day,
+                    actor=request.user,
+                    exhibitor=exhibitor,
+                    day=day,
                     opening=form.cleaned_data["opening_cash"],
                     counted=form.cleaned_data["counted_cash"],
                     note=form.cleaned_data["note"],
-                    user=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -353,7 +326,7 @@ def close(request, series, number, organisation):
             "summary": summary,
             "day": day,
             "form": form,
-            "seller": services.may_sell(request.user, exhibitor),
+            "seller": selectors.may_sell(request.user, exhibitor),
         },
     )
 
@@ -362,12 +335,12 @@ def close(request, series, number, organisation):
 
 
 @login_required
+@with_edition(need="organise")
 def board(request, series, number):
     """The edition's turnover, live: the page reloads its figures by itself (htmx)."""
-    edition = _edition(series, number)
-    access.require_organiser(request.user, edition.series_id)
-    figures = queries.turnover(edition)
-    context = {"edition": edition, "figures": figures, "charts": queries.charts(figures)}
+    edition = request.edition
+    figures = selectors.turnover(edition)
+    context = {"edition": edition, "figures": figures, "charts": selectors.charts(figures)}
     if request.headers.get("HX-Request"):
         return render(request, "sales/board_figures.html", context)
     return render(request, "sales/board.html", context)

@@ -26,7 +26,7 @@ def till(edition, cooperative, exhibitor):
     argan = make_product(cooperative)
     Stock.objects.create(product=argan, edition=edition, quantity=50)
     make_product(cooperative, name_fr="Miel de thym", name_ar="عسل الزعتر", price=Decimal("95.50"))
-    _device, raw = services.register_device(stand, "هاتف فاطمة", exhibitor)
+    _device, raw = services.register_device(actor=exhibitor, exhibitor=stand, name="هاتف فاطمة")
     return raw
 
 

@@ -579,10 +579,10 @@ def catalogue_state():
 
 
 def test_ten_days_of_sales_make_about_six_million_dirhams(demo, db):
-    from maarid.sales import queries
+    from maarid.sales import selectors
     from maarid.sales.models import Sale
 
-    figures = queries.turnover(demo.reference_edition)
+    figures = selectors.turnover(demo.reference_edition)
     assert Decimal("5880000") <= figures["total"] <= Decimal("6120000")
     assert figures["top_sellers"][0]["label"] == demo.organisations["coral-divers"].name
     days = {d["key"]: d["total"] for d in figures["by_day"]}

@@ -43,7 +43,9 @@ def honey(stand):
 @pytest.fixture
 def phone(stand, exhibitor):
     """A phone registered by the cooperative's member, with its raw token."""
-    device, raw = services.register_device(stand, "Téléphone de Fatima", exhibitor)
+    device, raw = services.register_device(
+        actor=exhibitor, exhibitor=stand, name="Téléphone de Fatima"
+    )
     device.raw_token = raw
     return device
 

@@ -163,7 +163,7 @@ def test_tokens_that_are_not_this_exhibitors_devices_cannot_sell(
     for raw in (personal, foreign, "mrd_forged", ""):
         response = DeviceClient(raw).post("sales", sale((argan, 1, "180.00")))
         assert response.status_code in (401, 403), raw
-    services.revoke_device(phone, exhibitor)
+    services.revoke_device(actor=exhibitor, device=phone)
     assert (
         DeviceClient(phone.raw_token).post("sales", sale((argan, 1, "180.00"))).status_code == 401
     )
@@ -206,7 +206,7 @@ def test_another_exhibitors_sale_cannot_be_voided(app, argan, other_exhibitor, o
     from .conftest import make_product
 
     stand = Exhibitor.objects.create(edition=app_edition(argan), organisation=other_cooperative)
-    device, raw = services.register_device(stand, "Autre", other_exhibitor)
+    device, raw = services.register_device(actor=other_exhibitor, exhibitor=stand, name="Autre")
     product = make_product(other_cooperative, name_fr="Tapis")
     body = sale((product, 1, "900.00"))
     assert DeviceClient(raw).post("sales", body).status_code == 201
@@ -293,7 +293,7 @@ def test_the_same_sale_from_another_phone_of_the_stand_is_recorded_once(
 ):
     sales = batch(argan, honey, count=3)
     assert app.post("sync", {"sales": sales}).status_code == 200
-    _device, raw = services.register_device(stand, "Tablette", exhibitor)
+    _device, raw = services.register_device(actor=exhibitor, exhibitor=stand, name="Tablette")
     again = DeviceClient(raw).post("sync", {"sales": sales})
     assert again.status_code == 200
     assert [r["created"] for r in again.json()["results"]] == [False] * 3
@@ -305,8 +305,10 @@ def test_a_re_paired_phone_sending_its_old_queue_doubles_nothing(
 ):
     sales = batch(argan, honey, count=3)
     DeviceClient(phone.raw_token).post("sync", {"sales": sales})
-    services.revoke_device(phone, exhibitor)
-    _device, raw = services.register_device(stand, "Téléphone de Fatima", exhibitor)
+    services.revoke_device(actor=exhibitor, device=phone)
+    _device, raw = services.register_device(
+        actor=exhibitor, exhibitor=stand, name="Téléphone de Fatima"
+    )
     results = DeviceClient(raw).post("sync", {"sales": sales}).json()["results"]
     assert [r["created"] for r in results] == [False] * 3
     assert ledger_total() == Decimal("1113.00")
@@ -322,7 +324,7 @@ def test_another_stands_sale_identifier_is_refused_and_reveals_nothing(
     body = sale((argan, 1, "180.00"))
     app.post("sales", body)
     stand = Exhibitor.objects.create(edition=edition, organisation=other_cooperative)
-    _device, raw = services.register_device(stand, "Autre", other_exhibitor)
+    _device, raw = services.register_device(actor=other_exhibitor, exhibitor=stand, name="Autre")
     carpet = make_product(other_cooperative, name_fr="Tapis")
     replay = {**body, "lines": [{"product": carpet.pk, "quantity": 1, "unit_price": "900.00"}]}
     response = DeviceClient(raw).post("sync", {"sales": [replay]})

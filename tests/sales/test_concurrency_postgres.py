@@ -48,11 +48,16 @@ def _places():
 
 def test_fifty_phones_selling_the_last_ten_units_sell_exactly_ten(stand, exhibitor, argan):
     Stock.objects.filter(product=argan).update(quantity=10)
-    phones = [services.register_device(stand, f"Phone {i}", exhibitor)[0] for i in range(50)]
+    phones = [
+        services.register_device(actor=exhibitor, exhibitor=stand, name=f"Phone {i}")[0]
+        for i in range(50)
+    ]
 
     def sell(i):
         try:
-            services.record_sale(phones[i], sale_in(sale((argan, 1, "180.00"))), exhibitor)
+            services.record_sale(
+                actor=exhibitor, device=phones[i], sale=sale_in(sale((argan, 1, "180.00")))
+            )
         except services.OutOfStock:
             return "refused"
         return "sold"
@@ -68,7 +73,7 @@ def test_two_tabs_syncing_one_queue_at_the_same_moment_count_it_once(phone, exhi
     queue = [sale_in(sale((argan, 1, "180.00"), sequence=n, offline=True)) for n in range(1, 21)]
 
     def sync(_i):
-        return services.sync(phone, queue, exhibitor)
+        return services.sync(actor=exhibitor, device=phone, sales=queue)
 
     results, errors = at_once(2, sync)
     assert not errors
@@ -82,7 +87,9 @@ def test_two_tabs_syncing_one_queue_at_the_same_moment_count_it_once(phone, exhi
 def test_the_same_sale_sent_by_many_retries_at_once_is_recorded_once(phone, exhibitor, argan):
     body = sale_in(sale((argan, 1, "180.00")))
     body.uuid = uuid.uuid4()
-    results, errors = at_once(8, lambda _i: services.record_sale(phone, body, exhibitor))
+    results, errors = at_once(
+        8, lambda _i: services.record_sale(actor=exhibitor, device=phone, sale=body)
+    )
     assert not errors
     assert sum(r.created for r in results) == 1 and Sale.objects.count() == 1
     assert Stock.objects.get(product=argan).quantity == 19
@@ -91,9 +98,11 @@ def test_the_same_sale_sent_by_many_retries_at_once_is_recorded_once(phone, exhi
 def test_two_phones_of_a_stand_syncing_one_queue_at_the_same_moment_count_it_once(
     phone, stand, exhibitor, argan
 ):
-    tablet, _raw = services.register_device(stand, "Tablette", exhibitor)
+    tablet, _raw = services.register_device(actor=exhibitor, exhibitor=stand, name="Tablette")
     queue = [sale_in(sale((argan, 1, "180.00"), sequence=n, offline=True)) for n in range(1, 21)]
-    results, errors = at_once(2, lambda i: services.sync([phone, tablet][i], queue, exhibitor))
+    results, errors = at_once(
+        2, lambda i: services.sync(actor=exhibitor, device=[phone, tablet][i], sales=queue)
+    )
     assert not errors
     assert sum(r.created for batch in results for r in batch) == 20
     assert Sale.objects.count() == 20 and Stock.objects.get(product=argan).quantity == 0

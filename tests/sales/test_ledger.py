@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maarid.catalogue.models import Stock
-from maarid.sales import services
+from maarid.sales import selectors, services
 from maarid.sales.models import Sale, SaleLine
 
 from .conftest import sale, sale_in
@@ -24,7 +24,7 @@ def stock_of(product):
 
 def test_a_sale_is_recorded_with_totals_computed_by_the_server(phone, exhibitor, argan, honey):
     body = sale((argan, 2, "180.00"), (honey, 3, "95.50"), discount="10.00")
-    recorded = services.record_sale(phone, sale_in(body), exhibitor)
+    recorded = services.record_sale(actor=exhibitor, device=phone, sale=sale_in(body))
     entry = recorded.sale
     assert recorded.created
     assert entry.subtotal == Decimal("646.50")
@@ -37,8 +37,8 @@ def test_a_sale_is_recorded_with_totals_computed_by_the_server(phone, exhibitor,
 
 def test_the_same_sale_sent_again_is_recorded_once(phone, exhibitor, argan):
     body = sale((argan, 1, "180.00"))
-    first = services.record_sale(phone, sale_in(body), exhibitor)
-    again = services.record_sale(phone, sale_in(body), exhibitor)
+    first = services.record_sale(actor=exhibitor, device=phone, sale=sale_in(body))
+    again = services.record_sale(actor=exhibitor, device=phone, sale=sale_in(body))
     assert not again.created and again.sale.pk == first.sale.pk
     assert Sale.objects.count() == 1 and stock_of(argan) == 19
 
@@ -48,7 +48,9 @@ def test_an_online_sale_of_more_than_is_left_is_refused_and_nothing_is_saved(
 ):
     with pytest.raises(services.OutOfStock) as refusal:
         services.record_sale(
-            phone, sale_in(sale((honey, 1, "95.50"), (argan, 21, "180.00"))), exhibitor
+            actor=exhibitor,
+            device=phone,
+            sale=sale_in(sale((honey, 1, "95.50"), (argan, 21, "180.00"))),
         )
     assert refusal.value.left == 20
     assert "20" in str(refusal.value)
@@ -58,36 +60,46 @@ def test_an_online_sale_of_more_than_is_left_is_refused_and_nothing_is_saved(
 
 def test_offline_sales_that_oversell_are_kept_and_flagged(phone, exhibitor, argan):
     sales = [sale((argan, 15, "180.00"), sequence=1), sale((argan, 10, "180.00"), sequence=2)]
-    results = services.sync(phone, [sale_in(s) for s in sales], exhibitor)
+    results = services.sync(actor=exhibitor, device=phone, sales=[sale_in(s) for s in sales])
     assert [r.sale.oversold for r in results] == [False, True]
     assert stock_of(argan) == -5
 
 
 def test_a_product_of_another_organisation_is_refused(phone, exhibitor, other_product):
     with pytest.raises(ValidationError):
-        services.record_sale(phone, sale_in(sale((other_product, 1, "10.00"))), exhibitor)
+        services.record_sale(
+            actor=exhibitor, device=phone, sale=sale_in(sale((other_product, 1, "10.00")))
+        )
     assert not Sale.objects.exists()
 
 
 def test_one_bad_sale_in_a_batch_saves_none(phone, exhibitor, argan):
     good, bad = sale((argan, 1, "180.00"), sequence=1), sale((argan, 0, "180.00"), sequence=2)
     with pytest.raises(ValidationError) as error:
-        services.sync(phone, [sale_in(good), sale_in(bad)], exhibitor)
+        services.sync(actor=exhibitor, device=phone, sales=[sale_in(good), sale_in(bad)])
     assert "sales[1]" in error.value.message_dict
     assert not Sale.objects.exists() and stock_of(argan) == 20
 
 
 def test_a_reused_receipt_sequence_gets_the_next_free_number(phone, exhibitor, argan):
     """A phone whose storage was wiped starts again at 1: receipts still never collide."""
-    services.record_sale(phone, sale_in(sale((argan, 1, "180.00"), sequence=1)), exhibitor)
-    second = services.record_sale(phone, sale_in(sale((argan, 1, "180.00"), sequence=1)), exhibitor)
+    services.record_sale(
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 1, "180.00"), sequence=1))
+    )
+    second = services.record_sale(
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 1, "180.00"), sequence=1))
+    )
     assert second.sale.sequence == 2 and second.sale.number.endswith("-0002")
 
 
 def test_two_devices_of_one_exhibitor_number_receipts_apart(phone, stand, exhibitor, argan):
-    tablet, _raw = services.register_device(stand, "Tablette", exhibitor)
-    a = services.record_sale(phone, sale_in(sale((argan, 1, "180.00"))), exhibitor).sale
-    b = services.record_sale(tablet, sale_in(sale((argan, 1, "180.00"))), exhibitor).sale
+    tablet, _raw = services.register_device(actor=exhibitor, exhibitor=stand, name="Tablette")
+    a = services.record_sale(
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 1, "180.00")))
+    ).sale
+    b = services.record_sale(
+        actor=exhibitor, device=tablet, sale=sale_in(sale((argan, 1, "180.00")))
+    ).sale
     assert a.number != b.number
     assert a.number.split("-")[1] == "1" and b.number.split("-")[1] == "2"
 
@@ -95,13 +107,15 @@ def test_two_devices_of_one_exhibitor_number_receipts_apart(phone, stand, exhibi
 def test_an_implausible_device_clock_gives_way_to_the_servers(phone, exhibitor, argan):
     body = sale_in(sale((argan, 1, "180.00")))
     body.device_clock = datetime.datetime(2031, 1, 1, tzinfo=datetime.UTC)
-    entry = services.record_sale(phone, body, exhibitor).sale
+    entry = services.record_sale(actor=exhibitor, device=phone, sale=body).sale
     assert entry.sold_at == entry.received_at
     assert entry.device_clock.year == 2031  # kept as the device said
 
 
 def test_the_ledger_cannot_be_changed_or_deleted(phone, exhibitor, argan):
-    entry = services.record_sale(phone, sale_in(sale((argan, 1, "180.00"))), exhibitor).sale
+    entry = services.record_sale(
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 1, "180.00")))
+    ).sale
     entry.total = Decimal("1.00")
     with pytest.raises(ValidationError):
         entry.save()
@@ -113,71 +127,87 @@ def test_the_ledger_cannot_be_changed_or_deleted(phone, exhibitor, argan):
 
 def test_a_void_is_a_new_entry_that_cancels_the_sale_and_restocks(phone, exhibitor, argan):
     entry = services.record_sale(
-        phone, sale_in(sale((argan, 3, "180.00"), discount="40.00")), exhibitor
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 3, "180.00"), discount="40.00"))
     ).sale
-    void = services.void(entry, reason="Erreur de saisie", user=exhibitor)
+    void = services.void(actor=exhibitor, sale=entry, reason="Erreur de saisie")
     assert void.kind == Sale.Kind.VOID and void.corrects == entry and void.made_by == exhibitor
     assert void.total == -entry.total
     assert void.number == entry.number + "-V1"
     assert stock_of(argan) == 20
     with pytest.raises(ValidationError):
-        services.void(entry, reason="encore", user=exhibitor)  # nothing left to take back
+        services.void(actor=exhibitor, sale=entry, reason="encore")  # nothing left to take back
 
 
 def test_refunds_take_back_at_most_what_was_sold_and_sum_to_zero(phone, exhibitor, argan, honey):
     entry = services.record_sale(
-        phone,
-        sale_in(sale((argan, 2, "180.00"), (honey, 1, "40.00"), discount="40.00")),
-        exhibitor,
+        actor=exhibitor,
+        device=phone,
+        sale=sale_in(sale((argan, 2, "180.00"), (honey, 1, "40.00"), discount="40.00")),
     ).sale
     argan_line, honey_line = entry.lines.all()
-    first = services.refund(entry, {argan_line.pk: 1}, reason="Flacon abîmé", user=exhibitor)
+    first = services.refund(
+        actor=exhibitor, sale=entry, returned={argan_line.pk: 1}, reason="Flacon abîmé"
+    )
     assert first.total == Decimal("-162.00")  # 180.00 less its 10 % share of the discount
     with pytest.raises(ValidationError):
-        services.refund(entry, {argan_line.pk: 2}, reason="trop", user=exhibitor)
-    services.refund(entry, {argan_line.pk: 1, honey_line.pk: 1}, reason="Retour", user=exhibitor)
+        services.refund(actor=exhibitor, sale=entry, returned={argan_line.pk: 2}, reason="trop")
+    services.refund(
+        actor=exhibitor, sale=entry, returned={argan_line.pk: 1, honey_line.pk: 1}, reason="Retour"
+    )
     assert sum(s.total for s in Sale.objects.all()) == Decimal("0.00")
     assert stock_of(argan) == 20
 
 
 def test_a_correction_needs_a_reason_and_a_member(phone, exhibitor, argan, organiser):
-    entry = services.record_sale(phone, sale_in(sale((argan, 1, "180.00"))), exhibitor).sale
+    entry = services.record_sale(
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 1, "180.00")))
+    ).sale
     with pytest.raises(ValidationError):
-        services.void(entry, reason=" ", user=exhibitor)
+        services.void(actor=exhibitor, sale=entry, reason=" ")
     with pytest.raises(PermissionDenied):
-        services.void(entry, reason="Erreur", user=organiser)  # organisers read, never correct
+        services.void(
+            actor=organiser, sale=entry, reason="Erreur"
+        )  # organisers read, never correct
 
 
 def test_a_correction_sent_twice_is_recorded_once(phone, exhibitor, argan):
-    entry = services.record_sale(phone, sale_in(sale((argan, 2, "180.00"))), exhibitor).sale
+    entry = services.record_sale(
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 2, "180.00")))
+    ).sale
     line = entry.lines.get()
     key = "6f1c1f5e-2f4a-4c1e-9f55-0c6a4f6c9d10"
-    a = services.refund(entry, {line.pk: 1}, reason="Retour", user=exhibitor, uuid=key)
-    b = services.refund(entry, {line.pk: 1}, reason="Retour", user=exhibitor, uuid=key)
+    a = services.refund(
+        actor=exhibitor, sale=entry, returned={line.pk: 1}, reason="Retour", uuid=key
+    )
+    b = services.refund(
+        actor=exhibitor, sale=entry, returned={line.pk: 1}, reason="Retour", uuid=key
+    )
     assert a.pk == b.pk and Sale.objects.filter(corrects=entry).count() == 1
 
 
 def test_the_day_close_compares_the_cash_counted_with_the_ledger(phone, exhibitor, argan, honey):
-    services.record_sale(phone, sale_in(sale((argan, 1, "180.00"))), exhibitor)
+    services.record_sale(actor=exhibitor, device=phone, sale=sale_in(sale((argan, 1, "180.00"))))
     services.record_sale(
-        phone, sale_in(sale((honey, 2, "95.50"), sequence=2, payment="card")), exhibitor
+        actor=exhibitor,
+        device=phone,
+        sale=sale_in(sale((honey, 2, "95.50"), sequence=2, payment="card")),
     )
-    today = services.day_summary(phone.exhibitor, timezone.localdate())
+    today = selectors.day_summary(phone.exhibitor, timezone.localdate())
     assert {p.value: t for p, t in today.by_payment}["card"] == Decimal("191.00")
     assert today.total == Decimal("371.00") and today.sales == 2
     close = services.close_day(
-        phone.exhibitor,
-        today.day,
+        actor=exhibitor,
+        exhibitor=phone.exhibitor,
+        day=today.day,
         opening=Decimal("200.00"),
         counted=Decimal("370.00"),
         note="",
-        user=exhibitor,
     )
     assert close.expected_cash == Decimal("380.00") and close.difference == Decimal("-10.00")
 
 
 def test_a_revoked_device_can_no_longer_sell(phone, exhibitor):
-    services.revoke_device(phone, exhibitor)
+    services.revoke_device(actor=exhibitor, device=phone)
     phone.token.refresh_from_db()
     assert phone.token.revoked_at is not None
 
@@ -208,6 +238,6 @@ def test_a_sale_sent_as_it_is_made_counts_on_the_servers_day_whatever_the_phones
     counts it; what the phone said is kept beside it."""
     body = sale_in(sale((argan, 1, "180.00")))
     body.device_clock = timezone.now() - datetime.timedelta(hours=30)
-    entry = services.record_sale(phone, body, exhibitor).sale
+    entry = services.record_sale(actor=exhibitor, device=phone, sale=body).sale
     assert timezone.localdate(entry.sold_at) == timezone.localdate()
     assert entry.device_clock == body.device_clock

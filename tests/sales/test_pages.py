@@ -29,11 +29,13 @@ def url(name, stand, *args, language="fr"):
 @pytest.fixture
 def sold(phone, exhibitor, argan, honey):
     """Two sales of today: argan oil in cash, honey by card with a discount."""
-    a = services.record_sale(phone, sale_in(sale((argan, 2, "180.00"), language="ar")), exhibitor)
+    a = services.record_sale(
+        actor=exhibitor, device=phone, sale=sale_in(sale((argan, 2, "180.00"), language="ar"))
+    )
     b = services.record_sale(
-        phone,
-        sale_in(sale((honey, 3, "95.50"), sequence=2, payment="card", discount="6.50")),
-        exhibitor,
+        actor=exhibitor,
+        device=phone,
+        sale=sale_in(sale((honey, 3, "95.50"), sequence=2, payment="card", discount="6.50")),
     )
     return a.sale, b.sale
 
@@ -115,9 +117,9 @@ def test_a_refund_of_some_items_from_the_sale_page(stand, exhibitor, sold):
 
 def test_an_oversold_sale_is_reconciled(phone, exhibitor, argan):
     argan.stock.update(quantity=0)
-    entry = services.sync(phone, [sale_in(sale((argan, 1, "180.00"), offline=True))], exhibitor)[
-        0
-    ].sale
+    entry = services.sync(
+        actor=exhibitor, device=phone, sales=[sale_in(sale((argan, 1, "180.00"), offline=True))]
+    )[0].sale
     client = client_for(exhibitor)
     assert "oversold" in client.get(url("ledger", phone.exhibitor)).content.decode()
     page = url("sale", phone.exhibitor, entry.pk)
@@ -169,7 +171,9 @@ def test_a_buyers_phone_gets_the_receipt_by_sms(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.record_sale(
-            phone, sale_in(sale((argan, 1, "180.00"), buyer_phone="0661234567")), exhibitor
+            actor=exhibitor,
+            device=phone,
+            sale=sale_in(sale((argan, 1, "180.00"), buyer_phone="0661234567")),
         )
     assert LocmemSMSBackend.outbox[0]["to"] == "+212661234567"
     assert "/receipts/" in LocmemSMSBackend.outbox[0]["text"]

@@ -62,14 +62,16 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
     stock, a sales phone with a sale, and a B2B programme with a meeting asked for."""
     today = timezone.localdate()
     call = exhibitors.open_call(
-        organiser,
-        edition,
+        actor=organiser,
+        edition=edition,
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=10),
         places=3,
     )
-    application = exhibitors.start_application(exhibitor, call, cooperative)
-    item = exhibitors.add_product(exhibitor, application, name_fr="Amlou", price="60.00")
+    application = exhibitors.start_application(actor=exhibitor, call=call, organisation=cooperative)
+    item = exhibitors.add_product(
+        actor=exhibitor, application=application, name_fr="Amlou", price="60.00"
+    )
     other, other_user = applicant(series, "Cooperative Tissage")
     other_application = submitted(call, other, other_user)
     review = marked(other_application, reviewer, 7)

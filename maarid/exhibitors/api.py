@@ -227,14 +227,13 @@ class ReviewSummary(Schema):
         return money(obj.total)
 
 
-def _organiser_of(context, application) -> bool:
+def _user(context):
     request = context["request"] if context else None
-    user = getattr(request, "user", None)
-    return access.is_organiser(user, application.call.edition.series_id)
+    return getattr(request, "user", None)
 
 
-def _published(application) -> bool:
-    return application.call.decisions_published_at is not None
+def _organiser_of(context, application) -> bool:
+    return access.is_organiser(_user(context), application.call.edition.series_id)
 
 
 class ApplicationOut(Schema):
@@ -244,7 +243,8 @@ class ApplicationOut(Schema):
     organisation: OrganisationRef
     status: ApplicationStatus
     decision: Application.Decision = Field(
-        description="Stays 'pending' for applicants and reviewers until decisions are published."
+        description="Stays 'pending' for applicants and reviewers until decisions are published, "
+        "and for a withdrawn application."
     )
     waitlist_position: int | None = None
     motivation: str
@@ -259,17 +259,11 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_decision(obj, context):
-        if _organiser_of(context, obj) or _published(obj):
-            return obj.decision
-        return Application.Decision.PENDING
+        return selectors.visible_decision(_user(context), obj)
 
     @staticmethod
     def resolve_waitlist_position(obj, context):
-        if obj.decision != Application.Decision.WAITLISTED or not obj.rank:
-            return None
-        if not (_organiser_of(context, obj) or _published(obj)):
-            return None
-        return obj.rank - obj.call.places
+        return selectors.waitlist_position(_user(context), obj)
 
     @staticmethod
     def resolve_selection(obj, context):
@@ -540,12 +534,7 @@ def list_applications(
     if filters.status:
         qs = qs.filter(status=filters.status.value)
     if filters.decision:
-        if access.is_organiser(request.user, call.edition.series_id) or (
-            call.decisions_published_at
-        ):
-            qs = qs.filter(decision=filters.decision)
-        elif filters.decision != Application.Decision.PENDING:
-            qs = qs.none()
+        qs = selectors.with_visible_decision(qs, request.user, call, filters.decision)
     if filters.kind:
         qs = qs.filter(organisation__kind=filters.kind)
     if filters.sector:

@@ -70,6 +70,50 @@ def visible_applications(user: User, call: Call) -> QuerySet[Application]:
     return qs.filter(Q(organisation_id__in=f.organisations) | Q(reviews__reviewer=user)).distinct()
 
 
+# --- Decisions ----------------------------------------------------------------------------
+#
+# Who may read an application's decision, in one place for the pages and the API. The series'
+# organisers read it as soon as the selection has run; the applicant and the reviewers assigned
+# to it only once the decisions are published. Only an application still in the running
+# (submitted) has one: a withdrawn application's decision was never told to anyone.
+
+
+def decisions_readable(user: User, call: Call) -> bool:
+    """Whether the decisions of the call are out for ``user`` (any reader of an application)."""
+    return call.decisions_published_at is not None or access.is_organiser(
+        user, call.edition.series_id
+    )
+
+
+def visible_decision(user: User, application: Application) -> str:
+    """The application's decision as ``user`` may read it: "pending" until they may."""
+    if application.status == Application.Status.SUBMITTED and decisions_readable(
+        user, application.call
+    ):
+        return application.decision
+    return Application.Decision.PENDING
+
+
+def waitlist_position(user: User, application: Application) -> int | None:
+    """The place on the waiting list, for whoever may read that the applicant is on it."""
+    if visible_decision(user, application) != Application.Decision.WAITLISTED:
+        return None
+    return application.rank - application.call.places if application.rank else None
+
+
+def with_visible_decision(
+    applications: QuerySet[Application], user: User, call: Call, decision: str
+) -> QuerySet[Application]:
+    """The applications whose decision reads ``decision`` for ``user``: a filter that never
+    tells more than the applications themselves do."""
+    in_the_running = Q(status=Application.Status.SUBMITTED)
+    if not decisions_readable(user, call):
+        return applications if decision == Application.Decision.PENDING else applications.none()
+    if decision == Application.Decision.PENDING:
+        return applications.filter(~in_the_running | Q(decision=decision))
+    return applications.filter(in_the_running, decision=decision)
+
+
 def scores(call: Call) -> dict[int, Decimal]:
     """Application → score, combined as the call says (mean, or normalised per reviewer)."""
     totals = Review.objects.filter(

@@ -139,12 +139,7 @@ def _detail_context(request, application):
     documents = list(application.documents.all())
     given = {d.requirement_id for d in documents}
     published = call.decisions_published_at is not None
-    show_decision = (
-        application.status == Application.Status.SUBMITTED
-        and (published or is_organiser)
-        and application.decision != Application.Decision.PENDING
-    )
-    waitlisted = show_decision and application.decision == Application.Decision.WAITLISTED
+    decision = selectors.visible_decision(user, application)
     return {
         "edition": call.edition,
         "call": call,
@@ -152,15 +147,9 @@ def _detail_context(request, application):
         "is_applicant": applicant,
         "is_organiser": is_organiser,
         "own_review": application.reviews.filter(reviewer=user).first(),
-        "show_decision": show_decision,
-        "decision_label": (
-            application.get_decision_display()
-            if show_decision
-            else Application.Decision.PENDING.label
-        ),
-        "waitlist_position": (
-            application.rank - call.places if waitlisted and application.rank else None
-        ),
+        "show_decision": decision != Application.Decision.PENDING,
+        "decision_label": Application.Decision(decision).label,
+        "waitlist_position": selectors.waitlist_position(user, application),
         "published": published,
         "reason": Explainer(call).reason(application) if is_organiser else "",
         "missing": services.missing_for_submission(application=application)

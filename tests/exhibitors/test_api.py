@@ -8,6 +8,7 @@ import pytest
 import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from maarid.core.access import Role
@@ -23,7 +24,7 @@ from maarid.exhibitors.models import (
     Score,
 )
 from maarid.registry.models import Membership
-from tests.conftest import make_user, with_role
+from tests.conftest import client_for, make_user, with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -269,6 +270,33 @@ def test_an_organiser_overrides_with_a_reason(assigned, organiser, edition):
     run = api.post(edition_path(edition, "selection")).json()
     assert run["accepted"] == 0
     assert api.post(path, {"accept": None}).json()["selection"]["pinned"] is None
+
+
+def test_the_page_and_the_api_show_each_role_the_same_decision(
+    assigned, call, organiser, exhibitor
+):
+    """One rule: organisers read the decision once the selection has run, the applicant and its
+    reviewers once it is published, and a withdrawn application has none to read."""
+    edition = call.edition
+    for review in assigned.reviews.all():
+        Api(review.reviewer).put(f"/reviews/{review.pk}", {"marks": marks_for(call, 7)})
+    reviewer = assigned.reviews.first().reviewer
+    page = reverse(
+        "exhibitors:application", args=[edition.series.slug, edition.number, assigned.pk]
+    )
+
+    def read(user):
+        api = Api(user).get(f"/applications/{assigned.pk}").json()["decision"]
+        shown = client_for(user).get(page).context["decision_label"]
+        assert shown == Application.Decision(api).label, (user, api, shown)
+        return api
+
+    Api(organiser).post(edition_path(edition, "selection"))
+    assert [read(u) for u in (organiser, exhibitor, reviewer)] == ["accepted", "pending", "pending"]
+    Api(organiser).post(edition_path(edition, "selection/publish"))
+    assert [read(u) for u in (organiser, exhibitor, reviewer)] == ["accepted"] * 3
+    Api(exhibitor).post(f"/applications/{assigned.pk}/withdraw")
+    assert [read(u) for u in (organiser, exhibitor, reviewer)] == ["pending"] * 3
 
 
 def test_a_withdrawal_is_recorded(submitted, exhibitor):

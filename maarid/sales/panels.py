@@ -5,6 +5,7 @@ organisation's page."""
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maarid.core import hooks
 from maarid.core.formatting import money, number
@@ -34,6 +35,18 @@ def organiser_panel(edition: Edition, user: User | AnonymousUser) -> dict:
         "figures": [(_("Turnover"), money(totals["total"])), (_("Sales"), number(totals["sales"]))],
         "links": [(_("Live turnover board"), board)],
     }
+
+
+@hooks.edition_commitments.add
+def recorded_sales(edition: Edition) -> list[str]:
+    """Sales recorded for the edition: their receipts and figures need its public pages."""
+    count = selectors.edition_total(edition)["sales"]
+    if not count:
+        return []
+    return [
+        ngettext("%(count)s sale recorded", "%(count)s sales recorded", count)
+        % {"count": number(count)}
+    ]
 
 
 @hooks.edition_links.add

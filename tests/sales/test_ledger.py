@@ -241,3 +241,15 @@ def test_a_sale_sent_as_it_is_made_counts_on_the_servers_day_whatever_the_phones
     entry = services.record_sale(actor=exhibitor, device=phone, sale=body).sale
     assert timezone.localdate(entry.sold_at) == timezone.localdate()
     assert entry.device_clock == body.device_clock
+
+
+def test_an_edition_with_sales_recorded_never_goes_back_to_draft(
+    phone, exhibitor, argan, organiser
+):
+    from maarid.fairs import services as fairs
+
+    edition = phone.exhibitor.edition
+    fairs.move_edition(actor=organiser, edition=edition, status="applications", reason="Dates")
+    services.record_sale(actor=exhibitor, device=phone, sale=sale_in(sale((argan, 1, "150.00"))))
+    with pytest.raises(ValidationError, match="1 sale recorded"):
+        fairs.move_edition(actor=organiser, edition=edition, status="draft", reason="Start over")

@@ -19,6 +19,7 @@ from maarid.api.api import OPTIONAL_AUTH
 from maarid.api.pagination import PageNumberPagination
 from maarid.api.schemas import EditionNumber, Error
 from maarid.core.money import CENT
+from maarid.fairs import selectors as fairs
 from maarid.fairs.api import EditionBase
 from maarid.fairs.selectors import edition_for, with_edition
 from maarid.registry.models import Kind, Sector
@@ -167,7 +168,7 @@ class ProductFilters(FilterSchema):
 @paginate(PageNumberPagination, page_size=50)
 def list_editions(request):
     """The editions the public may see, newest first, with their figures so far."""
-    return selectors.public_editions()
+    return fairs.public_editions()
 
 
 @router.get("/editions/{series}/{number}", response={200: CatalogueEditionOut, 404: Error})

@@ -188,6 +188,11 @@ def public_exhibits(
     return exhibits.select_related("edition__series").order_by("-edition__starts_on")
 
 
+def public_product_pages() -> QuerySet[Product]:
+    """Every product page the public may open (the sitemap), in a stable order."""
+    return Product.objects.public().only("slug", "updated_at").order_by("pk")
+
+
 def public_exhibitors() -> QuerySet[Exhibitor]:
     """Every exhibitor page the public may open (the sitemap)."""
     return _in_public_editions().select_related("edition__series", "organisation").order_by("pk")
@@ -215,11 +220,6 @@ def product_slugs(organisation: Organisation) -> list[str]:
 
 
 # --- Editions and products, for the API -------------------------------------------------------
-
-
-def public_editions() -> QuerySet[Edition]:
-    """The editions the public may see, newest first."""
-    return Edition.objects.public().select_related("series").order_by("-starts_on", "pk")
 
 
 def searched_edition(pk: int | None) -> Edition | None:

@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
-from maarid.fairs.models import Edition
+from maarid.fairs import selectors as fairs
 
 from . import selectors
 from .links import exhibitor_path
-from .models import Product
 
 
 class _InEveryLanguage(Sitemap):
@@ -48,7 +47,7 @@ class EditionSitemap(_InEveryLanguage):
     priority = 0.8
 
     def items(self):
-        return Edition.objects.public().select_related("series").order_by("pk")
+        return fairs.public_editions()
 
     def location(self, edition):
         return edition.get_absolute_url()
@@ -78,7 +77,7 @@ class ProductSitemap(_InEveryLanguage):
     priority = 0.5
 
     def items(self):
-        return Product.objects.public().only("slug", "updated_at").order_by("pk")
+        return selectors.public_product_pages()
 
     def location(self, product):
         return product.get_absolute_url()

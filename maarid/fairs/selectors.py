@@ -55,8 +55,8 @@ def with_edition(*, need: Need = "view") -> Callable[[Callable[P, R]], Callable[
 
 
 def public_editions() -> QuerySet[Edition]:
-    """Every edition past its draft, newest first."""
-    return Edition.objects.public().select_related("series", "city").order_by("-starts_on")
+    """Every edition past its draft, newest first (in a stable order: the sitemap pages it)."""
+    return Edition.objects.public().select_related("series", "city").order_by("-starts_on", "pk")
 
 
 def all_series() -> QuerySet[Series]:

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -139,6 +138,19 @@ class QuotaIn(InputSchema):
     maximum: int | None = Field(None, ge=0, le=100_000)
 
 
+class CriterionIn(InputSchema):
+    id: Id | None = Field(None, description="One of the call's criteria; none: a new one.")
+    name_ar: str = Field(max_length=120)
+    name_fr: str = Field(max_length=120)
+    weight: int = Field(1, ge=1, le=100)
+
+
+class RequiredDocumentIn(InputSchema):
+    id: Id | None = Field(None, description="One of the call's documents; none: a new one.")
+    name_ar: str = Field(max_length=120)
+    name_fr: str = Field(max_length=120)
+
+
 class CallIn(InputSchema):
     opens_on: Day
     closes_on: Day
@@ -152,6 +164,17 @@ class CallIn(InputSchema):
     reviewers_per_application: int = Field(2, ge=2, le=20)
     aggregation: Call.Aggregation = Call.Aggregation.MEAN
     disagreement: Decimal = Field(Decimal("2.50"), ge=0, le=10, max_digits=4, decimal_places=2)
+    criteria: list[CriterionIn] | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Replaces the rubric when given (rows with an id change that criterion, "
+        "the others are added, those left out removed); left alone when omitted. Once "
+        "reviewers have marked applications, only the names may change.",
+    )
+    required_documents: list[RequiredDocumentIn] | None = Field(
+        None, max_length=100, description="Replaces the required documents, like `criteria`."
+    )
     sector_quotas: list[QuotaIn] | None = Field(
         None, description="Replaces the sector quotas when given; left alone when omitted."
     )
@@ -492,25 +515,23 @@ def get_call(request, series: str, number: EditionNumber):
 def put_call(request, series: str, number: EditionNumber, payload: CallIn):
     edition = _edition(request, series, number)
     access.require_organiser(request.user, edition.series_id)
-    fields = payload.dict(exclude={"sector_quotas"})
-    fields["eligible_kinds"] = [str(k) for k in fields["eligible_kinds"]]
-    fields["eligible_sectors"] = [str(s) for s in fields["eligible_sectors"]]
-    quotas = payload.sector_quotas
-    with transaction.atomic():
-        call = Call.objects.filter(edition=edition).first()
-        if call is None:
-            call, status = services.open_call(actor=request.user, edition=edition, **fields), 201
-        else:
-            for name, value in fields.items():
-                setattr(call, name, value)
-            call, status = services.save_call(actor=request.user, call=call), 200
-        if quotas is not None:
-            services.replace_sector_quotas(
-                actor=request.user,
-                call=call,
-                quotas=[(q.sector, q.minimum, q.maximum) for q in quotas],
-            )
-    return Status(status, call)
+    settings = payload.dict(include=set(services.CALL_SETTINGS))
+    settings["eligible_kinds"] = [str(k) for k in settings["eligible_kinds"]]
+    settings["eligible_sectors"] = [str(s) for s in settings["eligible_sectors"]]
+    existed = Call.objects.filter(edition=edition).exists()
+    call = services.save_call(
+        actor=request.user,
+        edition=edition,
+        settings=settings,
+        criteria=_rows(services.CriterionRow, payload.criteria),
+        documents=_rows(services.DocumentRow, payload.required_documents),
+        quotas=_rows(services.QuotaRow, payload.sector_quotas),
+    )
+    return Status(200 if existed else 201, call)
+
+
+def _rows(row, items):
+    return None if items is None else [row(**item.dict()) for item in items]
 
 
 # --- Applications -------------------------------------------------------------------------

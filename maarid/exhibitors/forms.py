@@ -1,13 +1,15 @@
 """Forms of the call's settings and of the applicant's portal. They only parse and check what
 was typed; saving goes through ``services``."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maarid.registry.models import BUYER_KINDS, Kind, Sector
 
-from .models import BoothSize, Call, Criterion, RequiredDocument, Review, SectorQuota
+from .models import BoothSize, Call, Criterion, RequiredDocument, SectorQuota
 
 DATE = {"type": "date"}
 ARABIC = {"dir": "rtl", "lang": "ar"}
@@ -73,46 +75,27 @@ class CallForm(forms.ModelForm):
             )
         return data
 
-    def fields_for_service(self) -> dict:
-        """The cleaned values as ``services.open_call`` takes them."""
+    def settings(self) -> dict[str, Any]:
+        """The cleaned values as ``services.save_call`` takes them."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-def _scores_exist(call) -> bool:
-    return (
-        call is not None
-        and call.pk is not None
-        and Review.objects.filter(application__call=call, submitted_at__isnull=False).exists()
-    )
+class RowsFormSet(forms.BaseInlineFormSet):
+    """An inline formset that only parses: the service saves what ``kept`` hands over."""
 
-
-class OrderedFormSet(forms.BaseInlineFormSet):
-    """New rows go after the existing ones."""
-
-    def save_new(self, form, commit=True):
-        last = self.model.objects.filter(call=self.instance).order_by("-order").first()
-        form.instance.order = (last.order + 1) if last else 0
-        return super().save_new(form, commit=commit)
-
-
-class CriterionFormSet(OrderedFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors) or not _scores_exist(self.instance):
-            return
+    def kept(self) -> list[tuple[int | None, dict[str, Any]]]:
+        """(id, values) of each row to keep: the existing ones not ticked for deletion (their
+        id), and the new ones filled in (None)."""
+        deleted = self.deleted_forms if self.can_delete else []
+        fields = [name for name in self.form._meta.fields or () if name != self.fk.name]
+        rows = []
         for form in self.forms:
-            saved = form.instance.pk is not None
-            if (
-                (saved and self._should_delete_form(form))
-                or (not saved and form.has_changed())
-                or (saved and "weight" in form.changed_data)
-            ):
-                raise ValidationError(
-                    _(
-                        "Reviewers have already marked applications: criteria can no longer "
-                        "be added, removed or weighted differently (names may still be corrected)."
-                    )
-                )
+            new = form.instance.pk is None
+            if form in deleted or (new and not form.has_changed()):
+                continue
+            values = {name: form.cleaned_data[name] for name in fields}
+            rows.append((None if new else form.instance.pk, values))
+        return rows
 
 
 class CriterionForm(forms.ModelForm):
@@ -150,7 +133,7 @@ CriteriaFormSet = forms.inlineformset_factory(
     Call,
     Criterion,
     form=CriterionForm,
-    formset=CriterionFormSet,
+    formset=RowsFormSet,
     extra=1,
     can_delete=True,
     min_num=1,
@@ -160,12 +143,12 @@ DocumentsFormSet = forms.inlineformset_factory(
     Call,
     RequiredDocument,
     form=RequiredDocumentForm,
-    formset=OrderedFormSet,
+    formset=RowsFormSet,
     extra=1,
     can_delete=True,
 )
 QuotasFormSet = forms.inlineformset_factory(
-    Call, SectorQuota, form=SectorQuotaForm, extra=1, can_delete=True
+    Call, SectorQuota, form=SectorQuotaForm, formset=RowsFormSet, extra=1, can_delete=True
 )
 
 

@@ -131,6 +131,11 @@ def scores(call: Call) -> dict[int, Decimal]:
     return scoring.combine(rows, normalise=call.aggregation == Call.Aggregation.NORMALISED)
 
 
+def marked(call: Call) -> bool:
+    """Whether reviewers have marked any application of the call."""
+    return Review.objects.filter(application__call=call, submitted_at__isnull=False).exists()
+
+
 class Progress(TypedDict):
     """How far the review of a call has come."""
 

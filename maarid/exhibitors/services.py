@@ -1,16 +1,18 @@
 """Every write and every rule of the call for exhibitors: applications, reviews, selection,
 decisions, withdrawals and the exhibitor record."""
 
-from dataclasses import asdict, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.forms.models import ModelChoiceField
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from maarid.core import access, audit
 from maarid.core.models import User
@@ -51,6 +53,55 @@ DEFAULT_DOCUMENTS = [
 # --- The call -----------------------------------------------------------------------------
 
 
+# The call's own settings, as the page's form and the API's schema hand them over.
+CALL_SETTINGS = (
+    "opens_on",
+    "closes_on",
+    "places",
+    "waitlist_size",
+    "eligible_kinds",
+    "eligible_sectors",
+    "women_min_share",
+    "province_max",
+    "first_timer_places",
+    "reviewers_per_application",
+    "aggregation",
+    "disagreement",
+)
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """A line of the rubric: ``id`` names one of the call's criteria, None adds one."""
+
+    name_ar: str
+    name_fr: str
+    weight: int
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A required document: ``id`` names one of the call's, None adds one."""
+
+    name_ar: str
+    name_fr: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    sector: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+RUBRIC_FROZEN = gettext_lazy(
+    "Reviewers have already marked applications: criteria can no longer be added, removed or "
+    "weighted differently (names may still be corrected)."
+)
+
+
 @transaction.atomic
 def open_call(*, actor: User, edition: Edition, **fields: Any) -> Call:
     """Creates the call of an edition with the usual rubric and documents."""
@@ -66,32 +117,93 @@ def open_call(*, actor: User, edition: Edition, **fields: Any) -> Call:
 
 
 @transaction.atomic
-def save_call(*, actor: User, call: Call, formsets: Any = ()) -> Call:
-    """Saves the call and, when given, its validated inline formsets (criteria, required
-    documents, sector quotas): all of it or nothing."""
-    access.require_organiser(actor, call.edition.series_id)
-    call.full_clean()
-    call.save()
-    for formset in formsets:
-        formset.instance = call
-        formset.save()
+def save_call(
+    *,
+    actor: User,
+    edition: Edition,
+    settings: Mapping[str, Any],
+    criteria: Sequence[CriterionRow] | None = None,
+    documents: Sequence[DocumentRow] | None = None,
+    quotas: Sequence[QuotaRow] | None = None,
+) -> Call:
+    """Opens the edition's call (with the usual rubric and documents) or changes its
+    settings; and, for each list given, makes the call's criteria, required documents or
+    sector quotas that list (rows with an id change that row, rows without are added, rows
+    left out are removed). All of it or nothing."""
+    access.require_organiser(actor, edition.series_id)
+    unknown = set(settings) - set(CALL_SETTINGS)
+    if unknown:
+        raise ValueError(", ".join(sorted(unknown)))
+    call = Call.objects.select_for_update().filter(edition=edition).first()
+    if call is None:
+        call = open_call(actor=actor, edition=edition, **settings)
+    else:
+        for name, value in settings.items():
+            setattr(call, name, value)
+        call.full_clean()
+        call.save()
+    if criteria is not None:
+        _replace_criteria(call, criteria)
+    if documents is not None:
+        _replace_rows(call, RequiredDocument, documents)
+    if quotas is not None:
+        _replace_sector_quotas(call, quotas)
     return call
 
 
-@transaction.atomic
-def replace_sector_quotas(
-    *, actor: User, call: Call, quotas: list[tuple[str, int | None, int | None]]
+def _replace_criteria(call: Call, rows: Sequence[CriterionRow]) -> None:
+    """Once reviewers have marked applications, the rubric keeps its criteria and weights
+    (their marks and totals were given against it); names may still be corrected."""
+    if selectors.marked(call):
+        weights = dict(call.criteria.values_list("pk", "weight"))
+        if {r.id for r in rows} != set(weights) or any(
+            r.id is not None and weights[r.id] != r.weight for r in rows
+        ):
+            raise ValidationError({"criteria": RUBRIC_FROZEN})
+    _replace_rows(call, Criterion, rows)
+
+
+def _replace_rows(
+    call: Call,
+    model: type[Criterion] | type[RequiredDocument],
+    rows: Sequence[CriterionRow] | Sequence[DocumentRow],
 ) -> None:
-    """Replaces the call's sector quotas with ``(sector, minimum, maximum)`` rows."""
-    access.require_organiser(actor, call.edition.series_id)
-    if len({sector for sector, _min, _max in quotas}) != len(quotas):
+    """Makes the call's criteria or required documents the given rows; new ones go after the
+    existing ones. Each row is saved (or deleted) on its own, so that the audit trail records
+    it, and only when it changes."""
+    existing = {row.pk: row for row in model.objects.filter(call=call)}
+    if any(r.id is not None and r.id not in existing for r in rows):
+        raise ValidationError(ModelChoiceField.default_error_messages["invalid_choice"])
+    kept = {r.id for r in rows if r.id is not None}
+    for pk, stale in existing.items():
+        if pk not in kept:
+            stale.delete()
+    order = max((row.order for row in existing.values()), default=-1)
+    for r in rows:
+        values = {k: v for k, v in asdict(r).items() if k != "id"}
+        if r.id is None:
+            order += 1
+            row = model(call=call, order=order, **values)
+        else:
+            row = existing[r.id]
+            if all(getattr(row, k) == v for k, v in values.items()):
+                continue
+            for k, v in values.items():
+                setattr(row, k, v)
+        row.full_clean()
+        row.save()
+
+
+def _replace_sector_quotas(call: Call, quotas: Sequence[QuotaRow]) -> None:
+    """Makes the call's sector quotas the given rows, one per sector."""
+    if len({q.sector for q in quotas}) != len(quotas):
         raise ValidationError({"sector_quotas": _("Give each sector once.")})
     kept = []
-    for sector, minimum, maximum in quotas:
-        quota = call.sector_quotas.filter(sector=sector).first() or SectorQuota(
-            call=call, sector=sector
+    for q in quotas:
+        quota = call.sector_quotas.filter(sector=q.sector).first() or SectorQuota(
+            call=call, sector=q.sector
         )
-        quota.minimum, quota.maximum = minimum, maximum
+        quota.minimum, quota.maximum = q.minimum, q.maximum
         quota.full_clean()
         quota.save()
         kept.append(quota.pk)

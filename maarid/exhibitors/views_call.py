@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -96,16 +95,9 @@ def call_edit(request, series, number):
         valid = [f.is_valid() for f in (form, *formsets)]
         if all(valid):
             try:
-                if creating:
-                    services.open_call(
-                        actor=request.user, edition=edition, **form.fields_for_service()
-                    )
-                else:
-                    services.save_call(actor=request.user, call=form.instance, formsets=formsets)
+                _save(request.user, edition, form, formsets)
             except ValidationError as error:
                 form.add_error(None, error.messages)
-            except IntegrityError:
-                form.add_error(None, _("Each sector may have one quota only."))
             else:
                 messages.success(
                     request,
@@ -130,4 +122,19 @@ def call_edit(request, series, number):
             "quotas": quotas,
         },
         status=400 if data is not None else 200,
+    )
+
+
+def _save(user, edition, form, formsets):
+    """The page's form and formsets as the rows ``services.save_call`` takes."""
+    if not formsets:
+        return services.save_call(actor=user, edition=edition, settings=form.settings())
+    criteria, documents, quotas = formsets
+    return services.save_call(
+        actor=user,
+        edition=edition,
+        settings=form.settings(),
+        criteria=[services.CriterionRow(id=pk, **row) for pk, row in criteria.kept()],
+        documents=[services.DocumentRow(id=pk, **row) for pk, row in documents.kept()],
+        quotas=[services.QuotaRow(**row) for _pk, row in quotas.kept()],
     )

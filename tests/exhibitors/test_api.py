@@ -522,6 +522,85 @@ def test_bad_call_settings_are_refused(edition, organiser):
     assert not Call.objects.exists()
 
 
+def call_settings(call, **changes):
+    """What the call's page says, as PUT takes it back, with ``changes``."""
+    body = Api().get(edition_path(call.edition, "call")).json()
+    settings = {k: body[k] for k in ("opens_on", "closes_on", "places", "disagreement")}
+    criteria = [{k: c[k] for k in ("id", "name_ar", "name_fr", "weight")} for c in body["criteria"]]
+    return {**settings, "criteria": criteria, **changes}
+
+
+def test_the_api_replaces_the_rubric_and_the_documents(call, organiser):
+    api, path = Api(organiser), edition_path(call.edition, "call")
+    first, *others = call_settings(call)["criteria"]
+    response = api.put(
+        path,
+        call_settings(
+            call,
+            criteria=[
+                {**first, "weight": 5},
+                {"name_ar": "التغليف", "name_fr": "Emballage", "weight": 4},
+            ],
+            required_documents=[{"name_ar": "شهادة أونسا", "name_fr": "Autorisation ONSSA"}],
+        ),
+    )
+    assert response.status_code == 200, response.content
+    assert [(c["name_fr"], c["weight"]) for c in response.json()["criteria"]] == [
+        (first["name_fr"], 5),
+        ("Emballage", 4),
+    ]
+    assert [d["name_fr"] for d in response.json()["required_documents"]] == ["Autorisation ONSSA"]
+    assert not call.criteria.filter(pk__in=[c["id"] for c in others]).exists()
+
+
+def test_a_row_of_another_call_is_refused(call, organiser, other_organiser, other_series):
+    from maarid.fairs.models import Edition
+
+    other_edition = Edition.objects.create(
+        series=other_series,
+        number=1,
+        city=call.edition.city,
+        starts_on=call.edition.starts_on,
+        ends_on=call.edition.ends_on,
+    )
+    foreign = services.open_call(
+        actor=other_organiser,
+        edition=other_edition,
+        opens_on=call.opens_on,
+        closes_on=call.closes_on,
+        places=2,
+    ).criteria.first()
+    criteria = call_settings(call)["criteria"]
+    criteria[0]["id"] = foreign.pk
+    response = Api(organiser).put(
+        edition_path(call.edition, "call"), call_settings(call, criteria=criteria)
+    )
+    assert response.status_code == 422
+    foreign.refresh_from_db()
+    assert foreign.call.edition == other_edition and foreign.name_fr == "Qualité du produit"
+
+
+def test_the_rubric_is_frozen_through_the_api_once_reviewers_have_marked(assigned, call, organiser):
+    review = assigned.reviews.first()
+    Api(review.reviewer).put(f"/reviews/{review.pk}", {"marks": marks_for(call, 6)})
+    api, path = Api(organiser), edition_path(call.edition, "call")
+    before = list(call.criteria.values_list("name_fr", "weight"))
+    criteria = call_settings(call)["criteria"]
+    for changed in [
+        [{**criteria[0], "weight": 9}, *criteria[1:]],  # weighted differently
+        criteria[1:],  # one removed
+        [*criteria, {"name_ar": "جديد", "name_fr": "Nouveau", "weight": 1}],  # one added
+    ]:
+        response = api.put(path, call_settings(call, criteria=changed))
+        assert response.status_code == 422, response.content
+        (message,) = response.json()["detail"]["criteria"]
+        assert message.startswith("Reviewers have already marked applications")
+    assert list(call.criteria.values_list("name_fr", "weight")) == before
+    renamed = [{**criteria[0], "name_fr": "Qualité des produits"}, *criteria[1:]]
+    assert api.put(path, call_settings(call, criteria=renamed)).status_code == 200
+    assert call.criteria.first().name_fr == "Qualité des produits"
+
+
 def test_scores_and_reviews_are_not_saved_after_publication(assigned, organiser, call):
     Api(organiser).post(edition_path(call.edition, "selection/publish"))
     review = assigned.reviews.first()

@@ -265,6 +265,7 @@ def test_the_rubric_is_frozen_once_reviewers_have_marked(
     data["criteria-0-weight"] = 9
     response = client_for(organiser).post(url("call-edit", edition), data)
     assert response.status_code == 400
+    assert "Reviewers have already marked applications" in response.content.decode()
     assert call.criteria.first().weight == 3
     data = settings_data(call)
     data["criteria-0-name_fr"] = "Qualité des produits"

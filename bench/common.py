@@ -1,6 +1,13 @@
 """What the benchmarks share: the PostgreSQL database they run against, ``maarid serve`` started
 and stopped around them with production settings, and a watchdog that ends everything after
-10 minutes whatever happens."""
+10 minutes whatever happens. ``session`` puts these together: a bench's ``main`` is
+
+    with common.session("maarid-bench-") as run:
+        env = run.configure()
+        ...  # migrate and load its data
+        port = run.serve()
+        ...  # measure, print its JSON lines
+"""
 
 import http.client
 import os
@@ -10,9 +17,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,12 +31,13 @@ DATABASE_URL = os.environ.get(
 )
 WORKERS = 2
 DEADLINE = 600  # seconds: a benchmark stops itself, whatever happens
+STARTED = time.monotonic()
 
 
-def configure(data_dir: str) -> dict:
+def configure(data_dir: str, database_url: str = DATABASE_URL) -> dict:
     """The environment of the server, and of this process for migrating and loading."""
     env = {
-        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_URL": database_url,
         "MAARID_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -42,10 +52,10 @@ def configure(data_dir: str) -> dict:
     return dict(os.environ)
 
 
-def create_database():
+def create_database(database_url: str = DATABASE_URL):
     import psycopg
 
-    url = urllib.parse.urlsplit(DATABASE_URL)
+    url = urllib.parse.urlsplit(database_url)
     name = url.path.lstrip("/")
     maintenance = urllib.parse.urlunsplit(url._replace(path="/postgres"))
     with psycopg.connect(maintenance, autocommit=True) as conn:
@@ -56,6 +66,11 @@ def create_database():
 
 def log(message):
     print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def note(message):
+    """``log`` with the seconds since the bench started, for the long benches' steps."""
+    log(f"{time.monotonic() - STARTED:5.0f} s  {message}")
 
 
 def free_port() -> int:
@@ -163,3 +178,48 @@ def percentile(ordered: list, fraction: float):
     if not ordered:
         return None
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000, 1)
+
+
+class Run:
+    """One run of a bench: its temporary data folder, its environment once configured, and the
+    processes it started (``servers``, the watchdog's list, stopped when the run ends)."""
+
+    def __init__(self, data_dir: Path, servers: list):
+        self.data_dir, self.servers = data_dir, servers
+        self.env: dict = {}
+
+    def configure(self, database_url: str = DATABASE_URL) -> dict:
+        """Production settings for this process and the servers, the database created if
+        missing; returns the servers' environment."""
+        self.env = configure(str(self.data_dir), database_url)
+        create_database(database_url)
+        return self.env
+
+    def serve(self, log_name: str = "serve.log") -> int:
+        """``maarid serve`` on a free port with the run's environment, once it answers; returns
+        the port. This process's database connections are closed first: the set-up is done."""
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        self.servers.append(start_server(self.env, port, self.data_dir / log_name))
+        log(f"maarid serve answers on port {port}")
+        return port
+
+    def log_tail(self, log_name: str = "serve.log", size: int = 3000) -> str:
+        return (self.data_dir / log_name).read_text(errors="replace")[-size:]
+
+
+@contextmanager
+def session(prefix: str) -> Iterator[Run]:
+    """A run in a temporary folder under the watchdog; at the end, whatever happens, the
+    processes it started are stopped (the last started first) and the folder removed."""
+    servers: list = []
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    with watchdog(servers):
+        try:
+            yield Run(data_dir, servers)
+        finally:
+            for server in reversed(servers):
+                stop_server(server)
+            shutil.rmtree(data_dir, ignore_errors=True)

@@ -49,7 +49,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -58,20 +57,18 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common  # noqa: E402
 from bench.common import (  # noqa: E402
     WORKERS,
-    configure,
-    create_database,
+    Run,
     free_port,
     log,
+    note,
+    session,
     start_redis,
     start_server,
     stop_server,
-    watchdog,
 )
 from bench.pos import BATCH, CLIENTS, SEED, SERIES, GaveUp, Phone, check_ledger  # noqa: E402
 from bench.pos import prepare as prepare_phones  # noqa: E402
@@ -245,13 +242,6 @@ class Supervisor:
     def web_workers(self) -> list[int]:
         masters = _children(self.process.pid, ("gunicorn",))
         return _children(masters[0], ()) if masters else []
-
-
-STARTED = time.monotonic()
-
-
-def note(message):
-    log(f"{time.monotonic() - STARTED:5.0f} s  {message}")
 
 
 def _children(pid: int, words: tuple) -> list[int]:
@@ -537,10 +527,11 @@ class Bench:
     first three faults, one with ``REDIS_URL`` for ``redis_stop``, each with its own data
     folder."""
 
-    def __init__(self, data_dir: Path, servers: list, after: int):
-        self.data_dir, self.servers, self.after = data_dir, servers, after
-        self.postgres = Postgres(data_dir, servers)
-        self.redis = Redis(data_dir, servers)
+    def __init__(self, run: Run, after: int):
+        self.session, self.after = run, after
+        self.data_dir, self.servers = run.data_dir, run.servers
+        self.postgres = Postgres(self.data_dir, self.servers)
+        self.redis = Redis(self.data_dir, self.servers)
         self.server = self.browser = None
         self.servers_by_queue = {}
         self.phase = 0
@@ -548,9 +539,7 @@ class Bench:
     def set_up(self, faults):
         self.postgres.init()
         self.postgres.start()
-        common.DATABASE_URL = self.postgres.url  # what configure() and create_database() use
-        self.env = configure(str(self.data_dir))
-        create_database()
+        self.env = self.session.configure(self.postgres.url)
         note("migrating the bench's database")
         _db(prepare_phones)  # migrates, and makes the edition
         self.email, self.series_pk = organiser()
@@ -782,10 +771,8 @@ def main():
     if unknown := set(faults) - set(FAULTS):
         parser.error(f"unknown faults: {', '.join(sorted(unknown))}")
 
-    servers = []
-    data_dir = Path(tempfile.mkdtemp(prefix="maarid-faults-"))
-    with watchdog(servers):
-        bench = Bench(data_dir, servers, args.after)
+    with session("maarid-faults-") as run:
+        bench = Bench(run, args.after)
         try:
             bench.set_up(faults)
             for n, fault in enumerate(faults):
@@ -800,13 +787,11 @@ def main():
                     log(server.log_path.read_text(errors="replace")[-4000:])
             raise
         finally:
+            # In this order: the servers first, then what they use.
             for server in bench.servers_by_queue.values():
                 server.stop()
             bench.redis.stop()
             bench.postgres.stop()
-            for server in servers:
-                stop_server(server)
-            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,7 @@ import argparse
 import http.client
 import json
 import random
-import shutil
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -29,19 +27,9 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import (  # noqa: E402
-    configure,
-    create_database,
-    free_port,
-    log,
-    percentile,
-    start_server,
-    stop_server,
-    watchdog,
-)
+from bench.common import log, percentile, session  # noqa: E402
 
 SEED = 2024
 CLIENTS = 16
@@ -304,46 +292,31 @@ def main():
     parser.add_argument("--warm-up", type=int, default=WARM_UP)
     args = parser.parse_args()
 
-    servers = []
-    data_dir = tempfile.mkdtemp(prefix="maarid-bench-")
-    with watchdog(servers):
-        try:
-            env = configure(data_dir)
-            create_database()
-            setups = prepare()
-            from django.db import connections
-
-            connections.close_all()
-            port = free_port()
-            servers.append(start_server(env, port, Path(data_dir) / "serve.log"))
-            log(f"maarid serve answers on port {port}")
-            phones = [Phone(port, setup, SEED + n) for n, setup in enumerate(setups)]
-            single, _single_sales, single_errors = run_phase(
-                phones, False, args.warm_up, args.seconds
-            )
-            _batch, batch_count, batch_errors = run_phase(phones, True, args.warm_up, args.seconds)
-            ledger = check_ledger(phones)
-            result = {
-                "bench": "pos",
-                "clients": CLIENTS,
-                "single_rps": round(len(single) / args.seconds, 1),
-                "batch_sales_per_s": round(batch_count / args.seconds, 1),
-                "p50_ms": percentile(single, 0.50),
-                "p95_ms": percentile(single, 0.95),
-                "p99_ms": percentile(single, 0.99),
-                "errors": single_errors + batch_errors,
-                "lost": ledger["lost"],
-                "doubled": ledger["doubled"],
-                "sales_checked": ledger["sales"],
-                "ledger_equals_sent": ledger["ledger_equals_sent"] and not ledger["extra"],
-            }
-            print(json.dumps(result), flush=True)
-            if result["errors"]:
-                log(Path(data_dir, "serve.log").read_text(errors="replace")[-3000:])
-        finally:
-            for server in servers:
-                stop_server(server)
-            shutil.rmtree(data_dir, ignore_errors=True)
+    with session("maarid-bench-") as run:
+        run.configure()
+        setups = prepare()
+        port = run.serve()
+        phones = [Phone(port, setup, SEED + n) for n, setup in enumerate(setups)]
+        single, _single_sales, single_errors = run_phase(phones, False, args.warm_up, args.seconds)
+        _batch, batch_count, batch_errors = run_phase(phones, True, args.warm_up, args.seconds)
+        ledger = check_ledger(phones)
+        result = {
+            "bench": "pos",
+            "clients": CLIENTS,
+            "single_rps": round(len(single) / args.seconds, 1),
+            "batch_sales_per_s": round(batch_count / args.seconds, 1),
+            "p50_ms": percentile(single, 0.50),
+            "p95_ms": percentile(single, 0.95),
+            "p99_ms": percentile(single, 0.99),
+            "errors": single_errors + batch_errors,
+            "lost": ledger["lost"],
+            "doubled": ledger["doubled"],
+            "sales_checked": ledger["sales"],
+            "ledger_equals_sent": ledger["ledger_equals_sent"] and not ledger["extra"],
+        }
+        print(json.dumps(result), flush=True)
+        if result["errors"]:
+            log(run.log_tail())
 
 
 if __name__ == "__main__":

@@ -32,27 +32,24 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    ROOT,
     WORKERS,
-    configure,
-    create_database,
     free_port,
     log,
+    note,
     percentile,
+    session,
     spawn,
     start_redis,
     start_server,
-    stop_server,
-    watchdog,
 )
 from bench.faults import (  # noqa: E402
     IMPORT_PAGE,
@@ -73,11 +70,6 @@ NODES = 2
 IMPORT_ROWS = 300
 SHARED = ("uploads", "imports")  # what the nodes must share of their data folders
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
-STARTED = time.monotonic()
-
-
-def note(message):
-    log(f"{time.monotonic() - STARTED:5.0f} s  {message}")
 
 
 def data_folders(root: Path) -> list[Path]:
@@ -110,13 +102,18 @@ def start_worker(env: dict, name: str, log_path: Path, servers: list):
     raise SystemExit(f"the RQ worker {name} did not start within 120 s")
 
 
-def start_haproxy(port: int, nodes: list[int], log_path: Path, servers: list):
+def haproxy() -> str:
     binary = shutil.which("haproxy")
     if binary is None:
         raise SystemExit(
             "haproxy is missing: install Debian's package (apt-get install haproxy); "
             "the bench installs nothing"
         )
+    return binary
+
+
+def start_haproxy(port: int, nodes: list[int], log_path: Path, servers: list):
+    binary = haproxy()
     env = {
         **os.environ,
         "MAARID_BIND": f"127.0.0.1:{port}",
@@ -259,72 +256,61 @@ def main():
     parser.add_argument("--seconds", type=int, default=MEASURED, help="measured time per phase")
     parser.add_argument("--warm-up", type=int, default=WARM_UP)
     args = parser.parse_args()
-    if shutil.which("haproxy") is None:
-        raise SystemExit(
-            "haproxy is missing: install Debian's package (apt-get install haproxy); "
-            "the bench installs nothing"
-        )
+    haproxy()  # before anything starts: the bench installs nothing
 
-    servers = []
-    root = Path(tempfile.mkdtemp(prefix="maarid-scale-"))
-    with watchdog(servers):
-        try:
-            env = configure(str(root))
-            create_database()
-            prepare()  # migrates, and makes the edition
-            from django.db import connections
+    with session("maarid-scale-") as run:
+        root, servers = run.data_dir, run.servers
+        env = run.configure()
+        prepare()  # migrates, and makes the edition
+        from django.db import connections
 
-            connections.close_all()
-            redis_port = free_port()
-            start_redis(redis_port, root, servers)
-            redis_url = f"redis://127.0.0.1:{redis_port}/0"
-            folders = data_folders(root)
-            shared = {**env, "REDIS_URL": redis_url, "MAARID_BEHIND_PROXY": "1"}
-            node_env = [{**shared, "MAARID_DATA_DIR": str(f)} for f in folders]
-            ports = [free_port() for _ in folders]
-            nodes = [None] * NODES
-            note(f"starting {NODES} web nodes (maarid serve --no-worker) and {NODES} RQ workers")
+        connections.close_all()
+        redis_port = free_port()
+        start_redis(redis_port, root, servers)
+        redis_url = f"redis://127.0.0.1:{redis_port}/0"
+        folders = data_folders(root)
+        shared = {**env, "REDIS_URL": redis_url, "MAARID_BEHIND_PROXY": "1"}
+        node_env = [{**shared, "MAARID_DATA_DIR": str(f)} for f in folders]
+        ports = [free_port() for _ in folders]
+        nodes = [None] * NODES
+        note(f"starting {NODES} web nodes (maarid serve --no-worker) and {NODES} RQ workers")
 
-            def start_node(n):
-                try:
-                    nodes[n] = start_server(
-                        node_env[n],
-                        ports[n],
-                        root / f"node-{n + 1}.log",
-                        READY,
-                        options=("--no-worker",),
-                        wait=300,
-                    )
-                except SystemExit as error:
-                    note(f"node {n + 1}: {error}")
-                    return
-                servers.append(nodes[n])
+        def start_node(n):
+            try:
+                nodes[n] = start_server(
+                    node_env[n],
+                    ports[n],
+                    root / f"node-{n + 1}.log",
+                    READY,
+                    options=("--no-worker",),
+                    wait=300,
+                )
+            except SystemExit as error:
+                note(f"node {n + 1}: {error}")
+                return
+            servers.append(nodes[n])
 
-            starting = [threading.Thread(target=start_node, args=(n,)) for n in range(NODES)]
-            for thread in starting:
-                thread.start()
-            for n in range(NODES):
-                start_worker(node_env[n], f"worker-{n + 1}", root / f"worker-{n + 1}.log", servers)
-            for thread in starting:
-                thread.join()
-            if not all(nodes):
-                raise SystemExit("a web node did not start (see the log above)")
-            proxy_port = free_port()
-            start_haproxy(proxy_port, ports, root / "haproxy.log", servers)
-            note(f"HAProxy on port {proxy_port}, nodes on {ports}, Redis on {redis_port}")
+        starting = [threading.Thread(target=start_node, args=(n,)) for n in range(NODES)]
+        for thread in starting:
+            thread.start()
+        for n in range(NODES):
+            start_worker(node_env[n], f"worker-{n + 1}", root / f"worker-{n + 1}.log", servers)
+        for thread in starting:
+            thread.join()
+        if not all(nodes):
+            raise SystemExit("a web node did not start (see the log above)")
+        proxy_port = free_port()
+        start_haproxy(proxy_port, ports, root / "haproxy.log", servers)
+        note(f"HAProxy on port {proxy_port}, nodes on {ports}, Redis on {redis_port}")
 
-            for setup, port in (("two_nodes", proxy_port), ("one_node", ports[0])):
-                result = measure(setup, port, nodes, args.warm_up, args.seconds)
-                result["workers_per_node"] = WORKERS
-                print(json.dumps(result), flush=True)
-            note("a job across the nodes")
-            result = job_across_nodes(proxy_port, ports, redis_url)
-            print(json.dumps(result, ensure_ascii=False), flush=True)
-            note("done")
-        finally:
-            for server in reversed(servers):
-                stop_server(server)
-            shutil.rmtree(root, ignore_errors=True)
+        for setup, port in (("two_nodes", proxy_port), ("one_node", ports[0])):
+            result = measure(setup, port, nodes, args.warm_up, args.seconds)
+            result["workers_per_node"] = WORKERS
+            print(json.dumps(result), flush=True)
+        note("a job across the nodes")
+        result = job_across_nodes(proxy_port, ports, redis_url)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        note("done")
 
 
 if __name__ == "__main__":

@@ -16,27 +16,15 @@ import http.client
 import json
 import random
 import re
-import shutil
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import (  # noqa: E402
-    configure,
-    create_database,
-    free_port,
-    log,
-    percentile,
-    start_server,
-    stop_server,
-    watchdog,
-)
+from bench.common import log, percentile, session  # noqa: E402
 
 SEED = 2024
 PRODUCTS = 100_000
@@ -369,30 +357,17 @@ def main():
     parser.add_argument("--targets", default="page,api")
     args = parser.parse_args()
 
-    servers = []
-    data_dir = tempfile.mkdtemp(prefix="maarid-bench-")
-    with watchdog(servers):
-        try:
-            env = configure(data_dir)
-            create_database()
-            load(args.reload)
-            rng = random.Random(SEED)
-            load_queries = queries(rng, vocabulary(rng))
-            from django.db import connections
-
-            connections.close_all()
-            port = free_port()
-            servers.append(start_server(env, port, Path(data_dir) / "serve.log"))
-            log(f"maarid serve answers on port {port}")
-            for target in args.targets.split(","):
-                result = run_clients(port, target, load_queries, args.warm_up, args.seconds)
-                print(json.dumps(result), flush=True)
-                if result["errors"]:
-                    log(Path(data_dir, "serve.log").read_text(errors="replace")[-3000:])
-        finally:
-            for server in servers:
-                stop_server(server)
-            shutil.rmtree(data_dir, ignore_errors=True)
+    with session("maarid-bench-") as run:
+        run.configure()
+        load(args.reload)
+        rng = random.Random(SEED)
+        load_queries = queries(rng, vocabulary(rng))
+        port = run.serve()
+        for target in args.targets.split(","):
+            result = run_clients(port, target, load_queries, args.warm_up, args.seconds)
+            print(json.dumps(result), flush=True)
+            if result["errors"]:
+                log(run.log_tail())
 
 
 if __name__ == "__main__":

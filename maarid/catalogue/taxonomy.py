@@ -1,70 +1,20 @@
 """The categories and labels every fair starts with (loaded by a data migration)."""
 
-# (slug, Arabic, French, [(slug, Arabic, French), …])
-FAMILIES = [
-    (
-        "terroir",
-        "المنتجات المجالية",
-        "Produits du terroir",
-        [
-            ("huile-argan", "زيت الأركان", "Huile d'argan"),
-            ("huile-olive", "زيت الزيتون", "Huile d'olive"),
-            ("miel", "العسل", "Miel"),
-            ("amlou", "أملو", "Amlou"),
-            ("couscous-pates", "الكسكس والعجائن", "Couscous et pâtes"),
-            ("dattes", "التمور", "Dattes"),
-            (
-                "plantes-aromatiques",
-                "النباتات العطرية والطبية",
-                "Plantes aromatiques et médicinales",
-            ),
-            ("safran", "الزعفران", "Safran"),
-            (
-                "laitiers-fromage",
-                "منتجات الألبان وجبن الماعز",
-                "Produits laitiers et fromage de chèvre",
-            ),
-            ("fruits-secs", "الفواكه الجافة", "Fruits secs"),
-            ("cosmetiques", "مستحضرات التجميل الطبيعية", "Cosmétiques naturels"),
-            ("epices", "التوابل", "Épices"),
-            ("conserves", "المصبرات والمربيات", "Conserves et confitures"),
-        ],
-    ),
-    (
-        "artisanat",
-        "الصناعة التقليدية",
-        "Artisanat",
-        [
-            ("poterie", "الفخار", "Poterie"),
-            ("tissage-tapis", "النسيج والزرابي", "Tissage et tapis"),
-            ("broderie", "الطرز", "Broderie"),
-            ("cuir", "الجلد", "Cuir"),
-            ("bois", "الخشب", "Bois"),
-            ("vannerie", "الحصير والسلالة", "Vannerie"),
-            ("bijoux", "الحلي", "Bijoux"),
-            ("recyclage", "منتجات مدورة", "Artisanat recyclé"),
-            ("dinanderie", "النحاسيات", "Dinanderie"),
-            ("vetements", "الملابس التقليدية", "Vêtements traditionnels"),
-        ],
-    ),
-    (
-        "services",
-        "الخدمات",
-        "Services",
-        [
-            ("tourisme-solidaire", "السياحة التضامنية", "Tourisme solidaire"),
-            ("formation", "التكوين", "Formation"),
-        ],
-    ),
-]
+import json
+from importlib import resources
 
-LABELS = [
-    ("igp", "بيان جغرافي محمي", "Indication géographique protégée (IGP)"),
-    ("aop", "تسمية المنشأ المحمية", "Appellation d'origine protégée (AOP)"),
-    ("label-agricole", "علامة فلاحية", "Label agricole"),
-    ("bio", "منتوج بيولوجي", "Biologique"),
-    ("fait-main", "صنع يدوي", "Fait main"),
+# The content is in data/taxonomy.json (shipped with the package): families with their
+# categories, and the labels, each as slug or code, Arabic, French.
+_TAXONOMY = json.loads(
+    (resources.files("maarid.catalogue") / "data" / "taxonomy.json").read_text(encoding="utf-8")
+)
+Names = tuple[str, str, str]  # (slug or code, Arabic, French)
+# (slug, Arabic, French, [(slug, Arabic, French), …])
+FAMILIES: list[tuple[str, str, str, list[Names]]] = [
+    (f["slug"], f["ar"], f["fr"], [(slug, ar, fr) for slug, ar, fr in f["categories"]])
+    for f in _TAXONOMY["families"]
 ]
+LABELS: list[Names] = [(code, ar, fr) for code, ar, fr in _TAXONOMY["labels"]]
 
 
 def load(category_model, label_model) -> None:

@@ -10,6 +10,7 @@ Deterministic and idempotent like the rest of the demo: the programme is rebuilt
 import datetime
 import random
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.text import slugify
 
@@ -19,7 +20,7 @@ from maarid.exhibitors.models import Exhibitor
 from maarid.fairs.models import SeriesOrganisation
 from maarid.registry.models import BUYER_KINDS, Commune, Kind, Organisation
 
-from . import data
+from . import content
 
 SEED = 2024
 SELLERS = 120
@@ -27,28 +28,29 @@ ACCEPTED = 400
 DAYS = [datetime.date(2024, 6, 3), datetime.date(2024, 6, 4)]  # Monday and Tuesday
 SMALL_TABLES, BIG_TABLES = 23, 2
 
-# Export agents and distributors who come for the meetings only (name, Arabic name, city).
-AGENTS = [
-    ("Atlas Export Agency", "وكالة أطلس للتصدير", "01.511"),
-    ("Iberia Maroc Distribution", "إيبيريا المغرب للتوزيع", "01.511"),
-    ("Rif Gourmet Import", "ريف غورمي للاستيراد", "01.051"),
-    ("Med Terroirs Trading", "ميد تيروار للتجارة", "01.571"),
-    ("Souss Nord Négoce", "سوس الشمال للتجارة", "01.331"),
-    ("Andalus Crafts Export", "الأندلس للصناعة التقليدية والتصدير", "01.571"),
-    ("Sahel Bio Distribution", "الساحل بيو للتوزيع", "01.511"),
-    ("Détroit Logistique Export", "المضيق للوجستيك والتصدير", "01.573"),
-    ("Tingis Hospitality Supply", "طنجيس لتموين الفنادق", "01.511"),
-    ("Nour Organic Europe", "نور العضوية أوروبا", "01.151"),
-]
-SEEKS = {
-    "distribution": "Produits du terroir et de l'artisanat pour nos magasins et notre site",
-    "services": "Fournisseurs réguliers pour hôtels et restaurants",
-    "public": "Coopératives à accompagner: formation, labellisation, export",
-    "terroir": "Huile d'argan, huile d'olive, miel et plantes aromatiques biologiques",
-    "handicrafts": "Tapis, poterie, broderie et bois pour l'export",
-}
-OFFER_LANGUAGES = [["ar", "fr"], ["ar", "fr"], ["ar"], ["ar", "fr", "es"], ["ar", "fr", "en"]]
-RESULTS = [("none", 35), ("lead", 35), ("sample", 18), ("deal", 12)]
+_FILE = content.read_json("b2b.json")
+
+
+class Agent(NamedTuple):
+    """An export agent or distributor who comes for the meetings only."""
+
+    name_fr: str
+    name_ar: str
+    province_id: str
+
+
+AGENTS = [Agent(**row) for row in _FILE["agents"]]
+# What buyers look for, by their sector.
+SEEKS: dict[str, str] = _FILE["seeks"]
+# What the profiles say, drawn from these.
+BUYER_SECTORS: list[str] = _FILE["buyer_sectors"]
+BUYER_LANGUAGES: list[list[str]] = _FILE["buyer_languages"]
+EXPORT_MARKETS: list[str] = _FILE["export_markets"]
+ATTENDEES: list[str] = _FILE["attendees"]
+OFFER_LANGUAGES: list[list[str]] = _FILE["seller_languages"]
+VOLUMES: list[str] = _FILE["volumes"]
+# The outcomes of the meetings held, with their weights.
+RESULTS: list[tuple[str, int]] = list(_FILE["results"].items())
 
 
 def load(edition) -> Programme:
@@ -96,16 +98,18 @@ def _agents(edition) -> list[Organisation]:
                 "commune": Commune.objects.filter(province_id=province).order_by("pk").first(),
                 "sector": "distribution",
                 "ice": f"{head}{int(head) % 97:02d}",
-                "email": f"contact@{slugify(name_fr)}.{data.EMAIL_DOMAIN}",
+                "email": f"contact@{slugify(name_fr)}.{content.EMAIL_DOMAIN}",
                 "phone": f"+2126610020{n:02d}",
-                "description_fr": "Agent à l'export et distributeur, venu pour les rencontres B2B.",
-                "description_ar": "وكيل للتصدير وموزع، حاضر في اللقاءات المهنية.",
+                "description_fr": _FILE["agent_description"]["fr"],
+                "description_ar": _FILE["agent_description"]["ar"],
                 "contact_public": True,
-                "created_at": data.CREATED_AT,
+                "created_at": content.CREATED_AT,
             },
         )
         SeriesOrganisation.objects.get_or_create(
-            series=edition.series, organisation=organisation, defaults={"added_at": data.CREATED_AT}
+            series=edition.series,
+            organisation=organisation,
+            defaults={"added_at": content.CREATED_AT},
         )
         agents.append(organisation)
     return agents
@@ -123,10 +127,10 @@ def _buyers(rng, programme, edition) -> list[Profile]:
             seeks=SEEKS.get(organisation.sector, SEEKS["distribution"]),
             description_fr=organisation.description_fr,
             description_ar=organisation.description_ar,
-            sectors=rng.sample(["terroir", "handicrafts", "cosmetics", "textiles"], 2),
-            languages=rng.choice([["fr", "ar"], ["fr"], ["fr", "es"], ["fr", "en", "ar"]]),
-            export_markets=rng.choice(["Espagne, France", "Union européenne", "Golfe", ""]),
-            attendees=rng.choice(["Directeur des achats", "Acheteuse", "Chef de projet"]),
+            sectors=rng.sample(BUYER_SECTORS, 2),
+            languages=rng.choice(BUYER_LANGUAGES),
+            export_markets=rng.choice(EXPORT_MARKETS),
+            attendees=rng.choice(ATTENDEES),
         )
         profiles.append(profile)
     return profiles
@@ -159,7 +163,7 @@ def _sellers(rng, programme, edition) -> list[Profile]:
             description_ar=organisation.description_ar,
             sectors=[organisation.sector],
             languages=rng.choice(OFFER_LANGUAGES),
-            volumes=rng.choice(["", "Petites séries", "Jusqu'à 500 unités par mois"]),
+            volumes=rng.choice(VOLUMES),
             unavailable=unavailable,
         )
         profile.categories.set({p.category_id for p in products})
@@ -226,7 +230,7 @@ def _meetings(rng, programme, buyers, sellers):
             by_organiser=True,
             status=Meeting.Status.ACCEPTED,
             priority=1,
-            message="Présentation de la plateforme et inscription des coopératives",
+            message=_FILE["group_meeting"],
         )
         meeting.sellers.set(group)
 

@@ -1,4 +1,4 @@
-"""The call for exhibitors of the reference fair (DESIGN.md): its rules, about 230 applications
+"""The call for exhibitors of the reference fair: its rules, about 230 applications
 with the products each applicant brings, two reviews per application, the real selection run
 and its 165 exhibitors; and the exhibitors of the two earlier editions, which is what makes an
 applicant a first-timer or not.
@@ -21,6 +21,7 @@ before the decisions go out.
 import datetime
 import random
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import F
 
@@ -41,7 +42,7 @@ from maarid.exhibitors.models import (
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Organisation
 
-from . import data
+from . import content
 
 SEED = 2024
 EXHIBITING_KINDS = [Kind.COOPERATIVE, Kind.ASSOCIATION, Kind.GIE, Kind.ARTISAN]
@@ -52,31 +53,19 @@ REVIEWER_BIAS = {"reviewer": 0.0, "reviewer2": -0.7, "reviewer3": 0.5}
 # Exhibitors of the earlier, smaller editions (drawn among organisations founded before them).
 PAST_EXHIBITORS = {1: 70, 2: 110}
 
+_FILE = content.read_json("exhibitors.json")
+# The call's settings; every organisation that exhibits may apply.
 CALL = {
-    "opens_on": datetime.date(2024, 3, 4),
-    "closes_on": datetime.date(2024, 4, 12),
-    "places": 165,
-    "waitlist_size": 30,
+    **_FILE["call"],
+    "opens_on": datetime.date.fromisoformat(_FILE["call"]["opens_on"]),
+    "closes_on": datetime.date.fromisoformat(_FILE["call"]["closes_on"]),
+    "disagreement": Decimal(_FILE["call"]["disagreement"]),
     "eligible_kinds": [str(k) for k in EXHIBITING_KINDS],
-    "eligible_sectors": [],
-    "women_min_share": 30,
-    "province_max": 40,
-    "first_timer_places": 15,
-    "reviewers_per_application": 2,
-    "aggregation": Call.Aggregation.NORMALISED,
-    "disagreement": Decimal("2.50"),
 }
 # Sector: (at least, at most), sized on the demo's applicants (about 105 terroir, 70
 # handicrafts, 30 textiles, 10 cosmetics and a few of each other sector).
-SECTOR_QUOTAS = {
-    "terroir": (None, 75),
-    "handicrafts": (40, None),
-    "textiles": (15, None),
-    "cosmetics": (5, None),
-    "fisheries": (3, None),
-    "agriculture": (2, None),
-    "tourism": (2, None),
-    "recycling": (2, None),
+SECTOR_QUOTAS: dict[str, tuple[int | None, int | None]] = {
+    sector: (low, high) for sector, (low, high) in _FILE["sector_quotas"].items()
 }
 ASSIGNED_AT = datetime.datetime(2024, 4, 15, 9, 0, tzinfo=datetime.UTC)
 SELECTED_AT = datetime.datetime(2024, 5, 2, 10, 0, tzinfo=datetime.UTC)
@@ -90,308 +79,38 @@ MUST_EXHIBIT = [
     "oldest-artisan",
     "jellaba-bziouiya",
 ]
-# Organisers pin these whatever the marks: crafts at risk of disappearing are shown on purpose.
-PINNED = {
-    "oldest-artisan": "Métier menacé de disparition (dinanderie) : le salon tient à le montrer.",
-    "jellaba-bziouiya": "Métier menacé de disparition (jellaba bziouiya) : invitée d'honneur.",
-}
-PIN_IF_NEEDED = "Lauréat pressenti d'un prix du salon : sa présence est requise."
+# Organisers pin these whatever the marks (key: the reason): crafts at risk of disappearing are
+# shown on purpose.
+PINNED: dict[str, str] = _FILE["pinned"]
+PIN_IF_NEEDED: str = _FILE["pin_if_needed"]
 
-# fmt: off
-# Products by activity (data.ACTIVITIES) and by craft (data.CRAFTS):
-# French, Arabic, lowest and highest price in MAD.
-PRODUCTS = {
-    "olive_oil": [
-        ("Huile d'olive vierge extra (1 L)", "زيت الزيتون البكر الممتاز (1 لتر)", 70, 95),
-        ("Huile d'olive vierge extra (5 L)", "زيت الزيتون البكر الممتاز (5 لترات)", 330, 450),
-        ("Olives vertes cassées (1 kg)", "زيتون أخضر مرضوض (1 كلغ)", 30, 45),
-        ("Olives noires confites (1 kg)", "زيتون أسود مصبر (1 كلغ)", 35, 50),
-        ("Tapenade d'olives (200 g)", "معجون الزيتون (200 غ)", 25, 40),
-        ("Savon à l'huile d'olive", "صابون بزيت الزيتون", 15, 30),
-    ],
-    "honey": [
-        ("Miel de thym (500 g)", "عسل الزعتر (500 غ)", 120, 180),
-        ("Miel d'eucalyptus (500 g)", "عسل الكاليبتوس (500 غ)", 80, 120),
-        ("Miel de montagne toutes fleurs (1 kg)", "عسل الجبل متعدد الأزهار (1 كلغ)", 180, 260),
-        ("Pollen (250 g)", "حبوب اللقاح (250 غ)", 60, 90),
-        ("Cire d'abeille (250 g)", "شمع النحل (250 غ)", 30, 50),
-        ("Propolis (30 ml)", "العكبر (30 مل)", 50, 80),
-    ],
-    "goat_cheese": [
-        ("Fromage de chèvre frais (250 g)", "جبن الماعز الطري (250 غ)", 25, 40),
-        ("Fromage de chèvre affiné (250 g)", "جبن الماعز المعتق (250 غ)", 45, 70),
-        ("Jben au thym (250 g)", "جبن بلدي بالزعتر (250 غ)", 30, 45),
-        ("Lait de chèvre (1 L)", "حليب الماعز (1 لتر)", 12, 18),
-        ("Smen (500 g)", "سمن بلدي (500 غ)", 60, 100),
-    ],
-    "couscous": [
-        ("Couscous d'orge (1 kg)", "كسكس الشعير (1 كلغ)", 25, 40),
-        ("Couscous de blé dur (1 kg)", "كسكس القمح الصلب (1 كلغ)", 20, 35),
-        ("Berkoukech (1 kg)", "البركوكش (1 كلغ)", 25, 40),
-        ("Vermicelles roulés à la main (500 g)", "شعرية مفتولة باليد (500 غ)", 20, 35),
-        ("Couscous aux herbes (1 kg)", "كسكس بالأعشاب (1 كلغ)", 35, 50),
-        ("Farine d'orge (1 kg)", "دقيق الشعير (1 كلغ)", 12, 20),
-    ],
-    "aromatic": [
-        ("Thym séché (100 g)", "زعتر مجفف (100 غ)", 15, 25),
-        ("Origan (100 g)", "الزعيترة (100 غ)", 15, 25),
-        ("Romarin (100 g)", "إكليل الجبل (100 غ)", 10, 20),
-        ("Verveine (50 g)", "اللويزة (50 غ)", 15, 25),
-        ("Huile essentielle de romarin (10 ml)", "زيت إكليل الجبل الأساسي (10 مل)", 40, 70),
-        ("Eau de fleur d'oranger (250 ml)", "ماء الزهر (250 مل)", 20, 35),
-    ],
-    "figs": [
-        ("Figues séchées (1 kg)", "تين مجفف (1 كلغ)", 40, 70),
-        ("Confiture de figue (350 g)", "مربى التين (350 غ)", 30, 45),
-        ("Confiture de figue de Barbarie (350 g)", "مربى الهندية (350 غ)", 35, 50),
-        ("Huile de pépins de figue de Barbarie (30 ml)", "زيت بذور الهندية (30 مل)", 150, 250),
-        ("Figues fourrées aux amandes (500 g)", "تين محشو باللوز (500 غ)", 50, 80),
-    ],
-    "red_fruits": [
-        ("Confiture de fraise (350 g)", "مربى الفراولة (350 غ)", 25, 40),
-        ("Confiture de framboise (350 g)", "مربى التوت (350 غ)", 35, 50),
-        ("Fraises séchées (200 g)", "فراولة مجففة (200 غ)", 40, 60),
-        ("Sirop de fruits rouges (50 cl)", "شراب الفواكه الحمراء (50 سل)", 30, 45),
-    ],
-    "pastries": [
-        ("Cornes de gazelle (1 kg)", "كعب الغزال (1 كلغ)", 180, 260),
-        ("Ghriba aux amandes (1 kg)", "غريبة باللوز (1 كلغ)", 120, 180),
-        ("Chebakia au miel (1 kg)", "الشباكية بالعسل (1 كلغ)", 90, 140),
-        ("Pain beldi", "الخبز البلدي", 5, 10),
-        ("Fekkas (500 g)", "الفقاص (500 غ)", 40, 60),
-        ("Sellou (500 g)", "السلو (500 غ)", 60, 90),
-    ],
-    "cosmetics": [
-        ("Savon beldi (250 g)", "الصابون البلدي (250 غ)", 20, 35),
-        ("Ghassoul (250 g)", "الغاسول (250 غ)", 15, 30),
-        ("Eau de rose (250 ml)", "ماء الورد (250 مل)", 25, 40),
-        ("Huile de nigelle (100 ml)", "زيت الحبة السوداء (100 مل)", 50, 80),
-        ("Henné naturel (200 g)", "الحناء الطبيعية (200 غ)", 20, 35),
-        ("Huile d'amande douce (100 ml)", "زيت اللوز الحلو (100 مل)", 50, 80),
-    ],
-    "fishing": [
-        ("Anchois salés (500 g)", "أنشوبة مملحة (500 غ)", 50, 80),
-        ("Sardines salées (500 g)", "سردين مملح (500 غ)", 30, 50),
-        ("Poisson séché (500 g)", "سمك مجفف (500 غ)", 60, 100),
-        ("Thon à l'huile d'olive (200 g)", "تونة بزيت الزيتون (200 غ)", 35, 55),
-        ("Boulettes de sardines surgelées (500 g)", "كويرات السردين المجمدة (500 غ)", 30, 45),
-    ],
-    "goats": [
-        ("Chevreau de race Beni Arouss", "جدي من سلالة بني عروس", 900, 1500),
-        ("Fumier composté (sac de 25 kg)", "سماد عضوي (كيس 25 كلغ)", 40, 60),
-        ("Lait de chèvre (1 L)", "حليب الماعز (1 لتر)", 12, 18),
-        ("Peau de chèvre tannée", "جلد ماعز مدبوغ", 80, 150),
-    ],
-    "tourism": [
-        ("Nuit en gîte rural (2 personnes)", "ليلة في مأوى قروي (شخصان)", 300, 500),
-        ("Randonnée guidée (une journée)", "جولة مشي بمرشد (يوم واحد)", 150, 300),
-        ("Repas du terroir", "وجبة من المطبخ المحلي", 80, 150),
-        ("Atelier de cuisine traditionnelle", "ورشة الطبخ التقليدي", 150, 250),
-    ],
-    "pottery": [
-        ("Tajine en terre cuite", "طاجين فخاري", 40, 90),
-        ("Jarre à eau", "جرة ماء", 80, 200),
-        ("Plat à couscous (gsaa)", "قصعة الكسكس", 120, 250),
-        ("Bols en terre cuite (lot de 6)", "زلافات فخارية (6 قطع)", 60, 120),
-        ("Lampe en terre cuite ajourée", "مصباح فخاري مخرم", 90, 200),
-        ("Pot à épices", "وعاء للتوابل", 25, 60),
-    ],
-    "weaving": [
-        ("Mendil tissé main", "منديل منسوج يدويا", 150, 350),
-        ("Couverture en laine", "غطاء صوفي", 400, 900),
-        ("Tapis tissé main (1 × 1,5 m)", "زربية منسوجة يدويا (1 × 1,5 م)", 800, 2000),
-        ("Coussin tissé", "وسادة منسوجة", 120, 250),
-        ("Sac en mendil", "حقيبة من المنديل", 120, 250),
-    ],
-    "embroidery": [
-        ("Nappe brodée", "مفرش مطرز", 250, 600),
-        ("Coussin brodé au fil de soie", "وسادة مطرزة بخيط الحرير", 150, 300),
-        ("Caftan brodé au fil d'or", "قفطان مطرز بخيط الذهب", 1500, 4000),
-        ("Serviettes brodées (lot de 6)", "مناديل مطرزة (6 قطع)", 150, 300),
-        ("Tableau brodé", "لوحة مطرزة", 200, 500),
-    ],
-    "leather": [
-        ("Babouches en cuir", "بلغة جلدية", 120, 250),
-        ("Sac en cuir", "حقيبة جلدية", 250, 700),
-        ("Ceinture en cuir", "حزام جلدي", 80, 200),
-        ("Pouf en cuir", "بوف جلدي", 300, 600),
-        ("Porte-monnaie en cuir", "محفظة جلدية", 60, 150),
-    ],
-    "wood": [
-        ("Coffret en bois sculpté", "صندوق من الخشب المنقوش", 150, 400),
-        ("Table basse en bois peint", "مائدة منخفضة من الخشب المزوق", 900, 2500),
-        ("Miroir en bois sculpté", "مرآة بإطار من الخشب المنقوش", 300, 800),
-        ("Plateau en thuya", "صينية من خشب العرعار", 150, 350),
-        ("Boîte à bijoux", "علبة المجوهرات", 100, 250),
-    ],
-    "basketry": [
-        ("Panier en doum", "سلة من الدوم", 50, 120),
-        ("Chapeau en doum", "قبعة من الدوم", 60, 150),
-        ("Natte en doum", "حصير من الدوم", 150, 350),
-        ("Couffin", "قفة", 60, 140),
-        ("Corbeille à pain", "سلة الخبز", 40, 80),
-    ],
-    "recycled": [
-        ("Sac en bâches recyclées", "حقيبة من مشمعات معاد تدويرها", 80, 200),
-        ("Pouf en pneus recyclés", "بوف من إطارات معاد تدويرها", 250, 500),
-        ("Décoration en verre recyclé", "تحفة من الزجاج المعاد تدويره", 60, 180),
-        ("Tapis boucherouite en chiffons recyclés", "زربية بوشرويط من بقايا الثوب", 300, 900),
-        ("Porte-stylos en papier recyclé", "حامل أقلام من الورق المعاد تدويره", 25, 60),
-    ],
-    "sewing": [
-        ("Jellaba pour femme", "جلابة نسائية", 600, 1500),
-        ("Jellaba pour homme", "جلابة رجالية", 500, 1300),
-        ("Caftan", "قفطان", 1200, 3500),
-        ("Gandoura", "كندورة", 250, 600),
-        ("Tenue traditionnelle d'enfant", "لباس تقليدي للأطفال", 200, 450),
-    ],
-    "coral": [
-        ("Collier en corail rouge", "قلادة من المرجان الأحمر", 600, 2500),
-        ("Bracelet en corail", "سوار من المرجان", 300, 1200),
-        ("Boucles d'oreilles en corail", "أقراط من المرجان", 250, 900),
-        ("Bague en argent et corail", "خاتم من الفضة والمرجان", 400, 1500),
-        ("Branche de corail poli", "غصن مرجان مصقول", 500, 2000),
-    ],
-    "argan": [
-        ("Huile d'argan alimentaire (250 ml)", "زيت الأركان الغذائي (250 مل)", 120, 180),
-        ("Huile d'argan cosmétique (100 ml)", "زيت الأركان التجميلي (100 مل)", 90, 150),
-        ("Amlou (250 g)", "أملو (250 غ)", 60, 100),
-        ("Savon à l'argan", "صابون بزيت الأركان", 25, 45),
-    ],
-    "saffron": [
-        ("Safran en filaments (1 g)", "زعفران حر (1 غ)", 35, 60),
-        ("Safran en filaments (5 g)", "زعفران حر (5 غ)", 160, 280),
-        ("Thé au safran (100 g)", "شاي بالزعفران (100 غ)", 40, 70),
-    ],
-    "rose": [
-        ("Eau de rose (250 ml)", "ماء الورد (250 مل)", 25, 40),
-        ("Boutons de rose séchés (100 g)", "ورد مجفف (100 غ)", 30, 50),
-        ("Savon à la rose", "صابون بالورد", 20, 35),
-        ("Huile essentielle de rose (5 ml)", "زيت الورد الأساسي (5 مل)", 300, 600),
-    ],
-    "dates": [
-        ("Dattes Mejhoul (1 kg)", "تمر المجهول (1 كلغ)", 90, 160),
-        ("Dattes Boufeggous (1 kg)", "تمر بوفكوس (1 كلغ)", 50, 90),
-        ("Pâte de dattes (500 g)", "عجينة التمر (500 غ)", 25, 45),
-        ("Dattes fourrées aux amandes (500 g)", "تمر محشو باللوز (500 غ)", 70, 120),
-    ],
-    "zellige": [
-        ("Panneau de zellige (1 m²)", "لوحة زليج (1 م²)", 600, 1500),
-        ("Table en mosaïque", "مائدة من الفسيفساء", 1200, 3500),
-        ("Fontaine murale en zellige", "خصة حائطية من الزليج", 2500, 6000),
-        ("Dessous-de-plat en zellige", "حامل أواني من الزليج", 60, 150),
-    ],
-    # Crafts of individual artisans.
-    "dinanderie": [
-        ("Plateau en cuivre ciselé", "صينية نحاسية منقوشة", 300, 900),
-        ("Lanterne en laiton ajouré", "فانوس نحاسي مخرم", 250, 800),
-        ("Théière en cuivre", "براد نحاسي", 200, 500),
-        ("Brasero en cuivre (mejmar)", "مجمر نحاسي", 200, 450),
-    ],
-    "bziouiya": [
-        ("Jellaba bziouiya en soie", "جلابة بزيوية من الحرير", 2500, 6000),
-        ("Jellaba bziouiya en laine fine", "جلابة بزيوية من الصوف الرقيق", 1800, 4000),
-        ("Écharpe tissée à Bzou", "وشاح منسوج ببزو", 300, 600),
-    ],
-    "tarz": [
-        ("Nappe en broderie tétouanaise", "مفرش بالطرز التطواني", 400, 1200),
-        ("Coussin en broderie tétouanaise", "وسادة بالطرز التطواني", 200, 450),
-        ("Serviette de hammam brodée", "منشفة حمام مطرزة", 150, 300),
-    ],
-    "sellerie": [
-        ("Selle traditionnelle brodée", "سرج تقليدي مطرز", 5000, 15000),
-        ("Bride de fantasia", "لجام الفروسية التقليدية", 1500, 4000),
-        ("Étui en cuir brodé", "غمد جلدي مطرز", 300, 700),
-    ],
-    "mendil": [
-        ("Mendil rayé rouge et blanc", "منديل مخطط بالأحمر والأبيض", 150, 350),
-        ("Mendil de fête", "منديل المناسبات", 250, 500),
-        ("Foulard en mendil", "وشاح من المنديل", 100, 200),
-    ],
-    "rif_pottery": [
-        ("Jarre rifaine", "جرة ريفية", 100, 300),
-        ("Tajine rifain", "طاجين ريفي", 60, 150),
-        ("Cruche décorée", "إبريق فخاري مزخرف", 80, 200),
-    ],
-    "zouak": [
-        ("Coffret peint (zouak)", "صندوق مزوق", 200, 500),
-        ("Miroir au cadre peint", "مرآة بإطار مزوق", 300, 800),
-        ("Étagère peinte", "رف مزوق", 400, 900),
-    ],
-    "instruments": [
-        ("Oud", "عود", 2500, 8000),
-        ("Bendir", "بندير", 200, 450),
-        ("Derbouka en terre cuite", "دربوكة فخارية", 150, 400),
-        ("Rebab", "رباب", 1500, 4000),
-    ],
-    "sfifa": [
-        ("Boutons en soie (aakad, lot de 50)", "عقاد من الحرير (50 حبة)", 80, 200),
-        ("Sfifa pour caftan (10 m)", "سفيفة للقفطان (10 أمتار)", 150, 400),
-        ("Ganse de jellaba (qitane)", "قيطان الجلابة", 60, 150),
-    ],
-    "tarazal": [
-        ("Chapeau jebli (tarazal)", "القبعة الجبلية (الترزال)", 120, 300),
-        ("Chapeau jebli brodé de laine", "ترزال مطرز بالصوف", 180, 400),
-        ("Chapeau jebli miniature", "ترزال صغير للزينة", 40, 90),
-    ],
-    "babouches": [
-        ("Babouches en cuir jaune", "بلغة صفراء", 120, 250),
-        ("Babouches brodées (cherbil)", "شربيل مطرز", 180, 400),
-        ("Babouches d'enfant", "بلغة للأطفال", 70, 150),
-    ],
-    "cabinetry": [
-        ("Table en cèdre sculpté", "مائدة من خشب الأرز المنقوش", 1500, 4500),
-        ("Coffre en cèdre", "صندوق من خشب الأرز", 800, 2500),
-        ("Paravent en moucharabieh", "ستار من المشربية", 2000, 6000),
-    ],
-    "jewellery": [
-        ("Bracelet en argent ciselé", "سوار من الفضة المنقوشة", 400, 1200),
-        ("Collier berbère en argent", "قلادة أمازيغية من الفضة", 600, 2000),
-        ("Fibule en argent", "خلالة من الفضة", 300, 900),
-        ("Bague en argent", "خاتم من الفضة", 150, 450),
-    ],
-    "caftan": [
-        ("Caftan en soie brodé", "قفطان حريري مطرز", 2000, 6000),
-        ("Takchita", "تكشيطة", 3000, 9000),
-        ("Caftan d'enfant", "قفطان للأطفال", 400, 900),
-    ],
-    "ceramics": [
-        ("Assiette décorative", "صحن للزينة", 80, 250),
-        ("Vase en céramique", "مزهرية من الخزف", 150, 450),
-        ("Service à thé en céramique", "طقم شاي من الخزف", 250, 600),
-    ],
-}
+
+class ListedProduct(NamedTuple):
+    """A product an applicant may list: French, Arabic, lowest and highest price in MAD."""
+
+    name_fr: str
+    name_ar: str
+    low: int
+    high: int
+
+
+# Products by activity (content.ACTIVITIES) and by craft (content.CRAFTS); and the catalogue
+# category of those whose category is not their activity's, by French name.
+PRODUCTS: dict[str, list[ListedProduct]] = {}
+NAME_CATEGORY: dict[str, str] = {}
+for _row in content.read_csv("application_products.csv"):
+    PRODUCTS.setdefault(_row["activity"], []).append(
+        ListedProduct(_row["name_fr"], _row["name_ar"], int(_row["low"]), int(_row["high"]))
+    )
+    if _row["category"]:
+        NAME_CATEGORY[_row["name_fr"]] = _row["category"]
 # When an organisation's activity cannot be read from its description.
-BY_SECTOR = {
-    "terroir": "olive_oil", "handicrafts": "pottery", "textiles": "weaving",
-    "cosmetics": "cosmetics", "fisheries": "fishing", "agriculture": "goats",
-    "tourism": "tourism", "recycling": "recycled",
-}
+BY_SECTOR: dict[str, str] = _FILE["activity_of_sector"]
 # Activities whose products need cold or water at the booth.
-REFRIGERATED = {"goat_cheese", "fishing"}
-WATER = {"goat_cheese", "fishing", "pastries", "couscous", "tourism"}
-
-MOTIVATIONS = [
-    "Faire connaître nos produits au public de Tétouan et rencontrer des acheteurs.",
-    "Le salon est notre principale vitrine de l'année : nous y réalisons une bonne part de "
-    "nos ventes.",
-    "Nous voulons trouver des distributeurs et apprendre à vendre en ligne lors des ateliers.",
-    "Présenter nos nouveaux produits et nos emballages, et rencontrer les plateformes de vente.",
-    "نرغب في التعريف بمنتوجاتنا لدى زوار المعرض ولقاء المشترين.",
-    "المعرض فرصة لتسويق منتوجاتنا والاستفادة من الورشات التكوينية.",
-    "نبحث عن شركاء لتوزيع منتوجاتنا خارج الجهة.",
-]
-COMMENTS = [
-    "Produits de qualité, emballage à améliorer.",
-    "Bon potentiel commercial ; prix cohérents.",
-    "Dossier complet, structure dynamique.",
-    "Prix élevés pour le public du salon.",
-    "Savoir-faire remarquable, à mettre en avant.",
-    "Peu de nouveautés depuis la dernière édition.",
-    "منتوجات جيدة تحتاج إلى تحسين التغليف.",
-    "ملف متكامل وتعاونية نشيطة.",
-]
-# fmt: on
+REFRIGERATED = set(_FILE["refrigerated"])
+WATER = set(_FILE["water"])
+MOTIVATIONS: list[str] = _FILE["motivations"]
+COMMENTS: list[str] = _FILE["comments"]
 
 # The default rubric (services.DEFAULT_CRITERIA), by position: what lifts each mark.
 QUALITY, INNOVATION, LOCAL_VALUE, ENVIRONMENT, INCLUSION, SALES = range(6)
@@ -405,7 +124,7 @@ def load(
     """Loads the call of the reference edition and everything hanging from it. ``everyone``
     holds the demo's organisations by slug, ``organisations`` the hand-written ones by key."""
     rng = random.Random(SEED)
-    edition = editions[data.REFERENCE_EDITION]
+    edition = editions[content.REFERENCE_EDITION]
     organiser = User.objects.get(username="organiser")
     reviewers = list(User.objects.filter(username__in=REVIEWERS).order_by("username"))
     # The demo's own organisations only (one added by hand changes no draw), in slug order:
@@ -491,11 +210,11 @@ def activity_of(organisation: Organisation) -> str:
     """The activity (or craft) the organisation was drawn with, read back from its description
     (loader.describe_applicant and describe_artisan write it there)."""
     if organisation.kind == Kind.ARTISAN:
-        for key, craft in data.CRAFTS.items():
+        for key, craft in content.CRAFTS.items():
             if f"en {craft.name_fr} à" in organisation.description_fr:
                 return key
     else:
-        for key, activity in data.ACTIVITIES.items():
+        for key, activity in content.ACTIVITIES.items():
             if activity.products_fr in organisation.description_fr:
                 return key
     return BY_SECTOR.get(organisation.sector, "olive_oil")

@@ -1,13 +1,13 @@
-"""Loads the demo: the regional SSE fair of Tanger-Tétouan-Al Hoceima (DESIGN.md, "The reference
-fair"), its three editions, partners, about 300 organisations, one account per role (three
-reviewers), the 3rd edition's call for exhibitors with its 165 exhibitors (exhibitors.py), and
-their catalogue: about 1,500 products with prices, stock and generated photos (catalogue.py).
+"""Loads the demo: the reference fair, the regional SSE fair of Tanger-Tétouan-Al Hoceima, its
+three editions, partners, about 300 organisations, one account per role (three reviewers), the
+3rd edition's call for exhibitors with its 165 exhibitors (exhibitors.py), and their catalogue:
+about 1,500 products with prices, stock and generated photos (catalogue.py).
 
 Two rules shape this module:
 
 - Deterministic. Every name, number and date comes from ``random.Random(2024)`` and the fixed
-  data in ``data.py``, never from the clock, so two databases loaded a month apart hold the same
-  demo and screenshots, tests and bug reports agree.
+  content of ``data/`` (read by content.py), never from the clock, so two databases loaded a
+  month apart hold the same demo and screenshots, tests and bug reports agree.
 - Idempotent. Rows are found by natural keys (series and organisation slugs, edition numbers,
   usernames), so loading again refreshes the demo instead of duplicating it. Generation does not
   look at the database, which is what makes the slugs, and so the keys, stable.
@@ -37,7 +37,7 @@ from maarid.fairs.models import (
 )
 from maarid.registry.models import Commune, Kind, Membership, Organisation, Province
 
-from . import b2b, catalogue, data, exhibitors, sales
+from . import b2b, catalogue, content, exhibitors, sales
 
 SEED = 2024
 REGION = "01"
@@ -72,12 +72,12 @@ def load_demo() -> DemoSummary:
         load_partners(editions, keyed)
         load_accounts(series, keyed)
         exhibitors.load(editions, organisations, keyed)
-        catalogue.load(editions[data.REFERENCE_EDITION])
-        sales.load(editions[data.REFERENCE_EDITION], keyed)
-        b2b.load(editions[data.REFERENCE_EDITION])
+        catalogue.load(editions[content.REFERENCE_EDITION])
+        sales.load(editions[content.REFERENCE_EDITION], keyed)
+        b2b.load(editions[content.REFERENCE_EDITION])
     return DemoSummary(
         series=series,
-        reference_edition=editions[data.REFERENCE_EDITION],
+        reference_edition=editions[content.REFERENCE_EDITION],
         organisations=keyed,
         organisation_count=len(organisations),
     )
@@ -152,9 +152,9 @@ class Generator:
 
     def organisations(self) -> list[dict]:
         # Hand-written organisations come first so that they keep the plain slug of their name.
-        specs = [self.institution(*row) for row in data.INSTITUTIONS]
-        specs += [self.special(row) for row in data.SPECIAL_ORGANISATIONS]
-        specs += [self.other_region(*row) for row in data.OTHER_REGIONS]
+        specs = [self.institution(*row) for row in content.INSTITUTIONS]
+        specs += [self.special(row) for row in content.SPECIAL_ORGANISATIONS]
+        specs += [self.other_region(*row) for row in content.OTHER_REGIONS]
         kinds, weights = zip(*APPLICANT_KINDS.items(), strict=True)
         for _ in range(APPLICANTS):
             kind = self.rng.choices(kinds, weights=weights)[0]
@@ -176,14 +176,14 @@ class Generator:
     ) -> dict:
         """A cooperative, association or GIE of the given place."""
         activity = activity or self.activity()
-        share = data.ACTIVITIES[activity].women_share
+        share = content.ACTIVITIES[activity].women_share
         if women_led is None:
             women_led = self.rng.random() < share
         name_fr, name_ar = self.unique(
             lambda: self.applicant_name(kind, activity, place, women_led)
         )
         first_year = {Kind.COOPERATIVE: 1960, Kind.ASSOCIATION: 1990, Kind.GIE: 2005}[kind]
-        spec = self.base(kind, place, data.ACTIVITIES[activity].sector, name_fr, name_ar)
+        spec = self.base(kind, place, content.ACTIVITIES[activity].sector, name_fr, name_ar)
         spec.update(
             founded_on=self.founding_date(first_year),
             women_led=women_led,
@@ -197,8 +197,8 @@ class Generator:
         return spec
 
     def artisan(self, place: Place, craft: str | None = None, woman: bool | None = None) -> dict:
-        craft = craft or self.rng.choice(sorted(k for k, c in data.CRAFTS.items() if c.drawn))
-        about = data.CRAFTS[craft]
+        craft = craft or self.rng.choice(sorted(k for k, c in content.CRAFTS.items() if c.drawn))
+        about = content.CRAFTS[craft]
         if woman is None:
             woman = self.rng.random() < (0.8 if about.by_women else 0.15)
 
@@ -224,8 +224,8 @@ class Generator:
 
     def company(self, place: Place) -> dict:
         def name():
-            word_fr, word_ar = self.rng.choice(data.COMPANY_WORDS)
-            what_fr, what_ar, sector, form_fr, form_ar = self.rng.choice(data.COMPANY_ACTIVITIES)
+            word_fr, word_ar = self.rng.choice(content.COMPANY_WORDS)
+            what_fr, what_ar, sector, form_fr, form_ar = self.rng.choice(content.COMPANY_ACTIVITIES)
             return f"{word_fr} {what_fr} {form_fr}", f"شركة {word_ar} {what_ar} {form_ar}", sector
 
         name_fr, name_ar, sector = self.unique(name)
@@ -233,12 +233,12 @@ class Generator:
 
     def platform(self, place: Place) -> dict:
         def name():
-            word_fr, word_ar = self.rng.choice(data.COMPANY_WORDS)
-            return data.PLATFORM_FR.format(word_fr), data.PLATFORM_AR.format(word_ar)
+            word_fr, word_ar = self.rng.choice(content.COMPANY_WORDS)
+            return content.PLATFORM_FR.format(word_fr), content.PLATFORM_AR.format(word_ar)
 
         name_fr, name_ar = self.unique(name)
         spec = self.buyer(Kind.PLATFORM, place, "distribution", name_fr, name_ar)
-        spec["website"] = f"https://{slugify(name_fr)}.{data.EMAIL_DOMAIN}/"
+        spec["website"] = f"https://{slugify(name_fr)}.{content.EMAIL_DOMAIN}/"
         return spec
 
     def buyer(self, kind: str, place: Place, sector: str, name_fr: str, name_ar: str) -> dict:
@@ -248,7 +248,7 @@ class Generator:
             founded_on=self.founding_date(1995),
             ice=self.ice(),
             contact_name=self.person(women=self.rng.random() < 0.4)[0],
-            email=f"contact@{slugify(name_fr)}.{data.EMAIL_DOMAIN}",
+            email=f"contact@{slugify(name_fr)}.{content.EMAIL_DOMAIN}",
             contact_public=True,
             description_fr=(
                 f"{'Plateforme de vente en ligne' if platform else 'Entreprise'} basée à "
@@ -333,18 +333,18 @@ class Generator:
         }
 
     def activity(self) -> str:
-        drawn = {key: a.weight for key, a in data.ACTIVITIES.items() if a.weight}
+        drawn = {key: a.weight for key, a in content.ACTIVITIES.items() if a.weight}
         return self.rng.choices(list(drawn), weights=list(drawn.values()))[0]
 
     def applicant_name(self, kind, activity, place: Place, women_led) -> tuple[str, str]:
-        about = data.ACTIVITIES[activity]
+        about = content.ACTIVITIES[activity]
         womanly_word = women_led and self.rng.random() < 0.6
         if womanly_word:
-            word_fr, word_ar = self.rng.choice(data.WOMEN_NAME_WORDS)
+            word_fr, word_ar = self.rng.choice(content.WOMEN_NAME_WORDS)
         elif self.rng.random() < 0.45:  # many cooperatives take their commune's name
             word_fr, word_ar = place.name_fr, place.name_ar
         else:
-            word_fr, word_ar = self.rng.choice(data.NAME_WORDS)
+            word_fr, word_ar = self.rng.choice(content.NAME_WORDS)
         # "féminine" / "النسائية", unless the name already says so ("Nisae …", "Fatima Zahra").
         fem_fr = " féminine" if women_led and not womanly_word else ""
         fem_ar = " النسائية" if women_led and not womanly_word else ""
@@ -375,8 +375,8 @@ class Generator:
 
     def person(self, women: bool) -> tuple[str, tuple, tuple]:
         """A person's full name in French, and (first, last) in French and in Arabic."""
-        first = self.rng.choice(data.FIRST_NAMES_WOMEN if women else data.FIRST_NAMES_MEN)
-        last = self.rng.choice(data.LAST_NAMES)
+        first = self.rng.choice(content.FIRST_NAMES_WOMEN if women else content.FIRST_NAMES_MEN)
+        last = self.rng.choice(content.LAST_NAMES)
         return f"{first[0]} {last[0]}", (first[0], last[0]), (first[1], last[1])
 
     def members(self, kind, women_led: bool, share: float) -> dict:
@@ -423,13 +423,14 @@ class Generator:
                 return ice
 
     def phone(self) -> str:
-        prefix = self.rng.choice(data.MOBILE_PREFIXES)
+        prefix = self.rng.choice(content.MOBILE_PREFIXES)
         return f"+212{prefix}{self.rng.randint(0, 9_999_999):07d}"
 
     def address(self, place: Place) -> str:
         if place.is_urban:
-            return f"{self.rng.randint(1, 180)}, {self.rng.choice(data.STREETS)}, {place.name_fr}"
-        return f"Douar {self.rng.choice(data.DOUARS)}, {place.name_fr}"
+            number, street = self.rng.randint(1, 180), self.rng.choice(content.STREETS)
+            return f"{number}, {street}, {place.name_fr}"
+        return f"Douar {self.rng.choice(content.DOUARS)}, {place.name_fr}"
 
     def slug(self, name_fr: str, kind: str) -> str:
         """The slug Organisation.save would give (registry.models.unique_slug), made unique
@@ -447,7 +448,7 @@ def describe_applicant(spec: dict, activity: str, place: Place):
     """Two sentences in each language: who they are, and what they make."""
     kind, year, women = spec["kind"], spec["founded_on"].year, spec["women_led"]
     members = spec["members_women"] + spec["members_men"]
-    about = data.ACTIVITIES[activity]
+    about = content.ACTIVITIES[activity]
     what_fr, what_ar = {
         Kind.COOPERATIVE: ("Coopérative", "تعاونية"),
         Kind.ASSOCIATION: ("Association", "جمعية"),
@@ -466,7 +467,7 @@ def describe_applicant(spec: dict, activity: str, place: Place):
 
 
 def describe_artisan(spec: dict, craft: str, place: Place):
-    about = data.CRAFTS[craft]
+    about = content.CRAFTS[craft]
     woman, year = spec["women_led"], spec["founded_on"].year
     spec["description_fr"] = (
         f"{'Artisane' if woman else 'Artisan'} en {about.name_fr} à {place.name_fr} depuis {year}."
@@ -494,7 +495,7 @@ def search_text(spec: dict) -> str:
 def save_organisations(specs: list[dict]) -> dict[str, Organisation]:
     """Inserts or refreshes the organisations in a few queries; returns them by slug."""
     rows = [
-        Organisation(created_at=data.CREATED_AT, **{k: v for k, v in spec.items() if k != "key"})
+        Organisation(created_at=content.CREATED_AT, **{k: v for k, v in spec.items() if k != "key"})
         for spec in specs
     ]
     Organisation.objects.bulk_create(
@@ -510,7 +511,7 @@ def save_organisations(specs: list[dict]) -> dict[str, Organisation]:
 def add_to_registry(series: Series, organisations):
     SeriesOrganisation.objects.bulk_create(
         [
-            SeriesOrganisation(series=series, organisation=o, added_at=data.CREATED_AT)
+            SeriesOrganisation(series=series, organisation=o, added_at=content.CREATED_AT)
             for o in organisations
         ],
         ignore_conflicts=True,
@@ -518,14 +519,14 @@ def add_to_registry(series: Series, organisations):
 
 
 def load_series() -> Series:
-    values = dict(data.SERIES)
+    values = dict(content.SERIES)
     series, _ = Series.objects.update_or_create(slug=values.pop("slug"), defaults=values)
     return series
 
 
 def load_editions(series: Series) -> dict[int, Edition]:
     editions = {}
-    for row in data.EDITIONS:
+    for row in content.EDITIONS:
         values = dict(row)
         number = values.pop("number")
         values.update(
@@ -534,8 +535,8 @@ def load_editions(series: Series) -> dict[int, Edition]:
         editions[number], _ = Edition.objects.update_or_create(
             series=series, number=number, defaults=values
         )
-    reference = editions[data.REFERENCE_EDITION]
-    for day, opens_at, closes_at in data.SPECIAL_HOURS:
+    reference = editions[content.REFERENCE_EDITION]
+    for day, opens_at, closes_at in content.SPECIAL_HOURS:
         OpeningHours.objects.update_or_create(
             edition=reference,
             day=day,
@@ -545,7 +546,7 @@ def load_editions(series: Series) -> dict[int, Edition]:
 
 
 def load_partners(editions: dict[int, Edition], organisations: dict[str, Organisation]):
-    for number, partners in data.PARTNERS.items():
+    for number, partners in content.PARTNERS.items():
         for order, (key, role) in enumerate(partners, start=1):
             Partner.objects.update_or_create(
                 edition=editions[number],
@@ -556,7 +557,7 @@ def load_partners(editions: dict[int, Edition], organisations: dict[str, Organis
 
 def load_accounts(series: Series, organisations: dict[str, Organisation]):
     """One account per role. Passwords are reset on every load so that the printed ones work."""
-    for username, password, role, first_name, last_name, _ in data.DEMO_ACCOUNTS:
+    for username, password, role, first_name, last_name, _ in content.DEMO_ACCOUNTS:
         user = save_user(username, password, first_name, last_name, superuser=role == "admin")
         if role in (Role.ORGANISER, Role.REVIEWER, Role.JUROR):
             SeriesRole.objects.get_or_create(user=user, series=series, role=role)
@@ -569,12 +570,12 @@ def load_accounts(series: Series, organisations: dict[str, Organisation]):
 def save_user(username, password, first_name, last_name, superuser=False) -> User:
     user = User.objects.filter(username__iexact=username).first() or User(username=username)
     user.first_name, user.last_name = first_name, last_name
-    user.email = f"{username}@{data.EMAIL_DOMAIN}"
+    user.email = f"{username}@{content.EMAIL_DOMAIN}"
     user.is_active = True
     user.is_staff = user.is_superuser = superuser
-    user.consent_at = data.CONSENT_AT
+    user.consent_at = content.CONSENT_AT
     if username == "exhibitor":
-        user.phone = data.EXHIBITOR_PHONE
+        user.phone = content.EXHIBITOR_PHONE
     user.set_password(password)
     user.save()
     return user
@@ -587,7 +588,7 @@ def join(user: User, organisation: Organisation, admin: bool):
         defaults={
             "is_admin": admin,
             "status": Membership.Status.ACTIVE,
-            "requested_at": data.CONSENT_AT,
-            "decided_at": data.CONSENT_AT,
+            "requested_at": content.CONSENT_AT,
+            "decided_at": content.CONSENT_AT,
         },
     )

@@ -23,18 +23,20 @@ from maarid.exhibitors.models import Exhibitor
 from maarid.sales.models import DayClose, Device, Reconciliation, Sale, SaleLine
 from maarid.sales.services import line_total, receipt_number
 
+from . import content
+
 SEED = 2024
 TARGET = Decimal("6000000.00")
 TOP_SELLER = "coral-divers"
-# Saturday and Sunday draw the crowds; Friday afternoon after prayer too.
-DAY_WEIGHT = {0: 1.0, 1: 0.9, 2: 1.0, 3: 1.05, 4: 1.3, 5: 2.0, 6: 1.85}
-# Families come in the evening, after work and the heat of the afternoon.
-HOUR_WEIGHT = {
-    10: 0.4, 11: 0.6, 12: 0.8, 13: 0.6, 14: 0.5, 15: 0.7,
-    16: 1.0, 17: 1.3, 18: 1.7, 19: 2.0, 20: 1.9, 21: 1.2,
-}  # fmt: skip
-PAYMENTS = (["cash"] * 70) + (["mobile"] * 12) + (["card"] * 11) + (["transfer"] * 7)
-VOID_REASONS = ["Erreur de saisie", "Le client a changé d'avis", "Double encaissement"]
+_FILE = content.read_json("sales.json")
+# How busy each weekday is (Monday first): Saturday and Sunday draw the crowds; Friday
+# afternoon after prayer too.
+DAY_WEIGHT: dict[int, float] = dict(enumerate(_FILE["day_weight"]))
+# How busy each hour is: families come in the evening, after work and the heat of the afternoon.
+HOUR_WEIGHT = {int(hour): float(weight) for hour, weight in _FILE["hour_weight"].items()}
+# Each payment method as many times as it comes in a hundred sales (drawn with rng.choice).
+PAYMENTS = [method for method, count in _FILE["payments"].items() for _ in range(count)]
+VOID_REASONS: list[str] = _FILE["void_reasons"]
 
 
 def load(edition, organisations: dict) -> Decimal:

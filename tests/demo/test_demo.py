@@ -1,4 +1,4 @@
-"""The demo: the reference fair of DESIGN.md, loaded by `maarid demo`.
+"""The demo: the reference fair, loaded by `maarid demo`.
 
 The demo is loaded once for the module, inside a transaction that is rolled back at the end, so
 that the other test modules still start from an empty registry.
@@ -25,7 +25,7 @@ from maarid.core import access
 from maarid.core.models import OutboxMessage, User
 from maarid.core.phones import normalise_phone
 from maarid.core.text import normalise
-from maarid.demo import catalogue, data
+from maarid.demo import catalogue, content
 from maarid.demo.loader import load_demo
 from maarid.exhibitors.models import (
     Application,
@@ -254,7 +254,9 @@ def test_the_first_two_editions_are_earlier_and_smaller(demo, db):
     assert first.status == second.status == Edition.Status.CLOSED
 
 
-@pytest.mark.parametrize(("username", "password", "role"), [row[:3] for row in data.DEMO_ACCOUNTS])
+@pytest.mark.parametrize(
+    ("username", "password", "role"), [row[:3] for row in content.DEMO_ACCOUNTS]
+)
 def test_every_demo_login_works_with_its_printed_password(demo, db, username, password, role):
     user = authenticate(username=username, password=password)
     assert user is not None
@@ -269,7 +271,7 @@ def test_every_demo_login_works_with_its_printed_password(demo, db, username, pa
 def test_the_exhibitor_administers_a_womens_cooperative_and_the_buyer_belongs_to_a_company(
     demo, db
 ):
-    exhibitor = authenticate(username=data.EXHIBITOR_PHONE, password="demo-exhibitor-2024")
+    exhibitor = authenticate(username=content.EXHIBITOR_PHONE, password="demo-exhibitor-2024")
     membership = exhibitor.memberships.get()
     assert membership.is_admin and membership.status == Membership.Status.ACTIVE
     assert membership.organisation.is_womens_cooperative
@@ -289,7 +291,7 @@ def test_the_command_loads_again_without_duplicates_and_prints_the_logins(demo, 
     assert set(Organisation.objects.values_list("slug", "name_fr", "phone")) == names
     printed = out.getvalue()
     assert "http://127.0.0.1:8000/" in printed
-    for username, password, *_ in data.DEMO_ACCOUNTS:
+    for username, password, *_ in content.DEMO_ACCOUNTS:
         assert username in printed and password in printed
         assert authenticate(username=username, password=password) is not None
 
@@ -464,7 +466,7 @@ def test_products_fit_the_taxonomy_and_realistic_prices(products):
         assert Decimal(150) <= price <= Decimal(400)
     for price in prices(category__slug="huile-argan", unit=Unit.LITRE):
         assert Decimal(200) <= price <= Decimal(500)
-    carpets = [row[0] for row in catalogue.POOLS["carpets"][1] if row[2] >= 1500]
+    carpets = [row.name_fr for row in catalogue.POOLS["carpets"] if row.low >= 1500]
     carpet_prices = prices(name_fr__in=carpets)
     assert carpet_prices and all(Decimal(1500) <= p <= Decimal(15000) for p in carpet_prices)
     assert products.filter(name_fr__startswith="Miel d'euphorbe").exists()

@@ -9,7 +9,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from maarid.demo import data
+from maarid.demo import content
 from maarid.demo.loader import load_demo
 
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {edition.name_fr}, {edition.venue_fr}, {edition.city.name_fr}")
         self.stdout.write("")
         self.stdout.write("Sign in with one of these demo accounts (username / password):")
-        width = max(len(username) for username, *_ in data.DEMO_ACCOUNTS)
-        for username, password, role, _, _, about in data.DEMO_ACCOUNTS:
+        width = max(len(username) for username, *_ in content.DEMO_ACCOUNTS)
+        for username, password, role, _, _, about in content.DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<10} {username:<{width}}  {password:<20}  {about}")
         self.stdout.write("These passwords are public: never expose the demo to the internet.")

@@ -1,6 +1,6 @@
 """Benchmark: search on 100,000 products, 8 clients against ``maarid serve --workers 2``.
 
-The issue's Measure section: PostgreSQL from ``MAARID_BENCH_DATABASE_URL`` (default
+PostgreSQL from ``MAARID_BENCH_DATABASE_URL`` (default
 postgres://postgres@127.0.0.1:5432/maarid_bench, created if missing), migrated; 100,000
 generated products of 2,000 organisations (kept between runs when they are already there;
 ``--reload`` makes them again); production settings (DEBUG off, no HTTPS redirect); 8 clients
@@ -34,50 +34,6 @@ WARM_UP = 10
 MEASURED = 60
 TYPO_EVERY = 10
 
-# The demo's product lists (maarid/demo/exhibitors.py) by activity, filed in these categories.
-CATEGORY_OF = {
-    "olive_oil": "huile-olive",
-    "honey": "miel",
-    "goat_cheese": "laitiers-fromage",
-    "couscous": "couscous-pates",
-    "aromatic": "plantes-aromatiques",
-    "figs": "fruits-secs",
-    "red_fruits": "conserves",
-    "pastries": "couscous-pates",
-    "cosmetics": "cosmetiques",
-    "fishing": "conserves",
-    "goats": "laitiers-fromage",
-    "tourism": "tourisme-solidaire",
-    "pottery": "poterie",
-    "weaving": "tissage-tapis",
-    "embroidery": "broderie",
-    "leather": "cuir",
-    "wood": "bois",
-    "basketry": "vannerie",
-    "recycled": "recyclage",
-    "sewing": "vetements",
-    "coral": "bijoux",
-    "argan": "huile-argan",
-    "saffron": "safran",
-    "rose": "cosmetiques",
-    "dates": "dattes",
-    "zellige": "poterie",
-    "dinanderie": "dinanderie",
-    "bziouiya": "vetements",
-    "tarz": "broderie",
-    "sellerie": "cuir",
-    "mendil": "tissage-tapis",
-    "rif_pottery": "poterie",
-    "zouak": "bois",
-    "instruments": "bois",
-    "sfifa": "broderie",
-    "tarazal": "vetements",
-    "babouches": "cuir",
-    "cabinetry": "bois",
-    "jewellery": "bijoux",
-    "caftan": "vetements",
-    "ceramics": "poterie",
-}
 # What makes 100,000 names out of the demo's 176: a place, a manner, a size.
 PLACES = [
     ("de Chefchaouen", "من شفشاون"),
@@ -157,6 +113,9 @@ def generate():
 
     from maarid.catalogue.models import Category, Product, search_text
     from maarid.core.text import normalise
+
+    # The demo's product lists by activity, filed in the category of their activity.
+    from maarid.demo.catalogue import ACTIVITY_CATEGORY
     from maarid.demo.exhibitors import PRODUCTS as CATALOGUE
     from maarid.exhibitors.models import Exhibitor
     from maarid.fairs.models import Edition, Series
@@ -217,7 +176,7 @@ def generate():
             manner_fr, manner_ar = rng.choice(MANNERS)
             product = Product(
                 organisation=organisation,
-                category=categories.get(CATEGORY_OF.get(activity), categories["huile-argan"]),
+                category=categories[ACTIVITY_CATEGORY[activity]],
                 name_fr=" ".join(filter(None, [base_fr, manner_fr, place_fr])),
                 name_ar=" ".join(filter(None, [base_ar, manner_ar, place_ar])),
                 description_fr=f"{base_fr} {manner_fr}, préparé par la {organisation.name_fr}.",

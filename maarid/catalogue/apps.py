@@ -10,10 +10,9 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from maarid.core import audit
 
-        from . import panels  # noqa: F401  (registers the edition's links and figures)
+        # Registers the edition's links and figures, and the products of accepted applications.
+        from . import panels  # noqa: F401
         from .models import Product, Stock
-        from .signals import connect
 
         audit.register(Product, exclude=("search_text",))
         audit.register(Stock)
-        connect()  # products from accepted applications

@@ -1,5 +1,6 @@
 """What the catalogue adds to an edition's pages (the fairs app shows them without knowing this
-app: they are hooks of ``core.hooks``). The reads are ``selectors``'."""
+app: they are hooks of ``core.hooks``), and what it does when an application is accepted (the
+exhibitors app, below it, calls ``hooks.exhibitor_admitted``). The reads are ``selectors``'."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from maarid.core import access, hooks
 from maarid.core.formatting import number
 
+from . import services
 from .selectors import exhibitors_of, figures
 
 
@@ -59,3 +61,9 @@ def organisation_links(organisation, user) -> list:
     if not access.can_change(user, organisation):
         return []
     return [(_("Products"), reverse("catalogue:my-products", args=[organisation.slug]))]
+
+
+@hooks.exhibitor_admitted.add
+def products_from_application(application) -> None:
+    """The products an accepted application listed become the organisation's (once each)."""
+    services.products_from_application(application=application)

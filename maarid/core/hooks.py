@@ -99,6 +99,12 @@ organisation_links = Hook("organisation_links")
 #: an edition holding anything never goes back to draft (its public pages would vanish)
 edition_commitments = Hook("edition_commitments")
 
+# --- What happens (heard by the apps that build on it) -------------------------------------
+
+#: application -> None; an accepted application has made its organisation an active exhibitor
+#: (the catalogue turns the products the application listed into the organisation's)
+exhibitor_admitted = Hook("exhibitor_admitted")
+
 # --- Personal data (law 09-08) ------------------------------------------------------------
 
 #: person -> {section: rows} of what an app holds about them

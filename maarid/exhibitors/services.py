@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from maarid.core import access, audit
+from maarid.core import access, audit, hooks
 from maarid.core.models import User
 from maarid.core.services import absolute_url, tell
 from maarid.fairs.models import Edition
@@ -598,13 +598,14 @@ def override(
 
 @transaction.atomic
 def publish_decisions(*, actor: User, call: Call) -> int:
-    """Creates the exhibitors of the accepted applications and tells every applicant whose
-    decision they have not heard yet. Returns the number of messages sent."""
+    """Creates the exhibitors of the accepted applications (and, through the catalogue, the
+    products they listed) and tells every applicant whose decision they have not heard yet.
+    Returns the number of messages sent."""
     access.require_organiser(actor, call.edition.series_id)
     for application in call.applications.filter(
         decision=Application.Decision.ACCEPTED, status=Application.Status.SUBMITTED
     ):
-        make_exhibitor(application=application)
+        make_exhibitor(application=application)  # and its products: see make_exhibitor
     Exhibitor.objects.filter(edition=call.edition, application__isnull=False).exclude(
         application__decision=Application.Decision.ACCEPTED
     ).filter(status=Exhibitor.Status.ACTIVE).update(
@@ -616,6 +617,9 @@ def publish_decisions(*, actor: User, call: Call) -> int:
 
 
 def make_exhibitor(*, application: Application) -> Exhibitor:
+    """The accepted application's organisation exhibits at the edition; the apps built on
+    exhibitors hear of it (``core.hooks.exhibitor_admitted``: the catalogue turns the products
+    the application listed into the organisation's)."""
     exhibitor, _created = Exhibitor.objects.update_or_create(
         edition=application.call.edition,
         organisation=application.organisation,
@@ -629,6 +633,7 @@ def make_exhibitor(*, application: Application) -> Exhibitor:
             "withdrawn_at": None,
         },
     )
+    hooks.exhibitor_admitted.collect(application)
     return exhibitor
 
 

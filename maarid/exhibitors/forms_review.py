@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from maarid.registry.models import Province, Sector
 
 from .models import Application
+from .selectors import BoardFilters
 
 MARKS = [(n, str(n)) for n in range(11)]
 
@@ -65,38 +66,34 @@ class BoardFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any decision"))] + list(Application.Decision.choices),
     )
-    province = forms.ModelChoiceField(
-        label=_("Province"), required=False, queryset=Province.objects.none(), empty_label=None
+    # The provinces of the call's applicants, given when the form is made.
+    province: "forms.ModelChoiceField[Province]" = forms.ModelChoiceField(
+        label=_("Province"), required=False, queryset=None, empty_label=None
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("Any sector"))] + list(Sector.choices)
     )
     disagreement = forms.BooleanField(label=_("Disagreements only"), required=False)
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, provinces, **kwargs):
         super().__init__(*args, **kwargs)
         province = self.fields["province"]
-        province.queryset = Province.objects.filter(
-            organisations__applications__call=call
-        ).distinct()
+        assert isinstance(province, forms.ModelChoiceField)
+        province.queryset = provinces
         province.empty_label = _("Any province")
 
-    def filter(self, applications, disagreeing_ids=()):
+    def filters(self) -> BoardFilters:
+        """What the board shows: submitted applications when the filters do not parse."""
         if not self.is_valid():
-            return applications.filter(status=Application.Status.SUBMITTED)
+            return BoardFilters()
         data = self.cleaned_data
-        status = data["status"] or Application.Status.SUBMITTED
-        if status != "all":
-            applications = applications.filter(status=status)
-        if data["decision"]:
-            applications = applications.filter(decision=data["decision"])
-        if data["province"]:
-            applications = applications.filter(organisation__province=data["province"])
-        if data["sector"]:
-            applications = applications.filter(organisation__sector=data["sector"])
-        if data["disagreement"]:
-            applications = applications.filter(pk__in=list(disagreeing_ids))
-        return applications
+        return BoardFilters(
+            status=data["status"],
+            decision=data["decision"],
+            province=data["province"],
+            sector=data["sector"],
+            disagreements_only=data["disagreement"],
+        )
 
 
 class AssignForm(forms.Form):

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from maarid.core import hooks
 
 from . import selectors
-from .models import Application, Call, Exhibitor
 
 
 def _url(name, edition):
@@ -17,28 +16,21 @@ def _url(name, edition):
 @hooks.edition_panels.add
 def organiser_panel(edition, user) -> dict:
     """The call for exhibitors on the organiser's dashboard."""
-    call = Call.objects.filter(edition=edition).first()
+    call = selectors.call_or_none(edition)
     if call is None:
         return {
             "title": _("Call for exhibitors"),
             "figures": [],
             "links": [(_("Open the call for exhibitors"), _url("call-edit", edition))],
         }
-    applications = call.applications
     progress = selectors.progress(call)
     return {
         "title": _("Call for exhibitors"),
         "figures": [
             (_("Places"), call.places),
-            (
-                _("Applications submitted"),
-                applications.filter(status=Application.Status.SUBMITTED).count(),
-            ),
+            (_("Applications submitted"), progress["applications"]),
             (_("Reviews done"), f"{progress['done']} / {progress['assigned']}"),
-            (
-                _("Exhibitors"),
-                Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE).count(),
-            ),
+            (_("Exhibitors"), selectors.active_exhibitors(edition).count()),
         ],
         "links": [
             (_("The call"), _url("call", edition)),
@@ -52,7 +44,7 @@ def organiser_panel(edition, user) -> dict:
 @hooks.edition_links.add
 def public_links(edition, user) -> list:
     """Links for everyone on the edition's page."""
-    call = Call.objects.filter(edition=edition).first()
+    call = selectors.call_or_none(edition)
     if call is None:
         return []
     links = [(_("Call for exhibitors"), _url("call", edition))]

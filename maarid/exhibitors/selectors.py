@@ -2,18 +2,69 @@
 the pages, the API, the tasks and the other apps need them."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from maarid.core import access
 from maarid.core.models import User
-from maarid.registry.models import BUYER_KINDS, Organisation
+from maarid.fairs.models import Edition
+from maarid.registry.models import BUYER_KINDS, Organisation, Province
 
 from . import scoring
-from .models import Application, Call, Review
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationProduct,
+    Call,
+    Exhibitor,
+    Review,
+    Score,
+    SelectionRun,
+)
+
+# --- The call -----------------------------------------------------------------------------
+
+
+def call_or_none(edition: Edition) -> Call | None:
+    """The edition's call for exhibitors, if it has one yet."""
+    call = Call.objects.filter(edition=edition).first()
+    if call is not None:
+        call.edition = edition  # already resolved (and checked) by the caller
+    return call
+
+
+def call_of(edition: Edition) -> Call:
+    """The edition's call for exhibitors (404 without one)."""
+    call = call_or_none(edition)
+    if call is None:
+        raise Http404
+    return call
+
+
+def call_for_reviewer(user: User, edition: Edition) -> Call:
+    """The edition's call, for the reviewers of its series only (403 for anyone else)."""
+    f = access.facts(user)
+    if not (f.superuser or edition.series_id in f.series_for(access.Role.REVIEWER)):
+        raise PermissionDenied
+    return call_of(edition)
+
+
+def call_by_pk(pk: int) -> Call:
+    return Call.objects.select_related("edition__series").get(pk=pk)
+
+
+def user_by_pk(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()
+
+
+# --- Reviewers ----------------------------------------------------------------------------
 
 
 def reviewers_of(call: Call) -> QuerySet[User]:
@@ -47,6 +98,9 @@ def reviewer_loads(call: Call) -> list[ReviewerLoad]:
     return [ReviewerLoad(r, r.assigned, r.done) for r in reviewers]
 
 
+# --- Applying -----------------------------------------------------------------------------
+
+
 def may_apply(call: Call, organisation: Organisation) -> bool:
     """Whether the organisation may apply to the call. Buyers' kinds (companies, platforms,
     institutions) only when the call names them."""
@@ -55,16 +109,80 @@ def may_apply(call: Call, organisation: Organisation) -> bool:
     )
 
 
+def member_organisations(user: User, call: Call) -> tuple[list[Organisation], list[Organisation]]:
+    """The user's organisations (active memberships), by name: those that may apply to the
+    call, and the others."""
+    organisations = Organisation.objects.filter(pk__in=access.facts(user).organisations).order_by(
+        "name_fr", "name_ar"
+    )
+    eligible = [o for o in organisations if may_apply(call, o)]
+    return eligible, [o for o in organisations if o not in eligible]
+
+
 def organisations_that_may_apply(user: User, call: Call) -> list[Organisation]:
     """The user's organisations (active memberships) that may apply to the call."""
-    organisations = Organisation.objects.filter(pk__in=access.facts(user).organisations)
-    return [o for o in organisations.order_by("name_fr", "name_ar") if may_apply(call, o)]
+    return member_organisations(user, call)[0]
+
+
+def own_applications(user: User, call: Call) -> list[Application]:
+    """The applications of the user's organisations to the call."""
+    return list(
+        call.applications.filter(
+            organisation_id__in=access.facts(user).organisations
+        ).select_related("organisation")
+    )
+
+
+# --- Applications -------------------------------------------------------------------------
+
+APPLICATIONS = Application.objects.select_related("organisation", "call__edition__series")
+
+
+def application_for(user: User, pk: int, *, call: Call | None = None) -> Application:
+    """An application the user may read, of ``call`` when given: a 404 for anyone else (not
+    even its existence shows)."""
+    found = get_object_or_404(APPLICATIONS.filter(**({"call": call} if call else {})), pk=pk)
+    if call is not None:
+        found.call = call
+    access.require_view(user, found)
+    return found
+
+
+def application_detail(pk: int) -> Application:
+    """An application read again with what its detail shows, so that nothing stale is sent."""
+    return APPLICATIONS.prefetch_related("products", "documents").get(pk=pk)
+
+
+def application_of(call: Call, pk: int) -> Application:
+    """An application to the call (404 if not one of its): for its organisers' pages."""
+    return get_object_or_404(APPLICATIONS, pk=pk, call=call)
+
+
+def product_of(application: Application, pk: int) -> ApplicationProduct:
+    return get_object_or_404(ApplicationProduct, pk=pk, application=application)
+
+
+def document_of(application: Application, pk: int) -> ApplicationDocument:
+    return get_object_or_404(ApplicationDocument, pk=pk, application=application)
+
+
+def documents_of(application: Application) -> list[ApplicationDocument]:
+    return list(application.documents.select_related("requirement"))
+
+
+def given_requirements(application: Application) -> set[int]:
+    """The required documents the application has provided."""
+    return {
+        pk
+        for pk in application.documents.values_list("requirement_id", flat=True)
+        if pk is not None
+    }
 
 
 def visible_applications(user: User, call: Call) -> QuerySet[Application]:
     """Organisers see all; reviewers the ones assigned to them; applicants their own."""
     f = access.facts(user)
-    qs = call.applications.select_related("organisation")
+    qs = call.applications.select_related("organisation", "call__edition__series")
     if f.superuser or call.edition.series_id in f.series_for(access.Role.ORGANISER):
         return qs
     return qs.filter(Q(organisation_id__in=f.organisations) | Q(reviews__reviewer=user)).distinct()
@@ -177,3 +295,148 @@ def progress(call: Call) -> Progress:
         .count(),
         "disagreements": disagreements,
     }
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+def reviews_to_do(reviewer: User, call: Call) -> list[Review]:
+    """The reviewer's assignments in the call, of applications still in the running: those
+    not marked yet first."""
+    return list(
+        Review.objects.filter(
+            reviewer=reviewer,
+            application__call=call,
+            application__status=Application.Status.SUBMITTED,
+        )
+        .select_related("application__organisation__province")
+        .order_by("submitted_at", "assigned_at", "id")
+    )
+
+
+def _reviews() -> QuerySet[Review]:
+    return Review.objects.select_related("application__organisation").prefetch_related(
+        Prefetch("scores", queryset=Score.objects.order_by("criterion_id"))
+    )
+
+
+def assignments(reviewer: User, call: Call) -> list[Review]:
+    """Every review of the call given to the reviewer, with its marks, in the order given."""
+    return list(
+        _reviews().filter(application__call=call, reviewer=reviewer).order_by("assigned_at", "id")
+    )
+
+
+def own_review(reviewer: User, pk: int, *, call: Call | None = None) -> Review:
+    """A review, for its own reviewer only (404 for anyone else), with its marks."""
+    reviews = _reviews().select_related(
+        "application__organisation__province", "application__organisation__commune"
+    )
+    if call is not None:
+        reviews = reviews.filter(application__call=call)
+    return get_object_or_404(reviews, pk=pk, reviewer=reviewer)
+
+
+def review_of(reviewer: User, application: Application) -> Review | None:
+    """The reviewer's review of the application, if they were given it."""
+    return application.reviews.filter(reviewer=reviewer).first()
+
+
+def marks_of(review: Review) -> dict[int, int]:
+    """Criterion id → mark."""
+    return {s.criterion_id: s.value for s in review.scores.all()}
+
+
+def next_review(review: Review) -> Review | None:
+    """The reviewer's next review still to do in the same call, so that they go on without a
+    detour."""
+    return (
+        Review.objects.filter(
+            reviewer_id=review.reviewer_id,
+            application__call_id=review.application.call_id,
+            application__status=Application.Status.SUBMITTED,
+            submitted_at__isnull=True,
+        )
+        .exclude(pk=review.pk)
+        .order_by("assigned_at", "id")
+        .first()
+    )
+
+
+# --- The review board ---------------------------------------------------------------------
+
+
+def provinces_of_applicants(call: Call) -> QuerySet[Province]:
+    return Province.objects.filter(organisations__applications__call=call).distinct()
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """The board's filters; without a status, only submitted applications show ("all": any)."""
+
+    status: str = ""
+    decision: str = ""
+    province: Province | None = None
+    sector: str = ""
+    disagreements_only: bool = False
+
+
+def board(call: Call, filters: BoardFilters, disagreeing: Sequence[int]) -> QuerySet[Application]:
+    """The call's applications as the board lists them, with their reviews and reviewers."""
+    applications = call.applications.select_related("organisation__province").prefetch_related(
+        Prefetch("reviews", queryset=Review.objects.select_related("reviewer"))
+    )
+    status = filters.status or Application.Status.SUBMITTED
+    if status != "all":
+        applications = applications.filter(status=status)
+    if filters.decision:
+        applications = applications.filter(decision=filters.decision)
+    if filters.province:
+        applications = applications.filter(organisation__province=filters.province)
+    if filters.sector:
+        applications = applications.filter(organisation__sector=filters.sector)
+    if filters.disagreements_only:
+        applications = applications.filter(pk__in=list(disagreeing))
+    return applications.order_by("organisation__name_fr", "id")
+
+
+def applications_by_pk(call: Call, pks: Sequence[int]) -> dict[int, Application]:
+    return {
+        a.pk: a for a in call.applications.filter(pk__in=list(pks)).select_related("organisation")
+    }
+
+
+# --- The selection ------------------------------------------------------------------------
+
+
+def latest_run(call: Call) -> SelectionRun | None:
+    return call.runs.select_related("call", "run_by").order_by("-run_at", "-id").first()
+
+
+def decisions_count(call: Call) -> dict[str, int]:
+    """Submitted applications by decision, every decision named."""
+    rows = (
+        call.applications.filter(status=Application.Status.SUBMITTED)
+        .values_list("decision")
+        .annotate(n=Count("id"))
+    )
+    return dict.fromkeys(Application.Decision.values, 0) | dict(rows)
+
+
+def unheard_decisions(call: Call) -> int:
+    """Applicants whose current decision they have not been told yet."""
+    decisions = (
+        call.applications.filter(status=Application.Status.SUBMITTED)
+        .exclude(decision=Application.Decision.PENDING)
+        .values_list("decision", "notified_decision")
+    )
+    return sum(1 for decision, notified in decisions if decision != notified)
+
+
+# --- Exhibitors ---------------------------------------------------------------------------
+
+
+def active_exhibitors(edition: Edition | None = None) -> QuerySet[Exhibitor]:
+    """The organisations exhibiting (withdrawn ones left out), at ``edition`` when given."""
+    exhibitors = Exhibitor.objects.filter(status=Exhibitor.Status.ACTIVE)
+    return exhibitors if edition is None else exhibitors.filter(edition=edition)

@@ -6,21 +6,21 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from maarid.core import jobs
-from maarid.core.models import User
 
-from . import services
-from .models import Call
+from . import selectors, services
 
 SELECTION_JOB = "exhibitors.selection"
 
 
 @task()
-def run_selection(job_id: str, call_pk: int, actor_pk: int):
+def run_selection(job_id: str, call_pk: int, actor_pk: int) -> None:
     """Runs the selection optimiser for a call and records every applicant's decision; the
     job then sends the organiser back to the selection page."""
     with jobs.running(job_id) as job:
-        call = Call.objects.select_related("edition__series").get(pk=call_pk)
-        actor = User.objects.get(pk=actor_pk)
+        call = selectors.call_by_pk(call_pk)
+        actor = selectors.user_by_pk(actor_pk)
+        if actor is None:  # the organiser's account is gone: the job fails visibly
+            raise LookupError(f"user {actor_pk}")
         job.report(5, _("Computing the selection…"))
         run = services.run_selection(actor=actor, call=call)
         edition = call.edition

@@ -1,15 +1,16 @@
 """The call for exhibitors: its public page, and its settings for the series' organisers."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maarid.core import access
-from maarid.fairs.models import Edition
+from maarid.fairs.selectors import with_edition
 from maarid.registry.models import BUYER_KINDS, Kind, Sector
 
 from . import selectors, services
@@ -18,38 +19,20 @@ from .models import Call
 from .reports import aggregation_text
 
 
-def edition_and_call(request, series, number, *, required=True):
-    """The edition the URL names (404 if the user may not see it) and its call (404 if none,
-    unless ``required`` is False)."""
-    edition = get_object_or_404(
-        Edition.objects.select_related("series", "city"), series__slug=series, number=number
-    )
-    access.require_view(request.user, edition)
-    call = Call.objects.filter(edition=edition).first()
-    if call is None and required:
-        raise Http404
-    if call is not None:
-        call.edition = edition
-    return edition, call
-
-
+@with_edition()
 def call_detail(request, series, number):
-    edition, call = edition_and_call(request, series, number)
+    edition = request.edition
+    call = selectors.call_of(edition)
     user = request.user
     today = timezone.localdate()
     criteria = list(call.criteria.all())
     total_weight = sum(c.weight for c in criteria) or 1
-    for criterion in criteria:
-        criterion.share = round(100 * criterion.weight / total_weight)
+    shares = [(c, round(100 * c.weight / total_weight)) for c in criteria]
     kinds = call.eligible_kinds or [k for k in Kind.values if k not in BUYER_KINDS]
     own_applications = []
     organisations = []
     if user.is_authenticated:
-        own_applications = list(
-            call.applications.filter(
-                organisation_id__in=access.facts(user).organisations
-            ).select_related("organisation")
-        )
+        own_applications = selectors.own_applications(user, call)
         organisations = selectors.organisations_that_may_apply(user, call)
     return render(
         request,
@@ -59,7 +42,7 @@ def call_detail(request, series, number):
             "call": call,
             "is_open": call.is_open(today),
             "not_yet": today < call.opens_on,
-            "criteria": criteria,
+            "criteria": shares,
             "documents": call.required_documents.all(),
             "kinds": [Kind(k).label for k in kinds],
             "sectors": [Sector(s).label for s in call.eligible_sectors],
@@ -74,15 +57,16 @@ def call_detail(request, series, number):
 
 
 @login_required
+@with_edition(need="organise")
 def call_edit(request, series, number):
     """One page for the whole call: settings, rubric, documents and sector quotas, saved
     together or not at all. Without a call yet, the same page opens it."""
-    edition, call = edition_and_call(request, series, number, required=False)
-    access.require_organiser(request.user, edition.series_id)
+    edition = request.edition
+    call = selectors.call_or_none(edition)
     creating = call is None
     data = request.POST if request.method == "POST" else None
     form = CallForm(data, instance=call or Call(edition=edition))
-    formsets = (
+    formsets: list[Any] = (
         []
         if creating
         else [

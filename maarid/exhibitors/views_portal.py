@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from maarid.core import access, uploads
 from maarid.core.params import id_or_404
+from maarid.fairs.selectors import with_edition
 
 from . import selectors, services
 from .forms import (
@@ -24,9 +25,8 @@ from .forms import (
     ProductForm,
     WithdrawForm,
 )
-from .models import Application, ApplicationDocument
+from .models import Application
 from .reports import Explainer
-from .views_call import edition_and_call
 
 STEPS = [
     ("about", gettext_lazy("About you")),
@@ -38,15 +38,10 @@ STEPS = [
 STEP_NAMES = [name for name, _label in STEPS]
 
 
-def _application(request, series, number, pk) -> Application:
+def _application(request, pk) -> Application:
     """The application (404 for anyone who may not read it: not even its existence shows)."""
-    edition, call = edition_and_call(request, series, number)
-    application = get_object_or_404(
-        Application.objects.select_related("organisation"), pk=pk, call=call
-    )
-    application.call = call
-    access.require_view(request.user, application)
-    return application
+    call = selectors.call_of(request.edition)
+    return selectors.application_for(request.user, pk, call=call)
 
 
 def _step_url(application, step):
@@ -70,16 +65,16 @@ def _add_errors(form, error, field=None):
 
 
 @login_required
+@with_edition()
 def apply(request, series, number):
     """Starts the application of the user's organisation (asks which one if they have several)."""
-    edition, call = edition_and_call(request, series, number)
+    edition = request.edition
+    call = selectors.call_of(edition)
     user = request.user
-    mine = list(
-        call.applications.filter(
-            organisation_id__in=access.facts(user).organisations
-        ).select_related("organisation")
+    mine = selectors.own_applications(user, call)
+    organisations, others = (
+        selectors.member_organisations(user, call) if call.is_open() else ([], [])
     )
-    organisations = selectors.organisations_that_may_apply(user, call) if call.is_open() else []
     form = ChooseOrganisationForm(
         request.POST if request.method == "POST" else None, organisations=organisations
     )
@@ -99,7 +94,6 @@ def apply(request, series, number):
             if application.editable:
                 return redirect(_step_url(application, STEP_NAMES[0]))
             return redirect(application)
-    others = _ineligible(user, organisations) if call.is_open() else []
     return render(
         request,
         "exhibitors/portal/apply.html",
@@ -114,16 +108,6 @@ def apply(request, series, number):
             "error": error,
         },
         status=400 if error or (request.method == "POST" and not form.is_valid()) else 200,
-    )
-
-
-def _ineligible(user, eligible):
-    from maarid.registry.models import Organisation
-
-    return list(
-        Organisation.objects.filter(pk__in=access.facts(user).organisations).exclude(
-            pk__in=[o.pk for o in eligible]
-        )
     )
 
 
@@ -146,7 +130,7 @@ def _detail_context(request, application):
         "application": application,
         "is_applicant": applicant,
         "is_organiser": is_organiser,
-        "own_review": application.reviews.filter(reviewer=user).first(),
+        "own_review": selectors.review_of(user, application),
         "show_decision": decision != Application.Decision.PENDING,
         "decision_label": Application.Decision(decision).label,
         "waitlist_position": selectors.waitlist_position(user, application),
@@ -164,15 +148,17 @@ def _detail_context(request, application):
 
 
 @login_required
+@with_edition()
 def application_detail(request, series, number, pk):
-    application = _application(request, series, number, pk)
+    application = _application(request, pk)
     return render(request, "exhibitors/application.html", _detail_context(request, application))
 
 
 @login_required
 @require_POST
+@with_edition()
 def application_submit(request, series, number, pk):
-    application = _application(request, series, number, pk)
+    application = _application(request, pk)
     try:
         services.submit(actor=request.user, application=application)
     except ValidationError as error:
@@ -187,9 +173,10 @@ def application_submit(request, series, number, pk):
 
 
 @login_required
+@with_edition()
 def application_withdraw(request, series, number, pk):
     """Asks to confirm (and for an optional reason), then withdraws."""
-    application = _application(request, series, number, pk)
+    application = _application(request, pk)
     access.require_change(request.user, application)
     if application.status == Application.Status.WITHDRAWN:
         return redirect(application)
@@ -218,7 +205,7 @@ def application_withdraw(request, series, number, pk):
 def _steps(application, current):
     """The stepper: each step's label, address, whether it is done and whether it is current."""
     products = application.products.exists()
-    given = set(application.documents.values_list("requirement_id", flat=True))
+    given = selectors.given_requirements(application)
     documents = all(r.pk in given for r in application.call.required_documents.all())
     done = {
         "about": bool(application.motivation.strip()),
@@ -246,8 +233,9 @@ def _next(application, step):
 
 
 @login_required
+@with_edition()
 def application_step(request, series, number, pk, step):
-    application = _application(request, series, number, pk)
+    application = _application(request, pk)
     if step not in STEP_NAMES:
         raise Http404
     try:
@@ -307,7 +295,7 @@ def _about(request, application, step):
 
 def _products(request, application, step):
     if request.method == "POST" and request.POST.get("remove"):
-        product = get_object_or_404(application.products, pk=id_or_404(request.POST["remove"]))
+        product = selectors.product_of(application, id_or_404(request.POST["remove"]))
         services.remove_product(actor=request.user, product=product)
         return redirect(_step_url(application, step))
     form = ProductForm(_posted(request), request.FILES or None)
@@ -365,11 +353,11 @@ def _booth(request, application, step):
 
 def _documents(request, application, step):
     if request.method == "POST" and request.POST.get("remove"):
-        document = get_object_or_404(application.documents, pk=id_or_404(request.POST["remove"]))
+        document = selectors.document_of(application, id_or_404(request.POST["remove"]))
         services.remove_document(actor=request.user, document=document)
         return redirect(_step_url(application, step))
     requirements = list(application.call.required_documents.all())
-    given = set(application.documents.values_list("requirement_id", flat=True))
+    given = selectors.given_requirements(application)
     missing = [r for r in requirements if r.pk not in given]
     form = DocumentsForm(_posted(request), request.FILES or None, requirements=missing)
     if form.is_bound and form.is_valid():
@@ -390,7 +378,7 @@ def _documents(request, application, step):
             if request.POST.get("action") == "next":
                 return _next(application, step)
             return redirect(_step_url(application, step))
-    documents = list(application.documents.select_related("requirement"))
+    documents = selectors.documents_of(application)
     by_requirement = {d.requirement_id: d for d in documents}
     return _render_step(
         request,
@@ -422,9 +410,10 @@ def _review(request, application, step):
 
 
 @login_required
+@with_edition()
 def document_file(request, series, number, pk, document):
-    application = _application(request, series, number, pk)
-    document = get_object_or_404(ApplicationDocument, pk=document, application=application)
+    application = _application(request, pk)
+    document = selectors.document_of(application, document)
     return uploads.serve_protected(
         request,
         document.file,
@@ -434,10 +423,11 @@ def document_file(request, series, number, pk, document):
 
 
 @login_required
+@with_edition()
 def product_photo(request, series, number, pk, product):
     """The product's photo; ``?size=small`` a copy at most 480 px wide (made once)."""
-    application = _application(request, series, number, pk)
-    product = get_object_or_404(application.products, pk=product)
+    application = _application(request, pk)
+    product = selectors.product_of(application, product)
     if not product.photo:
         raise Http404
     name = product.photo

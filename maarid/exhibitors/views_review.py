@@ -1,45 +1,27 @@
 """The reviewers' pages (their assignments, the review form) and the organisers' review board
 (progress, disagreements, assignment)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from maarid.core import access
-from maarid.core.models import User
-from maarid.fairs.models import Edition
+from maarid.fairs.selectors import with_edition
 
 from . import selectors, services
 from .forms_review import AssignForm, BoardFilterForm, ReviewForm
-from .models import Application, Call, Review
 from .reports import aggregation_text
 
 BOARD_PAGE_SIZE = 50
-
-
-def edition_of(series, number) -> Edition:
-    return get_object_or_404(
-        Edition.objects.select_related("series"), series__slug=series, number=number
-    )
-
-
-def organiser_call(request, series, number) -> Call:
-    """The call of the edition, for its series' organisers only (403 for anyone else)."""
-    edition = edition_of(series, number)
-    access.require_organiser(request.user, edition.series_id)
-    return _call(edition)
-
-
-def _call(edition) -> Call:
-    return get_object_or_404(Call.objects.select_related("edition__series"), edition=edition)
 
 
 def error_text(error: ValidationError) -> str:
@@ -49,26 +31,12 @@ def error_text(error: ValidationError) -> str:
 # --- Reviewers ----------------------------------------------------------------------------
 
 
-def _reviewer_call(request, series, number) -> Call:
-    edition = edition_of(series, number)
-    if edition.series_id not in access.facts(request.user).series_for(access.Role.REVIEWER):
-        raise PermissionDenied
-    return _call(edition)
-
-
 @login_required
+@with_edition()
 def my_reviews(request, series, number):
     """The reviewer's assignments in this call: what is left to do first."""
-    call = _reviewer_call(request, series, number)
-    reviews = (
-        Review.objects.filter(
-            reviewer=request.user,
-            application__call=call,
-            application__status=Application.Status.SUBMITTED,
-        )
-        .select_related("application__organisation__province")
-        .order_by("submitted_at", "assigned_at", "id")
-    )
+    call = selectors.call_for_reviewer(request.user, request.edition)
+    reviews = selectors.reviews_to_do(request.user, call)
     to_do = [r for r in reviews if r.submitted_at is None]
     done = [r for r in reviews if r.submitted_at is not None]
     return render(
@@ -79,21 +47,15 @@ def my_reviews(request, series, number):
 
 
 @login_required
+@with_edition()
 def review_form(request, series, number, pk):
     """One application and the rubric, for the review's own reviewer only (404 for others)."""
-    edition = edition_of(series, number)
-    call = _call(edition)
-    review = get_object_or_404(
-        Review.objects.select_related(
-            "application__organisation__province", "application__organisation__commune"
-        ),
-        pk=pk,
-        reviewer=request.user,
-        application__call=call,
-    )
+    edition = request.edition
+    call = selectors.call_of(edition)
+    review = selectors.own_review(request.user, pk, call=call)
     application = review.application
     criteria = list(call.criteria.all())
-    initial_marks = dict(review.scores.values_list("criterion_id", "value"))
+    initial_marks = selectors.marks_of(review)
     closed = call.decisions_published_at is not None
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
@@ -116,7 +78,7 @@ def review_form(request, series, number, pk):
                 status = 400
             else:
                 messages.success(request, _("Your review is saved. Thank you."))
-                return redirect(_next_review(review, call) or _list_url(edition))
+                return redirect(_next_review(review, edition) or _list_url(edition))
         else:
             messages.error(request, _("Mark every criterion from 0 to 10."))
             status = 400
@@ -127,7 +89,7 @@ def review_form(request, series, number, pk):
         "application": application,
         "organisation": application.organisation,
         "products": application.products.all(),
-        "documents": application.documents.select_related("requirement"),
+        "documents": selectors.documents_of(application),
         "form": form,
         "closed": closed,
         "weights_differ": len({c.weight for c in criteria}) > 1,
@@ -139,22 +101,11 @@ def _list_url(edition):
     return reverse("exhibitors:my-reviews", args=[edition.series.slug, edition.number])
 
 
-def _next_review(review, call):
+def _next_review(review, edition):
     """The reviewer's next review still to do, so that they can go on without a detour."""
-    following = (
-        Review.objects.filter(
-            reviewer_id=review.reviewer_id,
-            application__call=call,
-            application__status=Application.Status.SUBMITTED,
-            submitted_at__isnull=True,
-        )
-        .exclude(pk=review.pk)
-        .order_by("assigned_at", "id")
-        .first()
-    )
+    following = selectors.next_review(review)
     if following is None:
         return None
-    edition = call.edition
     return reverse("exhibitors:review", args=[edition.series.slug, edition.number, following.pk])
 
 
@@ -162,22 +113,18 @@ def _next_review(review, call):
 
 
 @login_required
+@with_edition(need="organise")
 def board(request, series, number):
     """Progress of the review, the applications with each reviewer's total and the combined
     score, filters, and assignment."""
-    call = organiser_call(request, series, number)
+    call = selectors.call_of(request.edition)
     progress = selectors.progress(call)
     spreads = dict(progress["disagreements"])
     combined = selectors.scores(call)
-    form = BoardFilterForm(request.GET or None, call=call)
-    applications = form.filter(
-        call.applications.select_related("organisation__province").prefetch_related(
-            Prefetch("reviews", queryset=Review.objects.select_related("reviewer"))
-        ),
-        spreads,
-    ).order_by("organisation__name_fr", "id")
+    form = BoardFilterForm(request.GET or None, provinces=selectors.provinces_of_applicants(call))
+    applications = selectors.board(call, form.filters(), list(spreads))
     page = Paginator(applications, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "application": a,
             "reviews": list(a.reviews.all()),
@@ -190,10 +137,7 @@ def board(request, series, number):
     for row in rows:
         have = {r.reviewer_id for r in row["reviews"]}
         row["can_add"] = [load for load in loads if load.reviewer.pk not in have]
-    disagreeing = {
-        a.pk: a
-        for a in call.applications.filter(pk__in=list(spreads)).select_related("organisation")
-    }
+    disagreeing = selectors.applications_by_pk(call, list(spreads))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -219,10 +163,11 @@ def board(request, series, number):
 
 @login_required
 @require_POST
+@with_edition(need="organise")
 def assign(request, series, number):
     """Assigns one reviewer to one application, or (``auto=1``) every application its
     reviewers, to the least loaded reviewers without a conflict."""
-    call = organiser_call(request, series, number)
+    call = selectors.call_of(request.edition)
     back = _back_to_board(request, call)
     if request.POST.get("auto"):
         made = services.auto_assign(actor=request.user, call=call)
@@ -236,8 +181,10 @@ def assign(request, series, number):
     if not form.is_valid():
         messages.error(request, _("Choose a reviewer."))
         return redirect(back)
-    application = get_object_or_404(Application, pk=form.cleaned_data["application"], call=call)
-    reviewer = get_object_or_404(User, pk=form.cleaned_data["reviewer"])
+    application = selectors.application_of(call, form.cleaned_data["application"])
+    reviewer = selectors.user_by_pk(form.cleaned_data["reviewer"])
+    if reviewer is None:
+        raise Http404
     try:
         services.assign(actor=request.user, application=application, reviewer=reviewer)
     except ValidationError as error:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,11 +13,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maarid.core import jobs
+from maarid.fairs.selectors import with_edition
 
-from . import reports, services, tasks
+from . import reports, selectors, services, tasks
 from .forms_review import OverrideForm, PublishForm
 from .models import Application
-from .views_review import error_text, organiser_call
+from .views_review import error_text
 
 PDF_LANGUAGES = ("ar", "fr")
 
@@ -28,10 +29,11 @@ def _selection_url(call):
 
 
 @login_required
+@with_edition(need="organise")
 def selection(request, series, number):
-    call = organiser_call(request, series, number)
+    call = selectors.call_of(request.edition)
     explainer = reports.Explainer(call)
-    run = call.runs.select_related("run_by").first()
+    run = selectors.latest_run(call)
     groups = reports.decided(call)
     sections = [
         (
@@ -61,7 +63,7 @@ def selection(request, series, number):
             "sections": sections,
             "quotas": reports.quota_lines(call),
             "publish_form": PublishForm(),
-            "unpublished": _unpublished(call),
+            "unpublished": selectors.unheard_decisions(call),
             "pdf_languages": PDF_LANGUAGES,
         },
     )
@@ -77,21 +79,12 @@ def _override_form(application):
     )
 
 
-def _unpublished(call) -> int:
-    """Applicants whose current decision they have not been told yet."""
-    decisions = (
-        call.applications.filter(status=Application.Status.SUBMITTED)
-        .exclude(decision=Application.Decision.PENDING)
-        .values_list("decision", "notified_decision")
-    )
-    return sum(1 for decision, notified in decisions if decision != notified)
-
-
 @login_required
 @require_POST
+@with_edition(need="organise")
 def run(request, series, number):
     """Runs the selection in the background; the job's page shows it and comes back here."""
-    call = organiser_call(request, series, number)
+    call = selectors.call_of(request.edition)
     return jobs.start_and_show(
         request,
         tasks.run_selection,
@@ -104,13 +97,14 @@ def run(request, series, number):
 
 @login_required
 @require_POST
+@with_edition(need="organise")
 def publish(request, series, number):
     """Creates the exhibitors and tells every applicant their decision."""
-    call = organiser_call(request, series, number)
+    call = selectors.call_of(request.edition)
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm that the decisions can go out."))
-    elif not call.runs.exists():
+    elif selectors.latest_run(call) is None:
         messages.error(request, _("Run the selection before publishing the decisions."))
     else:
         sent = services.publish_decisions(actor=request.user, call=call)
@@ -128,12 +122,11 @@ def publish(request, series, number):
 
 @login_required
 @require_POST
+@with_edition(need="organise")
 def override(request, series, number, pk):
     """Forces an applicant in or out, or lifts the override; the next run respects it."""
-    call = organiser_call(request, series, number)
-    application = get_object_or_404(
-        Application.objects.select_related("organisation"), pk=pk, call=call
-    )
+    call = selectors.call_of(request.edition)
+    application = selectors.application_of(call, pk)
     form = OverrideForm(request.POST, prefix=f"a{application.pk}")
     target = f"{_selection_url(call)}#application-{application.pk}"
     if not form.is_valid():
@@ -159,8 +152,9 @@ def override(request, series, number, pk):
 
 
 @login_required
+@with_edition(need="organise")
 def export_xlsx(request, series, number):
-    call = organiser_call(request, series, number)
+    call = selectors.call_of(request.edition)
     response = HttpResponse(reports.export_xlsx(call), content_type=reports.XLSX)
     edition = call.edition
     filename = f"applications-{edition.series.slug}-{edition.number}-{timezone.localdate()}.xlsx"
@@ -169,9 +163,10 @@ def export_xlsx(request, series, number):
 
 
 @login_required
+@with_edition(need="organise")
 def report_pdf(request, series, number):
     """The selection report, in Arabic or French (``?lang=``), by default the page's language."""
-    call = organiser_call(request, series, number)
+    call = selectors.call_of(request.edition)
     language = request.GET.get("lang")
     if language not in PDF_LANGUAGES:
         language = translation.get_language()

@@ -1,6 +1,7 @@
 """Benchmark: ``maarid b2b-solve`` on the 20 original instances of the published B2B benchmark.
 
-Bofill et al., JAIR 2022 (``../shared/benchmarks/b2b/``, see its README): fairness d = 2, 25 s
+The published B2B scheduling benchmark (read from ``../shared/benchmarks/b2b/``, the
+instances and their best known values as published): fairness d = 2, 25 s
 per instance, 2 workers (this machine has 2 cores). Each run goes through the real command in a
 subprocess; the schedule it writes (``--out``) is then checked here, independently of the
 solver: every meeting placed once in a slot of its session, nobody twice in a slot or in a

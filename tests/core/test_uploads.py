@@ -1,5 +1,5 @@
 """Uploads are recognised by content, size-capped, cleaned of metadata and active content, and
-served only to those allowed (DESIGN.md, Conventions)."""
+served only to those allowed."""
 
 import io
 import re

@@ -76,13 +76,15 @@ ORGANISER_ONLY = {
     "fairs:edition-edit",
     "fairs:edition-create",
     "fairs:team",
-    "site:qr-sheet",
     "turnover:board",
     "b2b:setup",
     "b2b:meetings",
     "b2b:checkin",
     "b2b:table-signs",
 }
+# Documents made in the background: the organisers of this edition's series are sent to the
+# job's page (which offers the file: tests/catalogue/test_qr_sheet.py), nobody else.
+ORGANISER_JOBS = {"site:qr-sheet"}
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {
     "registry:detail",
@@ -277,6 +279,8 @@ def expected(name, role):
         return {200} if role in {"organiser", "other_organiser"} else {403}
     if name in ORGANISER_ONLY:
         return {200} if role == "organiser" else {403}
+    if name in ORGANISER_JOBS:
+        return {302} if role == "organiser" else {403}
     if name in OWN_ORGANISATION:
         return {200} if role in {"organiser", "exhibitor"} else {404}
     if name in MEMBERS_ONLY:
@@ -297,6 +301,7 @@ def test_every_page_answers_each_role_as_specified(world):
         | LOGGED_IN
         | ORGANISERS
         | ORGANISER_ONLY
+        | ORGANISER_JOBS
         | OWN_ORGANISATION
         | MEMBERS_ONLY
         | B2B_PARTICIPANTS

@@ -1,15 +1,27 @@
 """QR codes (segno) for exhibitor and product pages: inline SVG for the pages, an SVG document
-for download, and PNG ``data:`` URIs for the printable A4 sheet (WeasyPrint fetches nothing
-else).
+for download, and the printable A4 sheet of them (a PDF made in the background and kept until
+the names or addresses on it change), whose codes are PNG ``data:`` URIs (WeasyPrint fetches
+nothing else).
 
 Error correction M (15 %) at least: codes are printed, stuck on booths and photographed from
 phones in poor light; segno raises it further when that costs no extra size.
 """
 
 import io
+from collections.abc import Mapping
+from typing import Any
 
 import segno
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from maarid.core import pdf
+from maarid.fairs.models import Edition
+
+from . import selectors
+from .links import exhibitor_path, neutral
 
 ERROR = "m"
 
@@ -37,3 +49,100 @@ def png_data_uri(url: str) -> str:
     scales up with ``image-rendering: pixelated``, so printed edges stay sharp. WeasyPrint lays
     out a PNG twice as fast as an SVG, which counts on a sheet of 1,500 products."""
     return make(url).png_data_uri(scale=4, border=2)
+
+
+# --- The printable sheet ------------------------------------------------------------------------
+
+SHEET_JOB = "catalogue.qr_sheet"
+COLUMNS = 3
+PER_PAGE = 4 * COLUMNS  # four rows of three (the sheet's cells have a fixed height)
+# Pages laid out at a time: the job's progress moves every few seconds, and a part's layout
+# costs no more than the whole's share of it.
+PAGES_PER_PART = 10
+# Of the work on a sheet of 1,500 codes, about a third is drawing the codes (segno tries its
+# eight masks on each), the rest laying the pages out and writing the file.
+CODES_SHARE = 0.3
+
+
+class Sheet(pdf.Document):
+    """An A4 sheet of QR codes with names in Arabic and French, for every active exhibitor of
+    an edition (``products``: for their products), to print and stick on the booths. The codes
+    hold the address without a language (see ``neutral``): a visitor lands in their own
+    language. ``base_url`` is the site's address as the organiser reached it."""
+
+    template_name = "catalogue/site/qr_sheet.html"
+
+    def __init__(
+        self, edition: Edition, *, products: bool, base_url: str, language: str | None = None
+    ) -> None:
+        super().__init__(language)
+        self.edition, self.products, self.base_url = edition, products, base_url.rstrip("/")
+        variant = "products" if products else "exhibitors"
+        self.folder = f"qr-sheets/{edition.pk}"
+        self.stem = f"{variant}-{self.language}"
+        self.filename = f"qr-{edition.series.slug}-{edition.number}{'-products' * products}.pdf"
+        with translation.override(self.language):
+            self.page = reverse("site:qr-sheet", args=[edition.series.slug, edition.number])
+        self.page += "?products=1" if products else ""
+
+    def entries(self) -> list[dict[str, str]]:
+        if self.products:
+            return [
+                {
+                    "name_ar": product.name_ar,
+                    "name_fr": product.name_fr,
+                    "by": product.organisation.name,
+                    "url": self.base_url + neutral(product.get_absolute_url()),
+                }
+                for product in selectors.products_by_exhibitor(self.edition)
+            ]
+        return [
+            {
+                "name_ar": exhibitor.organisation.name_ar,
+                "name_fr": exhibitor.organisation.name_fr,
+                "by": "",
+                "url": self.base_url + neutral(exhibitor_path(exhibitor)),
+            }
+            for exhibitor in selectors.exhibitors_by_french_name(self.edition)
+        ]
+
+    def context(self) -> dict[str, Any]:
+        entries = self.entries()
+        return {
+            "edition": str(self.edition),
+            "with_products": self.products,
+            "count": len(entries),
+            "rows": _rows(entries),
+        }
+
+    def render(self, context: Mapping[str, Any], progress: pdf.Progress) -> bytes:
+        """Draws the codes, then lays the sheet out ``PAGES_PER_PART`` pages at a time."""
+        entries = [entry for row in context["rows"] for entry in row if entry]
+        progress(0, _("Making the QR codes…"))
+        codes = []
+        for n, entry in enumerate(entries):
+            codes.append({**entry, "qr": png_data_uri(entry["url"])})
+            if n % 50 == 0:
+                progress(CODES_SHARE * n / len(entries))
+        progress(CODES_SHARE, _("Laying out the pages…"))
+        size = PER_PAGE * PAGES_PER_PART
+        return pdf.render_pdf_in_parts(
+            self.template_name,
+            context,
+            [{"rows": _rows(codes[i : i + size])} for i in range(0, len(codes), size)],
+            self.language,
+            pages=pdf.pages_for(len(codes), PER_PAGE),
+            progress=lambda done, message=None: progress(
+                CODES_SHARE + (1 - CODES_SHARE) * done, message
+            ),
+        )
+
+
+def _rows(entries: list[dict[str, str]]) -> list[list[dict[str, str] | None]]:
+    """Rows of ``COLUMNS`` cells, the last one filled up with empty cells."""
+    rows: list[list[dict[str, str] | None]] = [
+        list(entries[i : i + COLUMNS]) for i in range(0, len(entries), COLUMNS)
+    ]
+    for row in rows:
+        row.extend([None] * (COLUMNS - len(row)))
+    return rows

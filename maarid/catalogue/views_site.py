@@ -29,10 +29,10 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maarid.core.pdf import render_pdf
+from maarid.core import pdf
 from maarid.fairs.selectors import with_edition
 
-from . import qr, selectors
+from . import qr, selectors, tasks
 from .forms import DirectoryFilter
 from .links import exhibitor_path, neutral, photo_url
 
@@ -203,46 +203,18 @@ def product_qr(request, slug):
 @login_required
 @with_edition(need="organise")
 def qr_sheet(request, series, number):
-    """An A4 sheet of QR codes with names in Arabic and French, for every active exhibitor
-    (``?products=1``: for their products), to print and stick on the booths. The codes hold
-    the address without a language (see ``neutral``): a visitor lands in their own language."""
-    edition = request.edition
-    with_products = bool(request.GET.get("products"))
-    entries = []
-    if with_products:
-        for product in selectors.products_by_exhibitor(edition):
-            entries.append(
-                {
-                    "name_ar": product.name_ar,
-                    "name_fr": product.name_fr,
-                    "by": product.organisation.name,
-                    "url": request.build_absolute_uri(neutral(product.get_absolute_url())),
-                }
-            )
-    else:
-        for exhibitor in selectors.exhibitors_by_french_name(edition):
-            entries.append(
-                {
-                    "name_ar": exhibitor.organisation.name_ar,
-                    "name_fr": exhibitor.organisation.name_fr,
-                    "by": "",
-                    "url": request.build_absolute_uri(neutral(exhibitor_path(exhibitor))),
-                }
-            )
-    for entry in entries:
-        entry["qr"] = qr.png_data_uri(entry["url"])
-    columns = 3
-    rows: list[list[dict[str, str] | None]] = [
-        list(entries[i : i + columns]) for i in range(0, len(entries), columns)
-    ]
-    for row in rows:
-        row.extend([None] * (columns - len(row)))
-    pdf = render_pdf(
-        "catalogue/site/qr_sheet.html",
-        {"edition": edition, "rows": rows, "with_products": with_products, "count": len(entries)},
-        get_language() or settings.LANGUAGE_CODE,
+    """The A4 sheet of the edition's QR codes (``?products=1``: its products'), as it was last
+    made if nothing on it has changed since, else made in the background (``qr.Sheet``)."""
+    products = bool(request.GET.get("products"))
+    sheet = qr.Sheet(request.edition, products=products, base_url=request.build_absolute_uri("/"))
+    return pdf.serve_or_make(
+        request,
+        sheet,
+        tasks.make_qr_sheet,
+        kind=qr.SHEET_JOB,
+        series_id=request.edition.series_id,
+        series=series,
+        number=number,
+        products=products,
+        base_url=sheet.base_url,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"qr-{edition.series.slug}-{edition.number}{'-products' if with_products else ''}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response

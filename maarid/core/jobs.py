@@ -6,7 +6,8 @@ A view starts the work and sends the user to the job's page::
     return jobs.start_and_show(request, check_file, kind="registry.import.preview", path=...)
 
 and the task, a django-tasks ``@task()`` taking ``job_id`` besides its own arguments, moves
-the job along::
+the job along (a job that makes a file ends with ``jobs.offer(job, url, message)`` instead of
+a redirect: its page then offers the download)::
 
     @task()
     def check_file(job_id, path):
@@ -173,6 +174,14 @@ def _finish(job, status, *, message, error="", progress=None):
         progress=job.progress,
         result=job.result,
     )
+
+
+def offer(job: Job, url: str, message: str) -> None:
+    """Ends a job with a file to download from ``url`` (the page that made the job, which
+    checks again who asks): the job's page stops there and offers it, where a ``redirect``
+    would send the browser on, and a poll that downloads would download again each second."""
+    job.result = {**(job.result or {}), "download": url}
+    job.message = message
 
 
 def visible_to(user):

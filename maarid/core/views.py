@@ -145,13 +145,17 @@ def outbox(request):
 @login_required
 def job(request, pk):
     """A background job's progress. The htmx fragment polls itself while the job runs and, once
-    it is done, takes the user where the job's result says (without JavaScript, a link)."""
+    it is done, takes the user where the job's result says (without JavaScript, a link), or
+    offers the file it made for download."""
     found = jobs.get_for(request.user, pk)
-    redirect_to = found.result.get("redirect") if isinstance(found.result, dict) else None
-    if redirect_to and not url_has_allowed_host_and_scheme(redirect_to, allowed_hosts=None):
-        redirect_to = None  # only addresses on this site
+    result = found.result if isinstance(found.result, dict) else {}
+    # Only addresses on this site.
+    redirect_to, download = (
+        url if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None) else None
+        for url in (result.get("redirect"), result.get("download"))
+    )
     percent = numbers.format_percent(found.progress / 100, locale=babel_locale(get_language()))
-    context = {"job": found, "redirect_to": redirect_to, "percent": percent}
+    context = {"job": found, "redirect_to": redirect_to, "download": download, "percent": percent}
     if not request.headers.get("HX-Request"):
         if redirect_to and found.status == found.Status.DONE and request.GET.get("stay") is None:
             return redirect(redirect_to)  # done before the page was even shown: go on

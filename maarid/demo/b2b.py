@@ -174,9 +174,9 @@ def _sellers(rng, programme, edition) -> list[Profile]:
 def _meetings(rng, programme, buyers, sellers):
     """400 accepted meetings, sellers chosen mostly in the buyer's sectors; a few declined or
     never answered; three group meetings of a platform with four cooperatives."""
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     load = {s.pk: 0 for s in sellers}
-    accepted = []
+    accepted: list[tuple[Profile, Profile]] = []  # (buyer, seller)
     while len(accepted) < ACCEPTED:
         buyer = rng.choice(buyers)
         matching = [s for s in sellers if set(s.sectors) & set(buyer.sectors) and load[s.pk] < 7]

@@ -40,6 +40,7 @@ from maarid.catalogue import taxonomy
 from maarid.catalogue.models import Category, Label, Product, ProductPhoto, Stock, Unit
 from maarid.catalogue.models import search_text as product_search_text
 from maarid.exhibitors.models import ApplicationProduct, Exhibitor
+from maarid.fairs.models import Edition
 from maarid.registry.models import Kind
 
 from . import content, exhibitors
@@ -129,6 +130,14 @@ class Item:
     brought: ApplicationProduct | None = None
 
 
+@dataclass(frozen=True)
+class Stand:
+    """An active exhibitor and the products its application listed."""
+
+    exhibitor: Exhibitor
+    brought: list[ApplicationProduct]
+
+
 @dataclass
 class Spec:
     """A product of the demo as plain values, before it is written."""
@@ -143,7 +152,7 @@ class Spec:
     description_ar: str
 
 
-def load(edition) -> int:
+def load(edition: Edition) -> int:
     """Loads or refreshes the catalogue of ``edition`` (the reference fair); returns the number
     of its products."""
     rng = random.Random(SEED)
@@ -155,38 +164,37 @@ def load(edition) -> int:
     return len(specs)
 
 
-def exhibitors_of(edition) -> list[Exhibitor]:
-    """The active exhibitors, in the order of their slugs, each with its application's products
-    in ``brought``."""
+def exhibitors_of(edition: Edition) -> list[Stand]:
+    """The active exhibitors, in the order of their slugs, each with its application's products."""
     rows = list(
         Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)
         .select_related("organisation__commune", "organisation__province")
         .order_by("organisation__slug")
     )
-    brought: dict[int, list[ApplicationProduct]] = {}
+    brought: dict[int | None, list[ApplicationProduct]] = {}
     listed = ApplicationProduct.objects.filter(
         application_id__in=[e.application_id for e in rows if e.application_id]
     ).order_by("application_id", "order", "id")
     for product in listed:
         brought.setdefault(product.application_id, []).append(product)
-    for exhibitor in rows:
-        exhibitor.brought = brought.get(exhibitor.application_id, [])
-    return rows
+    return [Stand(exhibitor, brought.get(exhibitor.application_id, [])) for exhibitor in rows]
 
 
 # --- Drawing ---------------------------------------------------------------------------------
 
 
-def draw(rng: random.Random, rows: list[Exhibitor]) -> list[Spec]:
+def draw(rng: random.Random, stands: list[Stand]) -> list[Spec]:
     """The products of every exhibitor: those of its application, then others of its activity
     drawn at random, so that the fair holds TOTAL products. Touches no database."""
     plans = []
-    for exhibitor in rows:
-        activity = exhibitors.activity_of(exhibitor.organisation)
-        own = [from_application(activity, p) for p in exhibitor.brought]
-        plans.append((exhibitor.organisation, activity, own, candidates(rng, activity, own)))
+    for stand in stands:
+        organisation = stand.exhibitor.organisation
+        activity = exhibitors.activity_of(organisation)
+        own = [from_application(activity, p) for p in stand.brought]
+        plans.append((organisation, activity, own, candidates(rng, activity, own)))
     counts = allocate(rng, plans)
-    specs, slugs = [], set()
+    specs: list[Spec] = []
+    slugs: set[str] = set()
     for (organisation, activity, own, more), count in zip(plans, counts, strict=True):
         organic = activity in ORGANIC_ACTIVITIES and rng.random() < ORGANIC_SHARE
         for item in own + more[: count - len(own)]:

@@ -352,14 +352,14 @@ def load_reviews(rng, call, applications, reviewers, organiser, special):
     reviews = Review.objects.filter(application__call=call).values_list(
         "pk", "application_id", "reviewer_id"
     )
-    scores = []
-    stale = []
+    scores: list[Score] = []
+    stale: list[int] = []
     for pk, application_id, reviewer_id in reviews:
-        marks = marks_by_pair.get((application_id, reviewer_id))
-        if marks is None:
+        found = marks_by_pair.get((application_id, reviewer_id))
+        if found is None:
             stale.append(pk)
             continue
-        scores += [Score(review_id=pk, criterion_id=c, value=v) for c, v in marks.items()]
+        scores += [Score(review_id=pk, criterion_id=c, value=v) for c, v in found.items()]
     Review.objects.filter(pk__in=stale).delete()
     Score.objects.bulk_create(
         scores,

@@ -26,7 +26,6 @@ from django.utils.text import slugify
 
 from maarid.core.access import Role
 from maarid.core.models import User
-from maarid.core.text import normalise
 from maarid.fairs.models import (
     Edition,
     OpeningHours,
@@ -36,6 +35,7 @@ from maarid.fairs.models import (
     SeriesRole,
 )
 from maarid.registry.models import Commune, Kind, Membership, Organisation, Province
+from maarid.registry.models import search_text as organisation_search_text
 
 from . import b2b, catalogue, content, exhibitors, sales
 
@@ -113,7 +113,8 @@ class Places:
         )
         if not provinces:
             raise RuntimeError("The places of Morocco are missing: run `maarid migrate` first.")
-        by_code, communes = {}, {}
+        by_code: dict[str, Place] = {}
+        communes: dict[str, list[Place]] = {}
         for c in Commune.objects.order_by("code"):
             place = Place(c.province_id, c.code, c.name_fr, c.name_ar, c.is_urban, c.population)
             by_code[c.code] = place
@@ -182,7 +183,12 @@ class Generator:
         name_fr, name_ar = self.unique(
             lambda: self.applicant_name(kind, activity, place, women_led)
         )
-        first_year = {Kind.COOPERATIVE: 1960, Kind.ASSOCIATION: 1990, Kind.GIE: 2005}[kind]
+        first_years: dict[str, int] = {
+            Kind.COOPERATIVE: 1960,
+            Kind.ASSOCIATION: 1990,
+            Kind.GIE: 2005,
+        }
+        first_year = first_years[kind]
         spec = self.base(kind, place, content.ACTIVITIES[activity].sector, name_fr, name_ar)
         spec.update(
             founded_on=self.founding_date(first_year),
@@ -485,8 +491,8 @@ def describe_artisan(spec: dict, craft: str, place: Place):
 
 def search_text(spec: dict) -> str:
     """The search text Organisation.save would compute."""
-    parts = [spec["name_ar"], spec["name_fr"], spec["registration_number"], spec["ice"]]
-    return normalise(" ".join(filter(None, parts)))
+    fields = ("name_ar", "name_fr", "registration_number", "ice")
+    return organisation_search_text(Organisation(**{name: spec[name] for name in fields}))
 
 
 # --- Writing -----------------------------------------------------------------------------------

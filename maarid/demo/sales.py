@@ -38,6 +38,9 @@ HOUR_WEIGHT = {int(hour): float(weight) for hour, weight in _FILE["hour_weight"]
 PAYMENTS = [method for method, count in _FILE["payments"].items() for _ in range(count)]
 VOID_REASONS: list[str] = _FILE["void_reasons"]
 
+# A product on a stand's shelf: product id, name, price, stock at opening.
+Shelved = tuple[int, str, Decimal, int]
+
 
 def load(edition, organisations: dict) -> Decimal:
     """Replaces the edition's ledger with the demo's; returns its total turnover."""
@@ -51,7 +54,7 @@ def load(edition, organisations: dict) -> Decimal:
     shelves = _shelves(edition, stands)
     targets = _targets(rng, stands, organisations[TOP_SELLER].pk, shelves)
     hours = _opening(edition)
-    sold = defaultdict(int)
+    sold: defaultdict[int, int] = defaultdict(int)  # product id -> units
     total = Decimal("0.00")
     for stand in stands:
         if shelves[stand.pk]:
@@ -133,10 +136,10 @@ def _key(rng) -> str:
     return f"{rng.getrandbits(64):016x}"
 
 
-def _basket(rng, shelf) -> list:
+def _basket(rng: random.Random, shelf: list[Shelved]) -> list[tuple[Shelved, int]]:
     """One to three products, cheap ones more often, mostly one of each."""
     weights = [1 / max(float(price), 5) ** 0.5 for _id, _name, price, _q in shelf]
-    lines = {}
+    lines: dict[int, tuple[Shelved, int]] = {}
     for _ in range(rng.choices([1, 2, 3], [60, 30, 10])[0]):
         product = rng.choices(shelf, weights)[0]
         lines[product[0]] = (
@@ -168,8 +171,10 @@ def _sell(rng, stand, shelf, target: Decimal, hours: dict, sold: dict) -> Decima
         baskets.append((basket, subtotal, discount))
         total += subtotal - discount
     moments = _moments(rng, hours, len(baskets))
-    sequences = defaultdict(int)
-    entries, lines, closes = [], [], defaultdict(Decimal)
+    sequences: defaultdict[int, int] = defaultdict(int)  # device id -> its last sequence
+    entries: list[Sale] = []
+    lines: list[tuple[Sale, Shelved, int]] = []
+    closes: defaultdict[datetime.date, Decimal] = defaultdict(Decimal)  # cash taken by day
     for (basket, subtotal, discount), when in zip(baskets, moments, strict=True):
         device = devices[rng.randrange(len(devices))]
         sequences[device.pk] += 1

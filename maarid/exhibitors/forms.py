@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from maarid.registry.models import BUYER_KINDS, Kind, Sector
 
 from .models import BoothSize, Call, Criterion, RequiredDocument, SectorQuota
+from .services import CALL_SETTINGS
 
 DATE = {"type": "date"}
 ARABIC = {"dir": "rtl", "lang": "ar"}
@@ -37,20 +38,7 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = [
-            "opens_on",
-            "closes_on",
-            "places",
-            "waitlist_size",
-            "eligible_kinds",
-            "eligible_sectors",
-            "women_min_share",
-            "province_max",
-            "first_timer_places",
-            "reviewers_per_application",
-            "aggregation",
-            "disagreement",
-        ]
+        fields = list(CALL_SETTINGS)
         widgets = {
             "opens_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),

@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404
 
 from maarid.core import access
 from maarid.core.models import User
+from maarid.core.text import normalise
 from maarid.fairs.models import Edition
-from maarid.registry.models import BUYER_KINDS, Organisation, Province
+from maarid.registry.models import BUYER_KINDS, Kind, Organisation, Province
 
 from . import scoring
 from .models import (
@@ -24,8 +25,10 @@ from .models import (
     ApplicationProduct,
     Call,
     Exhibitor,
+    RequiredDocument,
     Review,
     Score,
+    SectorQuota,
     SelectionRun,
 )
 
@@ -170,6 +173,10 @@ def documents_of(application: Application) -> list[ApplicationDocument]:
     return list(application.documents.select_related("requirement"))
 
 
+def sector_quotas(call: Call) -> list[SectorQuota]:
+    return list(call.sector_quotas.order_by("sector"))
+
+
 def given_requirements(application: Application) -> set[int]:
     """The required documents the application has provided."""
     return {
@@ -186,6 +193,53 @@ def visible_applications(user: User, call: Call) -> QuerySet[Application]:
     if f.superuser or call.edition.series_id in f.series_for(access.Role.ORGANISER):
         return qs
     return qs.filter(Q(organisation_id__in=f.organisations) | Q(reviews__reviewer=user)).distinct()
+
+
+@dataclass(frozen=True)
+class ApplicationQuery:
+    """What a list of applications is narrowed to; None (or empty) leaves a criterion out."""
+
+    status: str | None = None
+    decision: str | None = None
+    kind: str | None = None
+    sector: str | None = None
+    province: str | None = None
+    women: bool | None = None  # women's cooperatives only (True) or all but them (False)
+    first_time: bool | None = None
+    q: str | None = None  # words of the organisation's name
+
+
+def applications_for(user: User, call: Call, query: ApplicationQuery) -> QuerySet[Application]:
+    """The applications the user may see (``visible_applications``), narrowed by ``query``:
+    a decision only as it reads for them (``with_visible_decision``)."""
+    found = visible_applications(user, call)
+    given = {
+        "status": query.status,
+        "organisation__kind": query.kind,
+        "organisation__sector": query.sector,
+        "organisation__province_id": query.province,
+    }
+    found = found.filter(**{name: value for name, value in given.items() if value})
+    if query.decision:
+        found = with_visible_decision(found, user, call, query.decision)
+    if query.women is not None:
+        womens = Q(organisation__kind=Kind.COOPERATIVE, organisation__women_led=True)
+        found = found.filter(womens) if query.women else found.exclude(womens)
+    if query.first_time is not None:
+        found = found.filter(first_time=query.first_time)
+    for word in normalise(query.q or "").split():
+        found = found.filter(organisation__search_text__contains=word)
+    return found.order_by("submitted_at", "id")
+
+
+def application_from(call: Call, organisation: Organisation) -> Application | None:
+    """The organisation's application to the call, if it has started one."""
+    return call.applications.filter(organisation=organisation).first()
+
+
+def requirement_of(call: Call, pk: int) -> RequiredDocument | None:
+    """One of the documents the call asks for."""
+    return call.required_documents.filter(pk=pk).first()
 
 
 # --- Decisions ----------------------------------------------------------------------------
@@ -327,6 +381,11 @@ def assignments(reviewer: User, call: Call) -> list[Review]:
     )
 
 
+def reviews_of(application: Application) -> list[Review]:
+    """The application's reviews, with their reviewers: for its organisers."""
+    return list(application.reviews.select_related("reviewer"))
+
+
 def own_review(reviewer: User, pk: int, *, call: Call | None = None) -> Review:
     """A review, for its own reviewer only (404 for anyone else), with its marks."""
     reviews = _reviews().select_related(
@@ -440,3 +499,10 @@ def active_exhibitors(edition: Edition | None = None) -> QuerySet[Exhibitor]:
     """The organisations exhibiting (withdrawn ones left out), at ``edition`` when given."""
     exhibitors = Exhibitor.objects.filter(status=Exhibitor.Status.ACTIVE)
     return exhibitors if edition is None else exhibitors.filter(edition=edition)
+
+
+def exhibitors_by_name(edition: Edition) -> list[Exhibitor]:
+    """The edition's active exhibitors, by their organisation's French name."""
+    return list(
+        active_exhibitors(edition).select_related("organisation").order_by("organisation__name_fr")
+    )

@@ -80,11 +80,10 @@ ORGANISER_ONLY = {
     "b2b:setup",
     "b2b:meetings",
     "b2b:checkin",
-    "b2b:table-signs",
 }
 # Documents made in the background: the organisers of this edition's series are sent to the
 # job's page (which offers the file: tests/catalogue/test_qr_sheet.py), nobody else.
-ORGANISER_JOBS = {"site:qr-sheet"}
+ORGANISER_JOBS = {"site:qr-sheet", "b2b:table-signs"}
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {
     "registry:detail",

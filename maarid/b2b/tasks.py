@@ -1,14 +1,17 @@
-"""The scheduler as a background task, with its progress on the job's page."""
+"""The scheduler and the table signs as background tasks, with their progress on the job's
+page."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from maarid.core import jobs
+from maarid.core import jobs, pdf
+from maarid.fairs.selectors import edition_for
 
-from . import selectors, services
+from . import documents, selectors, services
 
 SCHEDULE_JOB = "b2b.schedule"
+TABLE_SIGNS_JOB = "b2b.table_signs"
 
 
 @task()
@@ -36,3 +39,12 @@ def run_schedule(job_id: str, programme_pk: int) -> None:
             "unplaced": figures["unplaced"],
             "breaks": figures["breaks"],
         }
+
+
+@task()
+def make_table_signs(job_id: str, series: str, number: int) -> None:
+    """Makes the table signs of an edition's programme for an organiser who may still
+    organise it, and offers them for download."""
+    with jobs.running(job_id) as job:
+        edition = edition_for(job.user, series, number, need="organise")
+        pdf.make_in(job, documents.TableSigns(selectors.programme_of(edition)))

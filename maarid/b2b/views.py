@@ -20,7 +20,7 @@ from maarid.core import access, jobs, pdf
 from maarid.core.params import id_or_404, to_int
 from maarid.fairs.selectors import with_edition
 
-from . import selectors, services, tasks
+from . import documents, selectors, services, tasks
 from .forms import AddMeetingForm, OutcomeForm, ProfileForm, RequestForm, SetUpForm
 from .models import Profile, Programme
 
@@ -372,11 +372,15 @@ def checkin(request, series, number):
 @login_required
 @with_edition(need="organise")
 def table_signs(request, series, number):
-    """A sign per table (A4, its number large) with the day's meetings at it."""
+    """A sign per table (A4, its number large) with the day's meetings at it: as last made if
+    nothing on them has changed since, else made in the background."""
     programme = selectors.programme_of(request.edition)
-    body = pdf.render_pdf(
-        "b2b/table_signs_pdf.html",
-        {"edition": programme.edition, "tables": selectors.table_signs(programme)},
-        translation.get_language(),
+    return pdf.serve_or_make(
+        request,
+        documents.TableSigns(programme),
+        tasks.make_table_signs,
+        kind=tasks.TABLE_SIGNS_JOB,
+        series_id=request.edition.series_id,
+        series=series,
+        number=number,
     )
-    return HttpResponse(body, content_type="application/pdf")

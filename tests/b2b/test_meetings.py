@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from maarid.b2b import selectors, services
 from maarid.b2b.models import Meeting, Outcome
+from tests import documents
 from tests.conftest import client_for
 from tests.exhibitors.test_selection_pages import pdftotext
 
@@ -248,7 +249,8 @@ def test_check_in_and_outcomes_feed_the_report(seller, buyer_profile, exhibitor,
 
 
 def test_table_signs_and_settings_are_for_organisers(seller, organiser, exhibitor):
-    signs = client_for(organiser).get(page("table-signs", seller.programme))
+    # Made in the background: the job's page offers them (tests/b2b/test_table_signs.py).
+    signs, _job = documents.fetch(client_for(organiser), page("table-signs", seller.programme))
     assert signs["Content-Type"] == "application/pdf"
     assert client_for(exhibitor).get(page("table-signs", seller.programme)).status_code == 403
     assert client_for(exhibitor).get(page("setup", seller.programme)).status_code == 403

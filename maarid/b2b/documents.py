@@ -1,0 +1,52 @@
+"""The B2B documents made in the background and kept until what they show changes
+(``core.pdf.Document``): the organisers' table signs."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.urls import reverse
+from django.utils import translation
+
+from maarid.core import pdf
+
+from . import selectors
+from .models import Programme
+
+# Signs laid out at a time (a sign is a page), for the job's progress.
+SIGNS_PER_PART = 10
+
+
+class TableSigns(pdf.Document):
+    """A sign per table (A4, its number large) with the meetings placed at it, in time order."""
+
+    template_name = "b2b/table_signs_pdf.html"
+
+    def __init__(self, programme: Programme, language: str | None = None) -> None:
+        super().__init__(language)
+        edition = programme.edition
+        self.programme = programme
+        self.folder = f"table-signs/{programme.pk}"
+        self.stem = self.language
+        self.filename = f"tables-{edition.series.slug}-{edition.number}.pdf"
+        with translation.override(self.language):
+            self.page = reverse("b2b:table-signs", args=[edition.series.slug, edition.number])
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "edition": self.programme.edition,
+            "tables": selectors.table_signs(self.programme),
+        }
+
+    def render(self, context: Mapping[str, Any], progress: pdf.Progress) -> bytes:
+        tables = context["tables"]
+        return pdf.render_pdf_in_parts(
+            self.template_name,
+            context,
+            [
+                {"tables": tables[i : i + SIGNS_PER_PART]}
+                for i in range(0, len(tables), SIGNS_PER_PART)
+            ],
+            self.language,
+            pages=max(1, len(tables)),  # a page a sign, unless its meetings run over
+            progress=progress,
+        )

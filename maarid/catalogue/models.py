@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from maarid.core.access import Scope
-from maarid.core.text import normalise
+from maarid.core.text import searchable
 from maarid.exhibitors.models import ApplicationProduct
 from maarid.fairs.models import Edition
 from maarid.registry.models import Bilingual, Organisation
@@ -139,14 +139,15 @@ class Product(Bilingual, models.Model):
 
 
 def search_text(product) -> str:
-    """Everything a search should find the product by, normalised (DESIGN: Arabic and French)."""
+    """Everything a search finds the product by (``core.text.searchable``): its names and
+    descriptions, its category's and its family's names."""
     parts = [product.name_ar, product.name_fr, product.description_ar, product.description_fr]
     if product.category_id:
         category = product.category
         parts += [category.name_ar, category.name_fr]
         if category.parent_id:
             parts += [category.parent.name_ar, category.parent.name_fr]
-    return normalise(" ".join(filter(None, parts)))
+    return searchable(" ".join(filter(None, parts)))
 
 
 def unique_slug(product) -> str:

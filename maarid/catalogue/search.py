@@ -1,12 +1,21 @@
 """Search across products and organisations, on PostgreSQL and on SQLite.
 
 The page (views_search) and the API (api_search) both call :func:`search` (or :func:`find`).
-What is searched is the ``search_text`` column of the product or the organisation, normalised
-in Python by ``core.text.normalise`` when the row is saved (Arabic alef forms, hamza, taa
-marbuta, alef maqsura, tatweel and diacritics; French accents and case). The query goes through
-the same function, so "زيت الأركان", "زيت الاركان" and "Huile d'Argan" meet the text half-way.
-Every word is a prefix ("arga" finds argan); an Arabic word is also tried with and without its
-article (الاركان / اركان); the l' and d' of French are dropped. All the words must match.
+What is searched is the ``search_text`` column of the product or the organisation, made in
+Python by ``core.text.searchable`` when the row is saved: the text normalised (Arabic alef
+forms, hamza, taa marbuta, alef maqsura, tatweel and diacritics; French accents and case), then
+the other forms of its Arabic words: without the particles written into them (و ف ب ك ل, the
+article, لل: "للعسل" is also "عسل") and their Snowball stems ("التقليدية" is also "تقليد"). The
+query goes through the same functions, so "زيت الأركان", "زيت الاركان" and "Huile d'Argan" meet
+the text half-way, and "عسل", "العسل" and "بالعسل" find each other. Every word is a prefix
+("arga" finds argan), and so is an Arabic word without its article and particles; its other
+readings (without a lone و ف ب ك ل, which may be its own first letter) and its stems are
+matched as whole words and rank below: "زيتون" finds the olives before anything only its stem
+joins. The l' and d' of French are dropped. All the words must match.
+
+PostgreSQL's own Arabic stemmer (the ``arabic`` text-search configuration) is not used: SQLite
+has none, the two would not stem alike, and on a whole word it stems differently with and
+without the article. One stemmer, in Python, for both databases.
 
 PostgreSQL (production and CI)
     Full-text search on a ``simple``-config tsvector of search_text (no stemming and no stop
@@ -45,15 +54,15 @@ back, rebuilding the index.
 """
 
 import dataclasses
-import re
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.models import BooleanField, Exists, FloatField, OuterRef
+from django.db.models import BooleanField, Exists, FloatField, Model, OuterRef, QuerySet
 from django.db.models.expressions import Expression
 
-from maarid.core.text import normalise
+from maarid.core.text import is_arabic, normalise, word_forms
 
 PAGE_SIZE = 20
 WINDOW = 300  # the most matches ranked (and counted)
@@ -70,8 +79,6 @@ WORDS = {
     "catalogue_product": "catalogue_product_words",
     "registry_organisation": "catalogue_organisation_words",
 }
-
-_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 @dataclasses.dataclass
@@ -125,9 +132,10 @@ def find(query, *, kind="products", edition=None, limit=PAGE_SIZE, offset=0) -> 
 
 
 def parse(query) -> list[list[str]]:
-    """The normalised words of a query, each with its spellings to try (Arabic with and without
-    the article). One-letter words (the l' and d' of French) are dropped when there are others.
-    A word ending in "=" is matched whole (a correction); the others are prefixes."""
+    """The normalised words of a query, each with its spellings to try (:func:`variants`).
+    One-letter words (the l' and d' of French) are dropped when there are others. A spelling
+    ending in "=" is matched whole (a correction), one ending in "~" whole and ranked below (a
+    possible reading, a stem); the others are prefixes."""
     words = normalise((query or "")[:MAX_QUERY_LENGTH]).split()
     if any(len(w) > 1 for w in words):
         words = [w for w in words if len(w) > 1]
@@ -140,11 +148,22 @@ def parse(query) -> list[list[str]]:
 
 
 def variants(word: str) -> list[str]:
-    if not _ARABIC.match(word):
+    """The word as typed and, if it is Arabic, without its article and particles (prefixes);
+    its possible readings without a lone particle and its stems (whole, ranked below)."""
+    if not is_arabic(word):
         return [word]
-    if word.startswith("ال"):
-        return [word, word[2:]] if len(word) > 4 else [word]
-    return [word, "ال" + word] if len(word) >= 3 else [word]
+    bases, stems = word_forms(word)
+    strong = list(dict.fromkeys([word, bases[0]]))
+    return strong + [f"{form}~" for form in (*bases[1:], *stems) if form not in strong]
+
+
+def _strong(groups) -> list[list[str]]:
+    """The spellings that rank: all but the possible readings and the stems."""
+    return [[w for w in g if not w.endswith("~")] for g in groups]
+
+
+def _whole(word: str) -> bool:
+    return word.endswith(("=", "~"))
 
 
 def corrections(table, groups) -> list[list[str]]:
@@ -156,7 +175,7 @@ def corrections(table, groups) -> list[list[str]]:
     for group in groups:
         found = []
         for word in group:
-            if len(word) < 4:
+            if len(word) < 4 or word.endswith("~"):
                 continue
             limit = 1 if len(word) <= 5 else 2
             found += [
@@ -269,7 +288,7 @@ def _tsquery(groups) -> str:
     """'(الاركان:* | اركان:*) & (زيت:* | الزيت:*)'. The words are normalised, hence letters and
     digits only: nothing to_tsquery could read as an operator."""
     return " & ".join(
-        "(" + " | ".join(w[:-1] if w.endswith("=") else f"{w}:*" for w in g) + ")" for g in groups
+        "(" + " | ".join(w[:-1] if _whole(w) else f"{w}:*" for w in g) + ")" for g in groups
     )
 
 
@@ -301,17 +320,17 @@ def _postgresql(candidates, groups, limit, offset):
     when the words are everywhere: either way it stops there), ranked and counted in one query;
     then the page's rows with their organisation and category, by primary key."""
     vector = VECTORS[candidates.model._meta.db_table]
-    prefix = _tsquery(groups)
-    exact = " | ".join(w.rstrip("=") for g in groups for w in g)
+    strong = _strong(groups)
+    exact = " | ".join(w.rstrip("=") for g in strong for w in g)
     rank = Searched(
         f"ts_rank({vector}, to_tsquery('simple', %s))"
         f" + ts_rank({vector}, to_tsquery('simple', %s))",
-        [prefix, exact],
+        [_tsquery(strong), exact],
         FloatField(),
     )
     window = (
         candidates.filter(
-            Searched(f"{vector} @@ to_tsquery('simple', %s)", [prefix], BooleanField())
+            Searched(f"{vector} @@ to_tsquery('simple', %s)", [_tsquery(groups)], BooleanField())
         )
         .order_by()
         .annotate(search_rank=rank)
@@ -354,26 +373,36 @@ def _close_postgresql(table, word) -> list[str]:
 
 def _fts_match(groups) -> str:
     return " AND ".join(
-        "(" + " OR ".join(f'"{w[:-1]}"' if w.endswith("=") else f'"{w}"*' for w in g) + ")"
+        "(" + " OR ".join(f'"{w[:-1]}"' if _whole(w) else f'"{w}"*' for w in g) + ")"
         for g in groups
     )
 
 
 def _sqlite(candidates, groups, limit, offset):
-    """The FTS5 table joined to the searched one, ranked by bm25 (all matches: SQLite holds
-    small catalogues), counted up to WINDOW + 1."""
+    """The FTS5 table joined to the searched one, ranked by bm25 after those that match without
+    the possible readings and stems (all matches: SQLite holds small catalogues), counted up to
+    WINDOW + 1."""
     table = candidates.model._meta.db_table
     fts = f"{table}_fts"
+    select, select_params = {"search_rank": f'bm25("{fts}")'}, []
+    strong = _strong(groups)
+    if strong != groups:
+        select["search_weak"] = (
+            f'"{table}"."id" NOT IN (SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s)'  # noqa: S608
+        )
+        select_params.append(_fts_match(strong))
     matches = candidates.extra(  # noqa: S610 - the way to join an FTS5 table and rank by bm25
         tables=[fts],
         where=[f'"{fts}"."rowid" = "{table}"."id"', f'"{fts}" MATCH %s'],
         params=[_fts_match(groups)],
-        select={"search_rank": f'bm25("{fts}")'},
+        select=select,
+        select_params=select_params,
     )
     count = matches.order_by().values("pk")[: WINDOW + 1].count()
     if not count or not limit:
         return [], count
-    results = list(_shaped(matches).order_by("search_rank", "-pk")[offset : offset + limit])
+    order = [*(["search_weak"] if "search_weak" in select else []), "search_rank", "-pk"]
+    results = list(_shaped(matches).order_by(*order)[offset : offset + limit])
     return results, count
 
 
@@ -386,6 +415,33 @@ def _close_sqlite(table, word) -> list[str]:
             [stem, stem + "\U0010ffff"],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+# --- The stored texts (migration 0004_search_forms) --------------------------------------------
+
+
+def reindex(organisations: type[Model], products: type[Model], batch: int = 2000) -> None:
+    """Computes the ``search_text`` of every organisation and product again (a migration's
+    work when the way it is made changes), writing only those that change; the indexes follow
+    through their triggers. Takes the models, historical ones in a migration."""
+    from maarid.catalogue.models import search_text as product_text
+    from maarid.registry.models import search_text as organisation_text
+
+    tables: list[tuple[QuerySet[Any], Callable[[Any], str]]] = [
+        (organisations._default_manager.all(), organisation_text),
+        (products._default_manager.select_related("category__parent"), product_text),
+    ]
+    for rows, compute in tables:
+        last = 0
+        while chunk := list(rows.filter(pk__gt=last).order_by("pk")[:batch]):
+            changed = []
+            for row in chunk:
+                text = compute(row)
+                if text != row.search_text:
+                    row.search_text = text
+                    changed.append(row)
+            rows.model._default_manager.bulk_update(changed, ["search_text"])
+            last = chunk[-1].pk
 
 
 # --- Columns, tables, indexes and triggers (migration 0003_search) ------------------------------

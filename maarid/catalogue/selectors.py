@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from maarid.core import access
-from maarid.core.text import normalise
+from maarid.core.text import words_filter
 from maarid.exhibitors.models import Exhibitor
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Organisation, Province
@@ -95,8 +95,7 @@ def filter_exhibitors(
     label: str = "",
 ) -> QuerySet[Exhibitor]:
     """The directory's filters, on a queryset of exhibitors (the pages and the API)."""
-    for word in normalise(q).split():
-        qs = qs.filter(organisation__search_text__contains=word)
+    qs = qs.filter(words_filter(q, "organisation__search_text"))
     if province:
         qs = qs.filter(organisation__province_id=province)
     if sector:
@@ -257,8 +256,7 @@ def public_products(
         qs = qs.filter(Q(category__slug=category) | Q(category__parent__slug=category))
     if label:
         qs = qs.filter(pk__in=Product.objects.filter(labels__code=label).values("pk"))
-    for word in normalise(q).split():
-        qs = qs.filter(search_text__contains=word)
+    qs = qs.filter(words_filter(q or ""))
     return qs.order_by("name_fr", "pk")
 
 

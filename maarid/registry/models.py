@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maarid.core import hooks
 from maarid.core.access import Scope
-from maarid.core.text import normalise
+from maarid.core.text import searchable
 
 
 class Bilingual:
@@ -198,9 +198,7 @@ class Organisation(Bilingual, models.Model):
         return self.name or self.slug
 
     def save(self, *args, **kwargs):
-        self.search_text = normalise(
-            " ".join(filter(None, [self.name_ar, self.name_fr, self.registration_number, self.ice]))
-        )
+        self.search_text = search_text(self)
         if not self.slug:
             self.slug = unique_slug(self)
         super().save(*args, **kwargs)
@@ -241,6 +239,18 @@ class Organisation(Bilingual, models.Model):
     def access_scope(self):
         series = hooks.organisation_series(self.pk)
         return Scope(organisation_ids=frozenset({self.pk}), series_ids=frozenset(series))
+
+
+def search_text(organisation: Organisation) -> str:
+    """Everything a search finds the organisation by (``core.text.searchable``): its names and
+    identifiers."""
+    parts = [
+        organisation.name_ar,
+        organisation.name_fr,
+        organisation.registration_number,
+        organisation.ice,
+    ]
+    return searchable(" ".join(filter(None, parts)))
 
 
 def unique_slug(organisation) -> str:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from maarid.core import access, hooks
 from maarid.core.models import Job, User
-from maarid.core.text import normalise
+from maarid.core.text import normalise, words_filter
 
 from .models import Commune, Membership, Organisation, Province
 
@@ -64,10 +64,9 @@ def search_organisations(q: str, *, limit: int = 20) -> list[Organisation]:
 
 
 def with_words(found: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
-    """Those with every word of ``q`` in a name or an identifier (compared normalised)."""
-    for word in normalise(q).split():
-        found = found.filter(search_text__contains=word)
-    return found
+    """Those with every word of ``q`` in a name or an identifier (compared normalised, an
+    Arabic word with or without its attached particles, or by its stem)."""
+    return found.filter(words_filter(q))
 
 
 def find_duplicate(organisation: Organisation) -> Organisation | None:

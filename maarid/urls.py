@@ -9,6 +9,7 @@ from maarid.b2b.api import router as b2b_api
 from maarid.catalogue.api import router as catalogue_api
 from maarid.catalogue.api_search import router as search_api
 from maarid.catalogue.sitemaps import SITEMAPS, robots_txt
+from maarid.core.views import favicon
 from maarid.exhibitors.api import router as exhibitors_api
 from maarid.fairs.api import router as fairs_api
 from maarid.registry.api import router as registry_api
@@ -41,6 +42,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path("pos-sw.js", sales_views.service_worker, name="pos-service-worker"),
 ]
 

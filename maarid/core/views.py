@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST, require_safe
 
 from . import access, auth, jobs, selectors, services
 from .forms import LoginForm, ProfileForm, ResetRequestForm, SetPasswordForm, SignupForm, TokenForm
@@ -164,3 +166,13 @@ def job(request, pk):
     if redirect_to and found.status == found.Status.DONE:
         response["HX-Redirect"] = redirect_to
     return response
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico: the icon that pages name in <link rel="icon">, at the address that
+    browsers, feed readers and crawlers ask for without reading a page."""
+    path = finders.find("core/favicon.ico")
+    assert isinstance(path, str)  # the file ships with the code (scripts/icons.py)
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115 (closed by the response)

@@ -85,10 +85,17 @@ def manifest(request):
             "orientation": "portrait",
             "background_color": "#fbf8f3",
             "theme_color": "#0b6e4f",
+            # The project's icons (scripts/icons.py draws them).
             "icons": [
-                {"src": static("sales/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
-                {"src": static("sales/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-                {"src": static("sales/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {"src": static("core/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+                {"src": static("core/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("core/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": static("core/icon-maskable-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
             ],
         },
         content_type="application/manifest+json",

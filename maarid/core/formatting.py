@@ -2,7 +2,7 @@
 
 import datetime
 
-from babel import dates, lists, numbers
+from babel import dates, lists, numbers, units
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -64,3 +64,20 @@ def date_range(start, end, language=None) -> str:
 def items(values, language=None) -> str:
     """A list the way the language writes it: "A, B et C", "A و B و C"."""
     return lists.format_list([str(v) for v in values], locale=_locale(language))
+
+
+def time_range(start: datetime.time, end: datetime.time, language: str | None = None) -> str:
+    """'16:30–22:00' in Arabic (the B2B agenda's form), '16:30 – 22:00' in French: CLDR's
+    interval of hours and minutes. Written left to right whatever the page: an Arabic page
+    shows it inside an element marked ``dir="ltr"`` (the ``time_range`` tag), else the bidi
+    algorithm reads the dash between two numbers as right-to-left and shows '22:00–16:30'."""
+    return dates.format_interval(start, end, skeleton="Hm", locale=_locale(language))
+
+
+def area(square_metres: int | None, language: str | None = None) -> str:
+    """'5.000 م²' in Arabic, '5 000 m²' in French: the unit written the language's way."""
+    if square_metres is None:
+        return ""
+    return units.format_unit(
+        square_metres, "area-square-meter", length="short", locale=_locale(language)
+    )

@@ -12,6 +12,7 @@ register.filter("number", formatting.number)
 register.filter("money", formatting.money)
 register.filter("babel_time", formatting.time)
 register.filter("phone", display_phone)
+register.filter("area", formatting.area)
 
 
 @register.filter
@@ -27,6 +28,12 @@ def babel_datetime(value, fmt="medium"):
 @register.simple_tag
 def date_range(start, end):
     return formatting.date_range(start, end)
+
+
+@register.simple_tag
+def time_range(start, end):
+    """Opening hours, a meeting's slot: '16:30–22:00', kept left to right on Arabic pages."""
+    return format_html('<span dir="ltr">{}</span>', formatting.time_range(start, end))
 
 
 @register.simple_tag(takes_context=True)

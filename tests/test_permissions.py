@@ -71,7 +71,6 @@ ORGANISER_ONLY = {
     "exhibitors:board",
     "exhibitors:export-xlsx",
     "exhibitors:selection",
-    "exhibitors:selection-report",
     "fairs:dashboard",
     "fairs:edition-edit",
     "fairs:edition-create",
@@ -83,7 +82,7 @@ ORGANISER_ONLY = {
 }
 # Documents made in the background: the organisers of this edition's series are sent to the
 # job's page (which offers the file: tests/catalogue/test_qr_sheet.py), nobody else.
-ORGANISER_JOBS = {"site:qr-sheet", "b2b:table-signs"}
+ORGANISER_JOBS = {"site:qr-sheet", "b2b:table-signs", "exhibitors:selection-report"}
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {
     "registry:detail",

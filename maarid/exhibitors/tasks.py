@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from maarid.core import jobs
+from maarid.core import jobs, pdf
+from maarid.fairs.selectors import edition_for
 
-from . import selectors, services
+from . import documents, selectors, services
 
 SELECTION_JOB = "exhibitors.selection"
+REPORT_JOB = "exhibitors.selection_report"
 
 
 @task()
@@ -31,3 +33,13 @@ def run_selection(job_id: str, call_pk: int, actor_pk: int) -> None:
         job.message = _(
             "The selection is done: %(accepted)d accepted out of %(candidates)d candidates."
         ) % {"accepted": run.accepted, "candidates": run.candidates}
+
+
+@task()
+def make_selection_report(job_id: str, series: str, number: int, language: str) -> None:
+    """Makes the selection report for an organiser who may still organise the edition, and
+    offers it for download."""
+    with jobs.running(job_id) as job:
+        edition = edition_for(job.user, series, number, need="organise")
+        report = documents.SelectionReport(selectors.call_of(edition), language)
+        pdf.make_in(job, report)

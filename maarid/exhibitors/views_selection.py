@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from maarid.core import jobs
+from maarid.core import jobs, pdf
 from maarid.fairs.selectors import with_edition
 
-from . import reports, selectors, services, tasks
+from . import documents, reports, selectors, services, tasks
 from .forms_review import OverrideForm, PublishForm
 from .models import Application
 from .views_review import error_text
 
-PDF_LANGUAGES = ("ar", "fr")
+PDF_LANGUAGES = documents.LANGUAGES
 
 
 def _selection_url(call):
@@ -165,13 +165,19 @@ def export_xlsx(request, series, number):
 @login_required
 @with_edition(need="organise")
 def report_pdf(request, series, number):
-    """The selection report, in Arabic or French (``?lang=``), by default the page's language."""
+    """The selection report, in Arabic or French (``?lang=``), by default the page's language:
+    as last made if nothing in it has changed since, else made in the background."""
     call = selectors.call_of(request.edition)
     language = request.GET.get("lang")
     if language not in PDF_LANGUAGES:
         language = translation.get_language()
-    response = HttpResponse(reports.report_pdf(call, language), content_type="application/pdf")
-    edition = call.edition
-    filename = f"selection-{edition.series.slug}-{edition.number}-{language}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf.serve_or_make(
+        request,
+        documents.SelectionReport(call, language),
+        tasks.make_selection_report,
+        kind=tasks.REPORT_JOB,
+        series_id=request.edition.series_id,
+        series=series,
+        number=number,
+        language=language,
+    )

@@ -16,6 +16,7 @@ from maarid.core.models import Job, OutboxMessage
 from maarid.exhibitors import services
 from maarid.exhibitors.models import Application, Exhibitor, SectorQuota, SelectionRun
 from maarid.registry.models import Membership
+from tests import documents
 from tests.conftest import client_for, make_user
 from tests.exhibitors.conftest import applicant, marked, submitted
 
@@ -211,15 +212,19 @@ def test_the_report_renders_in_arabic_and_in_french(call, five, organiser):
     client = client_for(organiser)
     run_through_the_page(client, call)
 
-    french = client.get(url("selection-report", call) + "?lang=fr")
+    # Made in the background: the job's page offers it (tests/exhibitors/test_report_job.py).
+    french, _job = documents.fetch(client, url("selection-report", call) + "?lang=fr")
     assert french.status_code == 200 and french["Content-Type"] == "application/pdf"
-    text = pdftotext(french.content)
+    text = pdftotext(documents.body(french))
     assert "Coop A" in text and "Coop C" in text  # accepted, with their French names
     assert "Coop D" in text  # on the waiting list
 
-    arabic = client.get(url("selection-report", call, language="fr") + "?lang=ar")
-    assert arabic.status_code == 200 and arabic.content.startswith(b"%PDF")
-    text = pdftotext(arabic.content)
+    arabic, _job = documents.fetch(
+        client, url("selection-report", call, language="fr") + "?lang=ar"
+    )
+    arabic_pdf = documents.body(arabic)
+    assert arabic.status_code == 200 and arabic_pdf.startswith(b"%PDF")
+    text = pdftotext(arabic_pdf)
     # What is checked: Arabic letters are there, and the accepted organisation's Arabic name
     # can be read back, whether pdftotext gives it in logical order or in visual (reversed).
     assert ARABIC_LETTERS.search(text)
@@ -231,7 +236,7 @@ def test_the_report_renders_in_arabic_and_in_french(call, five, organiser):
 def test_the_report_defaults_to_the_page_language(call, five, organiser):
     client = client_for(organiser)
     run_through_the_page(client, call)
-    response = client.get(url("selection-report", call, language="fr"))
+    response, _job = documents.fetch(client, url("selection-report", call, language="fr"))
     assert response.status_code == 200
     assert 'filename="selection-ess-tta-3-fr.pdf"' in response["Content-Disposition"]
 

@@ -31,6 +31,9 @@ DATABASE_URL = os.environ.get(
 )
 WORKERS = 2
 DEADLINE = 600  # seconds: a benchmark stops itself, whatever happens
+# Seconds a first start of maarid serve may take: it collects and compresses the static files
+# into the run's new data folder, which takes minutes on a busy machine.
+SERVE_START = 300
 STARTED = time.monotonic()
 
 
@@ -195,14 +198,14 @@ class Run:
         create_database(database_url)
         return self.env
 
-    def serve(self, log_name: str = "serve.log") -> int:
+    def serve(self, log_name: str = "serve.log", wait: int = SERVE_START) -> int:
         """``maarid serve`` on a free port with the run's environment, once it answers; returns
         the port. This process's database connections are closed first: the set-up is done."""
         from django.db import connections
 
         connections.close_all()
         port = free_port()
-        self.servers.append(start_server(self.env, port, self.data_dir / log_name))
+        self.servers.append(start_server(self.env, port, self.data_dir / log_name, wait=wait))
         log(f"maarid serve answers on port {port}")
         return port
 

@@ -1,10 +1,15 @@
 """Numbers, dates and MAD amounts formatted for the reader's language with Babel."""
 
 import datetime
+import re
+from dataclasses import dataclass
 
 from babel import dates, lists, numbers, units
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .money import babel_locale, format_mad
 
@@ -81,3 +86,105 @@ def area(square_metres: int | None, language: str | None = None) -> str:
     return units.format_unit(
         square_metres, "area-square-meter", length="short", locale=_locale(language)
     )
+
+
+# --- Text typed in one language, shown on a page of the other --------------------------------
+#
+# Content is typed in Arabic, in French or both (``name_ar``/``name_fr``…). An Arabic page shows
+# the Arabic text and falls back on the French one; French and English pages the reverse. What
+# is shown in the other language is marked with its language and direction (screen readers
+# change voice, the browser lays it out the right way) and a short note says so.
+
+ARABIC, FRENCH = "ar", "fr"
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def content_language(language: str | None = None) -> str:
+    """The language content is looked for in on a page: Arabic on Arabic pages, French on the
+    others (content is typed in Arabic and French only)."""
+    return ARABIC if (language or get_language() or FRENCH).startswith(ARABIC) else FRENCH
+
+
+def script_language(text: str) -> str:
+    """The language of a text typed in one free field: Arabic if most of its letters are
+    Arabic, else French (the platform's other language)."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    return ARABIC if arabic and arabic >= len(_LATIN_LETTER.findall(text)) else FRENCH
+
+
+@dataclass(frozen=True)
+class Written:
+    """A text and the language it is written in, for a page in ``page`` language.
+
+    ``{{ w }}`` shows the text, inside ``<span lang dir>`` when it is in the other language
+    (``str(w)`` is that markup: Python code wants ``w.text``); ``{{ w.attrs }}`` are those
+    attributes (for a block of paragraphs), ``{{ w.note }}`` the note that says so (before a
+    block; ``{{ w.with_note }}`` after a title), ``{{ w.text }}`` the bare text (to truncate or
+    break into lines). Lists show ``{{ w }}`` alone: a note on every row says nothing more."""
+
+    text: str
+    language: str
+    page: str
+
+    def __str__(self) -> str:
+        # Templates turn values into strings before escaping them: the string is the markup.
+        return self.__html__()
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    @property
+    def foreign(self) -> bool:
+        return bool(self.text) and self.language != content_language(self.page)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language == ARABIC else "ltr"
+
+    @property
+    def attrs(self) -> SafeString:
+        if not self.foreign:
+            return mark_safe("")
+        return format_html(' lang="{}" dir="{}"', self.language, self.direction)
+
+    @property
+    def note(self) -> SafeString:
+        if not self.foreign:
+            return mark_safe("")
+        with translation.override(self.page):
+            said = _("Written in Arabic") if self.language == ARABIC else _("Written in French")
+        return format_html('<span class="written-in">{}</span>', said)
+
+    @property
+    def with_note(self) -> SafeString:
+        """The text followed by the note (a title, a name on its own page)."""
+        if not self.foreign:
+            return self.__html__()
+        return format_html("{} {}", self.__html__(), self.note)
+
+    def __html__(self) -> SafeString:
+        if not self.foreign:
+            return conditional_escape(self.text)
+        return format_html("<span{}>{}</span>", self.attrs, self.text)
+
+
+def bilingual(arabic: str, french: str, language: str | None = None) -> Written:
+    """The text for a page in ``language`` (the current one by default): the one typed in the
+    page's content language, else the other, with the language it is in."""
+    page = language or get_language() or FRENCH
+    if content_language(page) == ARABIC:
+        return (
+            Written(arabic, ARABIC, page) if arabic or not french else Written(french, FRENCH, page)
+        )
+    return Written(french, FRENCH, page) if french or not arabic else Written(arabic, ARABIC, page)
+
+
+def written(obj: object, field: str, language: str | None = None) -> Written:
+    """``obj``'s ``field`` with its language: a field typed in both languages (``field_ar`` and
+    ``field_fr``) through ``bilingual``; a free field (a B2B profile's offer) by its script."""
+    if hasattr(obj, f"{field}_ar") or hasattr(obj, f"{field}_fr"):
+        arabic, french = getattr(obj, f"{field}_ar", ""), getattr(obj, f"{field}_fr", "")
+        return bilingual(arabic or "", french or "", language)
+    text = str(getattr(obj, field, "") or "")
+    return Written(text, script_language(text), language or get_language() or FRENCH)

@@ -7,10 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from maarid.core import hooks
+from maarid.core import formatting, hooks
 from maarid.core.access import Scope
 from maarid.core.text import searchable
 
@@ -19,10 +18,8 @@ class Bilingual:
     """Content typed in Arabic and French: Arabic pages show Arabic, the others French."""
 
     def localised(self, field: str) -> str:
-        ar, fr = getattr(self, f"{field}_ar", ""), getattr(self, f"{field}_fr", "")
-        if (get_language() or "fr").startswith("ar"):
-            return ar or fr
-        return fr or ar
+        # The rule and the language the text is in: core.formatting (templates' |written).
+        return formatting.written(self, field).text
 
     @property
     def name(self):

@@ -1,5 +1,4 @@
-"""B2B pages in the other language: the agenda's slots written as every time range; profiles'
-texts typed in one language, shown on a page of the other, say so."""
+"""B2B profiles' texts typed in one language, shown on a page of the other, say so."""
 
 import re
 
@@ -12,6 +11,36 @@ from tests.b2b.conftest import run_schedule
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+def participants(user, edition, language):
+    with translation.override(language):
+        url = reverse("b2b:participants", args=[edition.series.slug, edition.number])
+    return client_for(user).get(url).content.decode()
+
+
+def test_an_offer_typed_in_french_is_marked_on_the_arabic_page_and_not_on_the_french_one(
+    seller, buyer_profile, buyer
+):
+    edition = seller.programme.edition
+    html = participants(buyer, edition, "ar")
+    assert (
+        '<span class="muted" lang="fr" dir="ltr">Huile d&#x27;argan cosmétique et alimentaire'
+        in html
+    )
+    with translation.override("ar"):
+        assert f'<span class="written-in">{translation.gettext("Written in French")}</span>' in html
+
+    html = participants(buyer, edition, "fr")
+    assert '<span class="muted">Huile d&#x27;argan cosmétique et alimentaire' in html
+    assert "written-in" not in html
+
+
+def test_an_offer_typed_in_arabic_is_marked_on_the_french_page(seller, buyer_profile, buyer):
+    seller.offers = "زيت أركان تجميلي وغذائي"
+    seller.save()
+    html = participants(buyer, seller.programme.edition, "fr")
+    assert '<span class="muted" lang="ar" dir="rtl">زيت أركان تجميلي وغذائي</span>' in html
 
 
 def test_the_arabic_agenda_writes_a_slot_as_every_arabic_time_range(

@@ -36,6 +36,13 @@ def time_range(start, end):
     return format_html('<span dir="ltr">{}</span>', formatting.time_range(start, end))
 
 
+@register.filter
+def written(obj, field):
+    """``{{ product|written:"description" }}``: the field in the page's language, or in the
+    other one marked as such (``formatting.Written``)."""
+    return formatting.written(obj, field)
+
+
 @register.simple_tag(takes_context=True)
 def url_in(context, language):
     """The current page in another language (for the language switcher)."""
@@ -47,5 +54,9 @@ def url_in(context, language):
 def name_list(objects):
     """Names of ``objects`` joined the way the page's language lists them, each isolated for
     right-to-left text (an Arabic name among French ones, or the reverse)."""
-    names = [format_html("<bdi>{}</bdi>", getattr(o, "name", o)) for o in objects]
+    names = [format_html("<bdi>{}</bdi>", _name(o)) for o in objects]
     return mark_safe(formatting.items(names))  # noqa: S308 (each name is escaped above)
+
+
+def _name(obj):
+    return formatting.written(obj, "name") if hasattr(obj, "name_ar") else getattr(obj, "name", obj)

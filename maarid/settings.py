@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "maarid.fairs",
     "maarid.exhibitors",
     "maarid.catalogue",
+    "maarid.floorplan",
     "maarid.sales",
     "maarid.b2b",
     "maarid.api",

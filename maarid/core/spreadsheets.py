@@ -6,8 +6,8 @@ message is shown as is. A ``RowChecker`` subclass declares its columns and how a
 object: headers and values are accepted in Arabic, French or English, every row is checked as
 the form would check it, and each problem is reported by row and by column as the header was
 written. An export puts a quote before anything a spreadsheet could take for a formula
-(``neutralise``), which ``text_cell`` removes again. ``stash`` keeps a checked file until it is
-imported.
+(``neutralise``), which ``text_cell`` removes again; a phone number is written as text without
+it (``phone_text``, ``phone_xlsx``). ``stash`` keeps a checked file until it is imported.
 """
 
 import csv
@@ -31,6 +31,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .params import to_int
 from .text import ascii_digits, normalise
@@ -516,12 +518,31 @@ V = TypeVar("V")  # a cell
 
 def neutralise(value: V) -> V | str:
     """Against formula injection, a text cell a spreadsheet could take for a formula gets a
-    leading single quote. Every text cell is treated alike, phone numbers included: +212…
-    comes out as the text '+212…, still readable, rather than as a number that would lose its
-    plus sign or as an exception to the rule. The import removes the quote again."""
+    leading single quote; the import removes it again. Phone numbers are written apart
+    (``phone_text``, ``phone_xlsx``)."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def phone_text(e164: str) -> str:
+    """A Moroccan number as people write it, 06 12 34 56 78: the spaces keep a spreadsheet
+    from reading it as a number (which would drop its 0) and nothing in it can run, so it needs
+    no quote; the import reads it back. Any other text is neutralised."""
+    if re.fullmatch(r"\+212\d{9}", e164):
+        digits = "0" + e164[4:]
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return str(neutralise(e164))
+
+
+def phone_xlsx(sheet: WriteOnlyWorksheet, e164: str) -> WriteOnlyCell:
+    """A phone number as an Excel text cell, +212612345678: marked as text ("quote prefix",
+    as Excel marks a cell typed with a leading '), it is neither a number nor a formula, and
+    shows no quote."""
+    cell = WriteOnlyCell(sheet, value=e164)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 # Files waiting between their check and their import ------------------------------------

@@ -83,7 +83,10 @@ def test_an_excel_export_opens_with_the_import_columns(registry):
     assert artisan["name_fr"] == '\'=HYPERLINK("http://evil.example","Cliquez")'
     assert artisan["description_fr"] == "'- tapis\n- coussins"
     assert artisan["contact_name"] == "'@Ahmed"
-    assert artisan["phone"] == "'+212612345678"
+    assert artisan["phone"] == "+212612345678"  # a text cell, with no visible quote
+    phone = openpyxl.load_workbook(io.BytesIO(export_xlsx(registry.order_by("pk")))).active
+    cell = phone.cell(row=3, column=FIELDS.index("phone") + 1)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("+212612345678", "s", True)
     assert artisan["province"] == "01.571" and artisan["commune"] == "01.571.01.07"
     assert artisan["founded_on"] == datetime.datetime(1955, 6, 9)
     assert (artisan["members_men"], artisan["craft_at_risk"]) == (1, "yes")
@@ -98,6 +101,8 @@ def test_a_csv_export_has_a_byte_order_mark_for_excel(registry):
     assert cooperative[FIELDS.index("name_ar")] == "تعاونية الأمل"
     assert artisan[FIELDS.index("name_fr")].startswith("'=HYPERLINK(")
     assert artisan[FIELDS.index("founded_on")] == "1955-06-09"
+    # A phone number as people write it: no quote, and nothing a spreadsheet reads as a number.
+    assert artisan[FIELDS.index("phone")] == "06 12 34 56 78"
 
 
 @pytest.mark.parametrize("language", ["ar", "fr", "en"])

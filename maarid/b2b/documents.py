@@ -12,9 +12,6 @@ from maarid.core import pdf
 from . import selectors
 from .models import Programme
 
-# Signs laid out at a time (a sign is a page), for the job's progress.
-SIGNS_PER_PART = 10
-
 
 class TableSigns(pdf.Document):
     """A sign per table (A4, its number large) with the meetings placed at it, in time order."""
@@ -37,16 +34,5 @@ class TableSigns(pdf.Document):
             "tables": selectors.table_signs(self.programme),
         }
 
-    def render(self, context: Mapping[str, Any], progress: pdf.Progress) -> bytes:
-        tables = context["tables"]
-        return pdf.render_pdf_in_parts(
-            self.template_name,
-            context,
-            [
-                {"tables": tables[i : i + SIGNS_PER_PART]}
-                for i in range(0, len(tables), SIGNS_PER_PART)
-            ],
-            self.language,
-            pages=max(1, len(tables)),  # a page a sign, unless its meetings run over
-            progress=progress,
-        )
+    def pages(self, context: Mapping[str, Any]) -> int:
+        return len(context["tables"])  # a page a sign, unless its meetings run over

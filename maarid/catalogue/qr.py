@@ -55,10 +55,7 @@ def png_data_uri(url: str) -> str:
 
 SHEET_JOB = "catalogue.qr_sheet"
 COLUMNS = 3
-PER_PAGE = 4 * COLUMNS  # four rows of three (the sheet's cells have a fixed height)
-# Pages laid out at a time: the job's progress moves every few seconds, and a part's layout
-# costs no more than the whole's share of it.
-PAGES_PER_PART = 10
+PER_PAGE = 4 * COLUMNS  # four rows of three, when the names fit their cells
 # Of the work on a sheet of 1,500 codes, about a third is drawing the codes (segno tries its
 # eight masks on each), the rest laying the pages out and writing the file.
 CODES_SHARE = 0.3
@@ -116,25 +113,26 @@ class Sheet(pdf.Document):
         }
 
     def render(self, context: Mapping[str, Any], progress: pdf.Progress) -> bytes:
-        """Draws the codes, then lays the sheet out ``PAGES_PER_PART`` pages at a time."""
-        entries = [entry for row in context["rows"] for entry in row if entry]
+        """Draws the codes, then lays the sheet out."""
+        rows = context["rows"]
+        count = context["count"]
         progress(0, _("Making the QR codes…"))
-        codes = []
-        for n, entry in enumerate(entries):
-            codes.append({**entry, "qr": png_data_uri(entry["url"])})
-            if n % 50 == 0:
-                progress(CODES_SHARE * n / len(entries))
+        drawn = 0
+        with_codes: list[list[dict[str, str] | None]] = []
+        for row in rows:
+            with_codes.append([{**e, "qr": png_data_uri(e["url"])} if e else None for e in row])
+            drawn += COLUMNS
+            if drawn % (COLUMNS * 20) == 0:
+                progress(CODES_SHARE * drawn / count)
         progress(CODES_SHARE, _("Laying out the pages…"))
-        size = PER_PAGE * PAGES_PER_PART
-        return pdf.render_pdf_in_parts(
+        return pdf.render_pdf(
             self.template_name,
-            context,
-            [{"rows": _rows(codes[i : i + size])} for i in range(0, len(codes), size)],
+            {**context, "rows": with_codes},
             self.language,
-            pages=pdf.pages_for(len(codes), PER_PAGE),
             progress=lambda done, message=None: progress(
                 CODES_SHARE + (1 - CODES_SHARE) * done, message
             ),
+            pages=-(-count // PER_PAGE),
         )
 
 

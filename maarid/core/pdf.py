@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -35,9 +36,6 @@ from django.utils.translation import gettext as _
 
 from . import jobs, uploads
 from .models import Job
-
-if TYPE_CHECKING:
-    from weasyprint.document import Document as LaidOut
 
 log = logging.getLogger(__name__)
 
@@ -76,79 +74,75 @@ def html_of(template_name: str, context: Mapping[str, Any], language: str) -> st
         )
 
 
-def _laid_out(html: str) -> LaidOut:
-    from weasyprint import HTML  # slow to import: only when a PDF is asked for
-
-    return HTML(string=html, url_fetcher=_fetcher()).render()
-
-
-def render_pdf(template_name: str, context: Mapping[str, Any], language: str) -> bytes:
-    """Renders ``template_name`` in ``language`` (its strings, dates, direction) as PDF bytes."""
-    return bytes(_laid_out(html_of(template_name, context, language)).write_pdf())
+# Of the time WeasyPrint spends on a long document, laying the pages out takes about four fifths
+# and writing the file the rest.
+LAYOUT_SHARE = 0.8
 
 
-def render_pdf_in_parts(
+def render_pdf(
     template_name: str,
     context: Mapping[str, Any],
-    parts: Sequence[Mapping[str, Any]],
     language: str,
     *,
-    pages: int | None = None,
     progress: Progress | None = None,
+    pages: int = 1,
 ) -> bytes:
-    """One PDF laid out a part at a time (``context`` with each of ``parts``), so that a long
-    document reports how far it is. Each part starts a page; the pages are numbered through
-    (``pdf_first_page``, ``pdf_pages``) and only the first part has the header (the others
-    are ``pdf_continued``). ``pages`` is the expected number of pages, for the footers: if
-    the parts turn out longer or shorter, they are laid out once more with the real count.
-    Layout is about four fifths of the work, writing the file the rest."""
-    report = progress or _silent
-    documents = _parts(template_name, context, parts, language, pages, report)
-    total = sum(len(d.pages) for d in documents)
-    if pages is not None and total != pages:
-        log.warning("%s: %d pages expected, %d laid out", template_name, pages, total)
-        documents = _parts(template_name, context, parts, language, total, report)
-    first = documents[0]
-    body = first.copy([page for document in documents for page in document.pages]).write_pdf()
-    report(1.0)
-    return bytes(body)
+    """Renders ``template_name`` in ``language`` (its strings, dates, direction) as PDF bytes.
+    ``progress`` is told how far the layout is, page by page out of about ``pages``."""
+    from weasyprint import HTML  # slow to import: only when a PDF is asked for
+
+    html = HTML(string=html_of(template_name, context, language), url_fetcher=_fetcher())
+    with _following(progress, pages):
+        return bytes(html.write_pdf())
 
 
-def _parts(
-    template_name: str,
-    context: Mapping[str, Any],
-    parts: Sequence[Mapping[str, Any]],
-    language: str,
-    pages: int | None,
-    report: Progress,
-) -> list[LaidOut]:
-    documents: list[LaidOut] = []
-    first_page = 1
-    for n, part in enumerate(parts or [{}]):
-        html = html_of(
-            template_name,
-            {
-                **context,
-                **part,
-                "pdf_first_page": first_page,
-                "pdf_pages": pages,
-                "pdf_continued": n > 0,
-            },
-            language,
-        )
-        documents.append(_laid_out(html))
-        first_page += len(documents[-1].pages)
-        report(0.8 * (n + 1) / max(len(parts), 1))
-    return documents
+class _Progress(logging.Handler):
+    """WeasyPrint tells its ``weasyprint.progress`` logger which page it is laying out and when
+    it starts writing the file; this passes it on, as a share of the work, to the ``progress``
+    of the thread that renders (web threads render receipts at the same time)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.following: dict[int, tuple[Progress, int]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        followed = self.following.get(record.thread or 0)
+        if followed is None:
+            return
+        progress, pages = followed
+        step = str(record.msg)
+        args = record.args if isinstance(record.args, tuple) else ()
+        if step.startswith("Step 5 - Creating layout - Page") and args:
+            page = args[0] if isinstance(args[0], int) else 0
+            progress(LAYOUT_SHARE * min(page / pages, 0.99))
+        elif step.startswith("Step 6"):
+            progress(LAYOUT_SHARE)
+
+
+_progress = _Progress()
+# Its records are created (INFO) but go to no log: a line per page would drown the worker's.
+_weasyprint_progress = logging.getLogger("weasyprint.progress")
+_weasyprint_progress.setLevel(logging.INFO)
+_weasyprint_progress.propagate = False
+_weasyprint_progress.addHandler(_progress)
+
+
+@contextmanager
+def _following(progress: Progress | None, pages: int) -> Iterator[None]:
+    if progress is None:
+        yield
+        return
+    thread = threading.get_ident()
+    _progress.following[thread] = (progress, max(pages, 1))
+    try:
+        yield
+        progress(1.0)
+    finally:
+        del _progress.following[thread]
 
 
 def _silent(done: float, message: str | None = None) -> None:
     pass
-
-
-def pages_for(count: int, per_page: int) -> int:
-    """The pages ``count`` items take at ``per_page`` a page (one page when there is none)."""
-    return max(1, math.ceil(count / per_page))
 
 
 # --- Documents kept until what they show changes ----------------------------------------------
@@ -186,11 +180,19 @@ class Document:
         """Added to the context when the document is made, outside its fingerprint."""
         return {}
 
+    def pages(self, context: Mapping[str, Any]) -> int:
+        """About how many pages the document has, for its progress."""
+        return 1
+
     def render(self, context: Mapping[str, Any], progress: Progress) -> bytes:
-        """The PDF's bytes (override to lay it out in parts)."""
-        body = render_pdf(self.template_name, {**context, **self.extras(context)}, self.language)
-        progress(1.0)
-        return body
+        """The PDF's bytes."""
+        return render_pdf(
+            self.template_name,
+            {**context, **self.extras(context)},
+            self.language,
+            progress=progress,
+            pages=self.pages(context),
+        )
 
     def fingerprint(self, context: Mapping[str, Any] | None = None) -> str:
         html = html_of(
@@ -218,11 +220,10 @@ class Document:
 
     def make(self, progress: Progress | None = None) -> str:
         """Makes and keeps the document unless it is kept already; returns its fingerprint."""
-        report = progress or _silent
         context = self.context()
         key = self.fingerprint(context)
         if not default_storage.exists(self.name(key)):
-            self._keep(key, self.render(context, report))
+            self._keep(key, self.render(context, progress or _silent))
         return key
 
     def _keep(self, key: str, body: bytes) -> None:

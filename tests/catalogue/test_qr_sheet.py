@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from maarid.catalogue import qr
-from maarid.core import pdf
 from maarid.core.models import Job
 from tests.catalogue.test_site import build_fair, make_product
 from tests.conftest import client_for
@@ -114,8 +113,9 @@ def test_only_the_series_organisers_may_have_the_file(fair, organiser, other_org
     assert client_for(other_organiser).get(bad).status_code == 403
 
 
-def test_a_long_sheet_is_laid_out_in_parts_numbered_through(fair, organiser, monkeypatch):
-    monkeypatch.setattr(qr, "PAGES_PER_PART", 1)
+def test_the_job_reports_its_progress_code_by_code_and_page_by_page(
+    fair, organiser, monkeypatch
+):
     for n in range(25):
         make_product(fair["atlas"], name_fr=f"Bol {n:02d}", name_ar=f"صحن {n}")
     reported = []
@@ -139,9 +139,3 @@ def test_a_long_sheet_is_laid_out_in_parts_numbered_through(fair, organiser, mon
     assert percents == sorted(percents) and len(set(percents)) > 4
     assert {m for _p, m in reported} >= {"Making the QR codes…", "Laying out the pages…"}
     assert job.progress == 100
-
-
-def test_a_sheet_whose_pages_were_miscounted_is_laid_out_again(fair, organiser, monkeypatch):
-    monkeypatch.setattr(pdf, "pages_for", lambda count, per_page: 7)
-    response, _job = fetch(client_for(organiser), sheet_url(fair["edition"], products=True))
-    assert re.search(r"\b1 ?/ ?1\b", text_of(body(response)))

@@ -1,7 +1,6 @@
 """Documents made in the background (core.pdf): kept by the fingerprint of what they show,
-laid out in parts with their pages numbered through, offered by their job's page."""
+laid out with their progress followed page by page, offered by their job's page."""
 
-import re
 import shutil
 import subprocess
 
@@ -85,23 +84,23 @@ def test_the_fingerprint_follows_the_language_and_the_version(template, settings
     assert Lines(template, ["un"]).fingerprint() != key
 
 
-def test_a_document_laid_out_in_parts_is_numbered_through_with_one_header(template):
-    lines = [f"ligne {n}" for n in range(5)]
+def test_the_layout_reports_its_progress_page_by_page(template):
     seen = []
-    body = pdf.render_pdf_in_parts(
+    body = pdf.render_pdf(
         template,
-        {"title": "Lignes", "lines": []},
-        [{"lines": lines[:2]}, {"lines": lines[2:4]}, {"lines": lines[4:]}],
+        {"title": "Lignes", "lines": [f"ligne {n}" for n in range(5)]},
         "fr",
-        pages=5,
         progress=lambda done, message=None: seen.append(done),
+        pages=5,
     )
-    pages = text_of(body).split("\f")[:-1]
-    assert [re.sub(r"\s", "", p.strip().splitlines()[-1]) for p in pages] == [
-        f"{n}/5" for n in range(1, 6)
-    ]
-    assert ["Lignes" in page for page in pages] == [True, False, False, False, False]
+    assert text_of(body).count("\f") == 5
     assert seen == sorted(seen) and seen[-1] == 1.0
+    layout = [done for done in seen if done < pdf.LAYOUT_SHARE]
+    expected = [n / 5 for n in range(1, 5)] + [0.99]
+    assert layout == pytest.approx([pdf.LAYOUT_SHARE * share for share in expected])
+    # Another thread's document is not this one's progress.
+    assert pdf.render_pdf(template, {"title": "x", "lines": []}, "fr").startswith(b"%PDF")
+    assert len(seen) == 7
 
 
 @task()

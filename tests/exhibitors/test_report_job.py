@@ -4,12 +4,14 @@ import shutil
 
 import pytest
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from maarid.exhibitors import documents, services, tasks
 from tests.conftest import client_for
 from tests.documents import body, download_link, fetch, job_of, text_of
 
-from . import test_selection_pages as pages
+from .conftest import applicant, marked, submitted
 
 pytestmark = [
     pytest.mark.django_db,
@@ -30,14 +32,28 @@ def renders(monkeypatch):
     return made
 
 
-five = pages.five  # five reviewed applicants for three places
-url = pages.url
+@pytest.fixture
+def applicants(call, series, reviewers):
+    """Five reviewed applicants for the call's three places: Coop A (9) … Coop E (5)."""
+    found = {}
+    for mark, name in zip([9, 8, 7, 6, 5], ["Coop A", "Coop B", "Coop C", "Coop D", "Coop E"]):
+        application = submitted(call, *applicant(series, name))
+        for reviewer in reviewers[:2]:
+            marked(application, reviewer, mark)
+        found[name] = application
+    return found
 
 
-def test_the_report_is_kept_until_the_selection_changes(call, five, organiser, renders):
+def url(name, call, language="fr"):
+    edition = call.edition
+    with translation.override(language):
+        return reverse(f"exhibitors:{name}", args=[edition.series.slug, edition.number])
+
+
+def test_the_report_is_kept_until_the_selection_changes(call, applicants, organiser, renders):
     services.run_selection(actor=organiser, call=call)
     client = client_for(organiser)
-    report = url("selection-report", call, language="fr")
+    report = url("selection-report", call)
     job = job_of(client.get(report))
     assert job.kind == tasks.REPORT_JOB
     first = body(client.get(download_link(client, job)))
@@ -49,7 +65,7 @@ def test_the_report_is_kept_until_the_selection_changes(call, five, organiser, r
     fetch(client, report + "?lang=ar")
     assert renders == ["fr", "ar"]
     # An organiser forces Coop E in: a new report.
-    coop_e = five["Coop E"]
+    coop_e = applicants["Coop E"]
     services.override(actor=organiser, application=coop_e, accept=True, reason="Quota")
     services.run_selection(actor=organiser, call=call)
     second, _job = fetch(client, report)
@@ -57,10 +73,10 @@ def test_the_report_is_kept_until_the_selection_changes(call, five, organiser, r
 
 
 def test_only_the_series_organisers_may_have_the_report(
-    call, five, organiser, other_organiser, reviewers
+    call, applicants, organiser, other_organiser, reviewers
 ):
     services.run_selection(actor=organiser, call=call)
-    _report, job = fetch(client_for(organiser), url("selection-report", call, language="fr"))
+    _report, job = fetch(client_for(organiser), url("selection-report", call))
     link = download_link(client_for(organiser), job)
     assert client_for(other_organiser).get(link).status_code == 403
     assert client_for(reviewers[0]).get(link).status_code == 403

@@ -12,6 +12,7 @@ from maarid.catalogue.sitemaps import SITEMAPS, robots_txt
 from maarid.core.views import favicon
 from maarid.exhibitors.api import router as exhibitors_api
 from maarid.fairs.api import router as fairs_api
+from maarid.floorplan.api import router as floorplan_api
 from maarid.registry.api import router as registry_api
 from maarid.sales import views as sales_views
 from maarid.sales.api import router as sales_api
@@ -22,6 +23,7 @@ api.add_router("/v1/fairs/", fairs_api)
 api.add_router("/v1/exhibitors/", exhibitors_api)
 api.add_router("/v1/search", search_api)
 api.add_router("/v1/catalogue/", catalogue_api)
+api.add_router("/v1/floorplan/", floorplan_api)
 api.add_router("/v1/sales/", sales_api)
 api.add_router("/v1/b2b/", b2b_api)
 
@@ -56,6 +58,7 @@ urlpatterns += i18n_patterns(
     # Last: an edition's pages live under /<lang>/<series-slug>/<number>/.
     path("<slug:series>/<int:number>/", include("maarid.exhibitors.urls")),
     path("<slug:series>/<int:number>/", include("maarid.catalogue.urls_edition")),
+    path("<slug:series>/<int:number>/", include("maarid.floorplan.urls")),
     path("<slug:series>/<int:number>/", include("maarid.sales.urls_edition")),
     path("<slug:series>/<int:number>/", include("maarid.b2b.urls")),
     path("", include("maarid.fairs.urls")),

@@ -34,11 +34,13 @@ from maarid.catalogue.models import Label, Stock
 from maarid.core.models import ApiToken
 from maarid.exhibitors import services as exhibitors
 from maarid.exhibitors.models import Exhibitor
+from maarid.floorplan import services as floorplan
 from maarid.sales import services as sales
 from tests.b2b.conftest import programme  # noqa: F401 (fixture)
 from tests.catalogue.conftest import make_product
 from tests.conftest import make_organisation
 from tests.exhibitors.conftest import applicant, marked, submitted
+from tests.floorplan.conftest import small_plan
 
 CHECKS = [
     not_a_server_error,
@@ -59,7 +61,8 @@ CALLERS = ["anonymous", "organiser", "member", "device"]
 @pytest.fixture
 def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, programme):  # noqa: F811
     """An edition with its call, applications and a review, an exhibitor with products in
-    stock, a sales phone with a sale, and a B2B programme with a meeting asked for."""
+    stock, a sales phone with a sale, a B2B programme with a meeting asked for, and a floor
+    plan (unpublished)."""
     today = timezone.localdate()
     call = exhibitors.open_call(
         actor=organiser,
@@ -119,6 +122,7 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
     series.organisations.add(
         make_organisation(name_fr="Association Ittihad", name_ar="جمعية الاتحاد")
     )
+    venue = floorplan.save_plan(actor=organiser, edition=edition, plan=small_plan())
 
     _token, organiser_token = ApiToken.issue(organiser, "fuzz")
     _token, member_token = ApiToken.issue(exhibitor, "fuzz")
@@ -140,6 +144,7 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
             "key": recorded.receipt_key,
             "exhibitor_id": stand.pk,
             "day": timezone.localdate(recorded.sold_at).isoformat(),
+            "booth_id": venue.booths.get(number="A2").pk,
         },
         "slugs": {"organisations": cooperative.slug, "products": argan.slug},
         "query": {
@@ -157,6 +162,8 @@ def world(edition, series, cooperative, organiser, exhibitor, buyer, reviewer, p
             "province": cooperative.province_id,
             "payment": "cash",
             "language": "ar",
+            "structure": "A",
+            "fixed": cooperative.slug,
         },
     }
 

@@ -79,6 +79,8 @@ ORGANISER_ONLY = {
     "b2b:setup",
     "b2b:meetings",
     "b2b:checkin",
+    "floorplan:venue",
+    "floorplan:export",
 }
 # Documents made in the background: the organisers of this edition's series are sent to the
 # job's page (which offers the file: tests/catalogue/test_qr_sheet.py), nobody else.
@@ -127,6 +129,10 @@ POST_ONLY = {
     "b2b:publish",
     "b2b:ask",
     "b2b:answer",
+    "floorplan:generate",
+    "floorplan:import",
+    "floorplan:copy",
+    "floorplan:publish",
 }
 # Tested on their own: tokens in the address (tests/core), jobs (tests/core/test_jobs.py), exports.
 # An application's pages are walked role by role in tests/exhibitors.
@@ -151,6 +157,7 @@ SPECIAL = {
     "sales:receipt-qr",
     "turnover:sale",
     "b2b:outcome",  # tests/b2b
+    "floorplan:booth",  # tests/floorplan/test_pages.py
 }
 
 
@@ -399,6 +406,7 @@ def api_paths(world):
         "exhibitor_id": "1",
         "day": "2024-06-05",
         "meeting_id": "1",
+        "booth_id": "1",
     }
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

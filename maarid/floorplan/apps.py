@@ -10,6 +10,7 @@ class FloorplanConfig(AppConfig):
     def ready(self):
         from maarid.core import audit
 
+        from . import panels  # noqa: F401  (registers the dashboard's panel)
         from .models import Assignment, Booth, Structure, Venue, Zone
 
         audit.register(Venue)

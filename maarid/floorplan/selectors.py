@@ -269,7 +269,7 @@ def drawing(venue: Venue | None, user: Any) -> Drawing:
         shapes.append(_shape(venue.outline, "fp-site"))
         outlines.append(venue.outline)
     for zone in zones_of(venue):
-        shapes.append(_shape(zone.outline, f"fp-zone fp-zone-{zone.kind}", title=str(zone)))
+        shapes.append(_shape(zone.outline, f"fp-zone fp-zone-{zone.kind}", str(zone)))
         outlines.append(zone.outline)
     for structure in structures_of(venue):
         shapes.append(_shape(structure.outline, "fp-structure", title=str(structure)))

@@ -31,6 +31,8 @@ def problem(p: Problem) -> str:
     second = label(p.second) if p.second is not None else ""
     if p.code == "invalid":
         text = _("%(part)s: its outline crosses itself or encloses no area.") % {"part": first}
+    elif p.code == "outside" and p.second is not None and p.second.kind == "site":
+        text = _("%(part)s lies outside the site.") % {"part": first}
     elif p.code == "outside":
         text = _("%(part)s lies outside %(container)s.") % {"part": first, "container": second}
     elif p.code == "overlap":
@@ -38,5 +40,8 @@ def problem(p: Problem) -> str:
     elif p.code == "duplicate":
         text = _("%(part)s appears twice.") % {"part": first}
     else:  # "unknown": a booth in a tent the plan does not have
-        text = _("%(part)s: the plan has no %(container)s.") % {"part": first, "container": second}
+        text = _("%(part)s: %(container)s is not in the plan.") % {
+            "part": first,
+            "container": second,
+        }
     return capfirst(text)

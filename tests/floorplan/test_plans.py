@@ -182,7 +182,7 @@ def test_one_booth_is_edited_and_the_whole_plan_checked(venue, organiser):
         ({"outline": square(12, 8)}, "Booth A2 and booth A3 overlap."),
         ({"outline": square(40, 30)}, "Booth A2 lies outside tent A."),
         ({"number": "A3"}, "Booth A3 appears twice."),
-        ({"structure": "Z"}, "Booth A2: the plan has no tent or hall Z."),
+        ({"structure": "Z"}, "Booth A2: tent or hall Z is not in the plan."),
         ({"fixed": "nobody"}, "Booth A2: nobody does not exhibit at this edition."),
         ({"outline": [[[0, 0], [1, 1]]]}, "The outline is not closed rings"),
     ]:

@@ -113,9 +113,7 @@ def test_only_the_series_organisers_may_have_the_file(fair, organiser, other_org
     assert client_for(other_organiser).get(bad).status_code == 403
 
 
-def test_the_job_reports_its_progress_code_by_code_and_page_by_page(
-    fair, organiser, monkeypatch
-):
+def test_the_job_reports_its_progress_code_by_code_and_page_by_page(fair, organiser, monkeypatch):
     for n in range(25):
         make_product(fair["atlas"], name_fr=f"Bol {n:02d}", name_ar=f"صحن {n}")
     reported = []
@@ -139,3 +137,22 @@ def test_the_job_reports_its_progress_code_by_code_and_page_by_page(
     assert percents == sorted(percents) and len(set(percents)) > 4
     assert {m for _p, m in reported} >= {"Making the QR codes…", "Laying out the pages…"}
     assert job.progress == 100
+
+
+def test_a_sheet_made_again_draws_only_the_new_codes(fair, organiser, monkeypatch):
+    drawn = []
+    original = qr.png_data_uri
+
+    def draw(url):
+        drawn.append(url)
+        return original(url)
+
+    monkeypatch.setattr(qr, "png_data_uri", draw)
+    client = client_for(organiser)
+    fetch(client, sheet_url(fair["edition"], products=True))
+    assert len(drawn) == 2
+    drawn.clear()
+    pottery = make_product(fair["atlas"], name_fr="Poterie de Tamegroute", name_ar="فخار تمكروت")
+    response, _job = fetch(client, sheet_url(fair["edition"], products=True))
+    assert drawn == [f"http://testserver/products/{pottery.slug}/"]
+    assert text_of(body(response)).count("http://testserver/products/") == 3

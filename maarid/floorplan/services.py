@@ -43,14 +43,18 @@ def require_organiser(user: User, edition: Edition) -> None:
 # --- Checking a plan ----------------------------------------------------------------------
 
 
-def check(plan: Plan, places: dict[Part, int] | None = None) -> None:
+def _where(part: Part, places: dict[Part, int] | None) -> str:
+    """The key of a message about ``part``: its feature in the file it came from, if any."""
+    return geojson.key(places[part]) if places and part in places else NON_FIELD_ERRORS
+
+
+def check(*, plan: Plan, places: dict[Part, int] | None = None) -> None:
     """Refuses a plan that breaks a rule, with a message naming each part concerned; keyed by
     the feature of the file it came from (``features.<i>``), when it came from one."""
     errors: dict[str, list[str]] = {}
 
     def add(part: Part, message: str) -> None:
-        where = geojson.key(places[part]) if places and part in places else NON_FIELD_ERRORS
-        errors.setdefault(where, []).append(message)
+        errors.setdefault(_where(part, places), []).append(message)
 
     parts = list(plan.outlines())
     if geometry.looks_like_degrees(outline for _part, outline in parts):
@@ -89,13 +93,11 @@ def _fixed(edition: Edition, plan: Plan, places: dict[Part, int] | None) -> dict
     errors: dict[str, list[str]] = {}
     for booth in plan.booths:
         if booth.fixed and booth.fixed not in found:
-            part = booth.part
-            where = geojson.key(places[part]) if places and part in places else NON_FIELD_ERRORS
             message = _("%(part)s: %(organisation)s does not exhibit at this edition.") % {
-                "part": wording.label(part),
+                "part": wording.label(booth.part),
                 "organisation": booth.fixed,
             }
-            errors.setdefault(where, []).append(capfirst(message))
+            errors.setdefault(_where(booth.part, places), []).append(capfirst(message))
     if errors:
         raise ValidationError(errors)
     return found
@@ -110,7 +112,7 @@ def save_plan(
 ) -> Venue:
     """The edition's venue becomes ``plan``, if it keeps every rule; nothing is saved if not."""
     require_organiser(actor, edition)
-    check(plan, places)
+    check(plan=plan, places=places)
     fixed = _fixed(edition, plan, places)
     venue, _created = Venue.objects.select_for_update().get_or_create(
         edition=edition, defaults=_site(plan)
@@ -346,7 +348,7 @@ def edit_booth(*, actor: User, booth: Booth, **changes: Unpack[BoothChanges]) ->
         setattr(mine, field, value.strip() if isinstance(value, str) else value)
     if not mine.number:
         raise ValidationError({"number": [_("This field is required.")]})
-    check(plan)
+    check(plan=plan)
     fixed = _fixed(venue.edition, plan, None)
     structure = selectors.structures_of(venue).get(name=mine.structure) if mine.structure else None
     with transaction.atomic():

@@ -2,13 +2,17 @@
 
 Built on the spreadsheet toolkit the registry's import uses (``maarid.core.spreadsheets``): files
 are read by ``read_table`` (size cap, Excel or CSV in any usual encoding, zip bombs refused),
-problems are reported per row and column as the header was written, headers and values are
+problems are reported per row and column as the header was written (warnings apart: a cell
+left out, a default taken), every cell passes the checks every import shares (no placeholder
+such as "-", no formula, names in the letters of their language), headers and values are
 accepted in Arabic, French or English, and the export puts a quote before anything a spreadsheet
 could take for a formula (``neutralise``), which the import removes again.
 
 ``preview`` only reports; ``commit`` checks again and saves every row, or none if anything is
-wrong. Both run at once, in the request, not as background jobs: an organisation has tens of
-products, not thousands, so a check takes a fraction of a second (MAX_ROWS caps it).
+wrong, unless the user chose to import the rows that are right (``right_rows``): the others are
+given back as a file, with the reasons (``spreadsheets.stash_refused``). Both run at once, in
+the request, not as background jobs: an organisation has tens of products, not thousands, so a
+check takes a fraction of a second (MAX_ROWS caps it).
 
 A row names a product of the organisation (by its French name, else its Arabic name, compared
 normalised) or a new one: the first is updated, the second created. So an exported file can be
@@ -34,7 +38,6 @@ from maarid.core import audit
 from maarid.core.models import User
 from maarid.core.money import to_money
 from maarid.core.spreadsheets import (
-    ARABIC_LETTER,
     Cell,
     Errors,
     ImportFileError,
@@ -46,6 +49,7 @@ from maarid.core.spreadsheets import (
     integer_cell,
     neutralise,
     read_table,
+    script,
     text_cell,
 )
 from maarid.core.text import normalise
@@ -135,22 +139,29 @@ class ProductReport(Report[Item]):
 
 def preview(uploaded_file: File[bytes], organisation: Organisation) -> ProductReport:
     """Reads and checks a file of the organisation's products, saving nothing."""
-    header_row, headers, rows = read_table(uploaded_file, no_rows=str(NO_ROWS))
-    if len(rows) > MAX_ROWS:
+    table = read_table(uploaded_file, no_rows=str(NO_ROWS))
+    if len(table.rows) > MAX_ROWS:
         raise ImportFileError(
             _("The file has more than %(max)d products: split it into several files.")
             % {"max": MAX_ROWS}
         )
-    return ProductChecker(organisation).check(header_row, headers, rows)
+    return ProductChecker(organisation).check(table)
 
 
-def commit(*, actor: User, uploaded_file: File[bytes], organisation: Organisation) -> ProductReport:
+def commit(
+    *,
+    actor: User,
+    uploaded_file: File[bytes],
+    organisation: Organisation,
+    right_rows: bool = False,
+) -> ProductReport:
     """Saves every row of the file (creating or updating the organisation's products, their
-    labels and their stock for the current edition), or none if the report has any error."""
+    labels and their stock for the current edition), or none if the report has any error; with
+    ``right_rows``, the rows without errors (none if the file as a whole is wrong)."""
     if not selectors.may_manage(actor, organisation):
         raise PermissionDenied
     report = preview(uploaded_file, organisation)
-    if not report.ok:
+    if not report.may_import(right_rows):
         return report
     edition = report.edition
     try:
@@ -192,6 +203,8 @@ class ProductChecker(RowChecker[Item, ProductReport]):
     fields = FIELDS
     synonyms = HEADERS
     required = ("name", "category")
+    defaults = {"unit": lambda: str(Unit.PIECE.label)}
+    free_text = frozenset({"description_ar", "description_fr", "description"})
     fallbacks = {
         "name_fr": ("name", "name_ar"),
         "name_ar": ("name", "name_fr"),
@@ -273,7 +286,7 @@ class ProductChecker(RowChecker[Item, ProductReport]):
         """The row's names as typed (normalised): French first, then Arabic."""
         name_fr, name_ar = text_cell(cells.get("name_fr")), text_cell(cells.get("name_ar"))
         plain = text_cell(cells.get("name"))
-        if plain and ARABIC_LETTER.search(plain):
+        if plain and script(plain) == "arabic":
             name_ar = name_ar or plain
         elif plain:
             name_fr = name_fr or plain
@@ -361,7 +374,7 @@ class ProductChecker(RowChecker[Item, ProductReport]):
             first = seen.setdefault(key, number)
             if first != number:
                 column = "name_fr" if product.name_fr else "name_ar"
-                return [(column, _("Same product as row %(row)d.") % {"row": first})]
+                return [(column, _("Same product as line %(row)d of your file.") % {"row": first})]
         return []
 
 

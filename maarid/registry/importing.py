@@ -2,14 +2,17 @@
 
 A file is read, every row becomes an unsaved ``Organisation`` checked like the form checks it,
 and duplicates are looked for in the file and in the registry. ``preview`` only reports;
-``commit`` creates every organisation, or none if anything is wrong. Column names and values
-are accepted in Arabic, French or English (the toolkit is ``maarid.core.spreadsheets``).
+``commit`` creates every organisation, or none if anything is wrong, unless the organiser chose
+to import the rows that are right (``right_rows``): the others are then given back as a file,
+with the reasons. Column names and values are accepted in Arabic, French or English (the
+toolkit, and the checks every import shares, are ``maarid.core.spreadsheets``).
 
 On the pages, both run as background jobs (``preview_task`` and ``commit_task``) on a file
 stashed under DATA_DIR/imports: the page checks at once that the file can be read at all
 (``check_readable``), and the rows are checked by the task, which reports its progress.
 """
 
+import datetime
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,7 +31,6 @@ from django_tasks import task
 
 from maarid.core import access, audit, jobs, spreadsheets
 from maarid.core.models import Job, User
-from maarid.core.phones import normalise_phone
 from maarid.core.spreadsheets import (
     LANGUAGES,
     Cell,
@@ -42,8 +45,10 @@ from maarid.core.spreadsheets import (
     date_cell,
     field_labels,
     integer_cell,
+    phone_cell,
     read_table,
     stash,
+    stash_refused,
     stashed,
     text_cell,
 )
@@ -131,6 +136,9 @@ PREVIEW_JOB = "registry.import.preview"
 COMMIT_JOB = "registry.import.commit"
 NO_ROWS = gettext_lazy("The file has a header row but no organisations under it.")
 NOT_WAITING = gettext_lazy("This import is no longer waiting: upload the file again.")
+# No organisation of the registry was founded earlier (the oldest cooperatives date from the
+# 1930s): an earlier date is a typing or a reading error.
+FOUNDED_EARLIEST = datetime.date(1900, 1, 1)
 
 
 @dataclass
@@ -176,8 +184,8 @@ def preview(
     """Reads and checks a file, saving nothing. ``series`` is the fair whose registry the
     organisations will join: duplicates in it are named, others only reported. ``progress``,
     if given, is called with (rows checked, rows) every 50 rows."""
-    header_row, headers, rows = read_table(uploaded_file, no_rows=str(NO_ROWS))
-    return OrganisationChecker(series).check(header_row, headers, rows, progress)
+    table = read_table(uploaded_file, no_rows=str(NO_ROWS))
+    return OrganisationChecker(series).check(table, progress)
 
 
 def check_readable(uploaded_file: File[bytes]) -> None:
@@ -186,14 +194,20 @@ def check_readable(uploaded_file: File[bytes]) -> None:
 
 
 def commit(
-    *, actor: User, uploaded_file: File[bytes], series: FairSeries, progress: Progress | None = None
+    *,
+    actor: User,
+    uploaded_file: File[bytes],
+    series: FairSeries,
+    progress: Progress | None = None,
+    right_rows: bool = False,
 ) -> ImportReport:
     """Creates every organisation of the file in the registry of ``series``, or none if the
-    report has any error. ``progress`` is called as by ``preview``, then with (rows, rows)
+    report has any error; with ``right_rows``, those of the rows without errors (none if the
+    file as a whole is wrong). ``progress`` is called as by ``preview``, then with (rows, rows)
     before saving."""
     access.require_organiser(actor, series.pk)
     report = preview(uploaded_file, series, progress)
-    if not report.ok:
+    if not report.may_import(right_rows):
         return report
     if progress is not None:
         progress(report.rows, report.rows)  # every row checked: saving
@@ -229,6 +243,9 @@ class OrganisationChecker(RowChecker[Organisation, ImportReport]):
     fields = FIELDS
     synonyms = HEADERS
     required = ("kind", "province", "sector", "name")
+    free_text = frozenset(
+        {"description_ar", "description_fr", "description", "contact_name", "address"}
+    )
     # The model puts a missing name on name_fr.
     fallbacks = {
         "name_fr": ("name", "name_ar"),
@@ -292,12 +309,13 @@ class OrganisationChecker(RowChecker[Organisation, ImportReport]):
         elif name in BOOLEANS:
             setattr(organisation, name, self._boolean(value))
         elif name == "founded_on":
-            organisation.founded_on = date_cell(value)
+            organisation.founded_on = _founded_on(value)
         elif name == "ice" and isinstance(value, int | float):
             organisation.ice = f"{int(value):015d}"  # Excel drops the leading zeros of numbers
         elif name == "phone":
-            text = text_cell(value)
-            organisation.phone = normalise_phone(text) if text else ""
+            organisation.phone, warning = phone_cell(value)
+            if warning:
+                self.warn(name, warning)
         elif name == "website":
             text = text_cell(value)
             organisation.website = f"https://{text}" if text and "://" not in text else text
@@ -372,16 +390,32 @@ class OrganisationChecker(RowChecker[Organisation, ImportReport]):
             elif other is not None:
                 found.append((name, _("Already in the registry of another fair.")))
             elif first != number:
-                found.append((name, _("Same organisation as row %(row)d.") % {"row": first}))
+                found.append(
+                    (name, _("Same organisation as line %(row)d of your file.") % {"row": first})
+                )
         return found
+
+
+def _founded_on(value: Cell) -> datetime.date | None:
+    founded = date_cell(value)
+    today = timezone.localdate()
+    if founded is not None and not FOUNDED_EARLIEST <= founded <= today:
+        raise ValidationError(
+            _("The founding date must be between %(earliest)s and today, %(today)s.")
+            % {"earliest": date_format(FOUNDED_EARLIEST), "today": date_format(today)}
+        )
+    return founded
 
 
 # Background jobs --------------------------------------------------------------------------
 
 
-def start_check(*, actor: User, series: FairSeries, uploaded_file: File[bytes]) -> Job:
+def start_check(
+    *, actor: User, series: FairSeries, uploaded_file: File[bytes], right_rows: bool = False
+) -> Job:
     """Stashes a file and starts checking its rows in the background, once it is seen that the
-    file can be read at all (else ImportFileError at once)."""
+    file can be read at all (else ImportFileError at once). ``right_rows``: the organiser
+    will import the rows that are right, and get the others back."""
     check_readable(uploaded_file)
     return jobs.start(
         preview_task,
@@ -391,6 +425,7 @@ def start_check(*, actor: User, series: FairSeries, uploaded_file: File[bytes]) 
         path=str(stash(uploaded_file)),
         series_pk=series.pk,
         actor_pk=actor.pk,
+        right_rows=right_rows,
     )
 
 
@@ -412,24 +447,27 @@ def start_import(*, actor: User, checked: Job, series: FairSeries) -> Job:
         path=str(path),
         series_pk=series.pk,
         actor_pk=actor.pk,
+        right_rows=bool(checked.result.get("right_rows")),
     )
 
 
 @task()
-def preview_task(job_id: str, path: str, series_pk: int, actor_pk: int):
+def preview_task(job_id: str, path: str, series_pk: int, actor_pk: int, right_rows: bool = False):
     """Checks a stashed file for the import page. The file is kept, and its token put in the
-    result, only if it may be committed; the result links back to the import page."""
+    result, only if it may be committed (with ``right_rows``, if some rows are right, and the
+    others are kept as a file to download); the result links back to the import page."""
     with jobs.running(job_id) as job:
         stored, keep = Path(path), False
         try:
             _actor, series = _organised_series(actor_pk, series_pk)
             job.report(1, _("Checking the file…"))
             report = _from_stash(stored, lambda file: preview(file, series, _progress(job, 99)))
-            keep = report.ok
+            keep = report.may_import(right_rows)
         finally:
             if not keep:
                 stored.unlink(missing_ok=True)
         job.result = {**report.as_result(), "token": stored.name if keep else None}
+        job.result |= _right_rows_result(report, right_rows)
         job.result["redirect"] = _import_page(job)
         job.message = _("The file has been checked: %(ready)d of %(rows)d rows are ready.") % {
             "ready": report.ready,
@@ -438,9 +476,10 @@ def preview_task(job_id: str, path: str, series_pk: int, actor_pk: int):
 
 
 @task()
-def commit_task(job_id: str, path: str, series_pk: int, actor_pk: int):
-    """Checks a stashed file again and creates its organisations, all or none; then removes
-    the file."""
+def commit_task(job_id: str, path: str, series_pk: int, actor_pk: int, right_rows: bool = False):
+    """Checks a stashed file again and creates its organisations, all or none (with
+    ``right_rows``, those of the rows that are right, the others kept as a file to download);
+    then removes the file."""
     with jobs.running(job_id) as job:
         stored = Path(path)
         try:
@@ -455,20 +494,34 @@ def commit_task(job_id: str, path: str, series_pk: int, actor_pk: int):
             report = _from_stash(
                 stored,
                 lambda file: commit(
-                    actor=actor, uploaded_file=file, series=series, progress=progress
+                    actor=actor,
+                    uploaded_file=file,
+                    series=series,
+                    progress=progress,
+                    right_rows=right_rows,
                 ),
             )
         finally:
             stored.unlink(missing_ok=True)
-        job.result = {**report.as_result(), "redirect": _import_page(job)}
+        job.result = {**report.as_result(), **_right_rows_result(report, right_rows)}
+        job.result["redirect"] = _import_page(job)
         if report.created:
             job.message = ngettext(
                 "%(count)d organisation has been added to the registry of %(series)s.",
                 "%(count)d organisations have been added to the registry of %(series)s.",
                 report.created,
             ) % {"count": report.created, "series": series}
+            job.message = f"{job.message} {spreadsheets.refused_said(report)}".strip()
         else:
             job.message = _("Nothing has been saved. Correct the file and check it again.")
+
+
+def _right_rows_result(report: ImportReport, right_rows: bool) -> dict[str, Any]:
+    """What a job keeps of the choice to import the rows that are right: the choice, and the
+    file of the refused rows (with their reasons) if there are any."""
+    if not right_rows:
+        return {}
+    return {"right_rows": True, "refused": stash_refused(report)}
 
 
 def _organised_series(actor_pk: int, series_pk: int) -> tuple[User, FairSeries]:

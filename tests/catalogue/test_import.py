@@ -168,7 +168,7 @@ def test_bad_rows_are_reported_with_row_and_column_and_nothing_is_saved(
         (5, "Unité", "Unknown unit “tonne”: use one of " + unit_labels() + "."),
         (5, "Stock", "The stock cannot be negative."),
         (6, "Nom en français", "Give the name in Arabic, in French or both."),
-        (7, "Nom en français", "Same product as row 2."),
+        (7, "Nom en français", "Same product as line 2 of your file."),
     ]
     assert report.ready == 1 and report.rows == 6
     assert not Product.objects.exists() and not Stock.objects.exists()
@@ -348,3 +348,54 @@ def test_stock_set_by_service_is_exported(cooperative, exhibitor, exhibiting, ta
     product = make_product(cooperative)
     services.set_stock(actor=exhibitor, product=product, edition=exhibiting.edition, quantity=9)
     assert read_xlsx(importing.export_xlsx(cooperative))[1][-1] == 9
+
+
+# --- Field quality (issue 13) -------------------------------------------------------------------
+
+
+def test_a_missing_unit_column_takes_the_default_and_says_so(cooperative, taxonomy):
+    report = importing.preview(xlsx([["Nom", "Catégorie"], ["Miel de thym", "Miel"]]), cooperative)
+
+    assert report.ok and report.items[0].product.unit == "piece"
+    assert [(p.row, p.column, p.message, p.error) for p in report.problems] == [
+        (None, "Unit", "The file has no such column: each new row takes “piece”.", False)
+    ]
+
+
+def test_product_names_prices_and_descriptions_are_checked_like_any_import(
+    cooperative, exhibitor, taxonomy
+):
+    rows = [
+        ["Nom en arabe", "Nom en français", "Description en français", "Catégorie", "Prix"],
+        ["+cmd|' /C calc'!A0", "Miel de thym", "", "Miel", "150"],
+        ["Miel de thym", "", "", "Miel", "150"],
+        ["أملو", "Amlou", "@SUM(A1)", "Amlou", "-"],
+        ["", "n/a", "", "Miel", "20"],
+    ]
+
+    report = importing.commit(actor=exhibitor, uploaded_file=xlsx(rows), organisation=cooperative)
+
+    assert [(p.row, p.column, p.message, p.error) for p in report.problems] == [
+        (None, "Unit", "The file has no such column: each new row takes “piece”.", False),
+        (2, "Nom en arabe", "A name cannot start with “+”: a spreadsheet would run it.", True),
+        (3, "Nom en arabe", "A name in Arabic is written in Arabic letters, mostly.", True),
+        (
+            4,
+            "Description en français",
+            "This text starts with “@” as a formula does: the cell is left empty.",
+            False,
+        ),
+        (4, "Prix", "“-” stands for no value: the cell is left empty.", False),
+        (5, "Nom en français", "Give the name in Arabic, in French or both.", True),
+        (5, "Nom en français", "“n/a” stands for no value: the cell is left empty.", False),
+    ]
+    assert report.created == 0 and not Product.objects.exists()
+    report = importing.commit(
+        actor=exhibitor, uploaded_file=xlsx(rows), organisation=cooperative, right_rows=True
+    )
+    amlou = Product.objects.get()
+    assert report.created == 1 and (amlou.name_fr, amlou.description_fr, amlou.price) == (
+        "Amlou",
+        "",
+        None,
+    )

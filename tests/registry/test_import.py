@@ -290,9 +290,10 @@ def test_missing_required_columns_are_errors(series):
 
     report = preview(csv_upload([["Coopérative Argan", ""]], header=header), series)
 
-    assert not report.ok and report.ready == 0
+    assert not report.ok and report.ready == 0 and report.rows == 1
     messages = " ".join(p.message for p in report.errors)
-    assert all(p.row == 1 for p in report.errors)
+    assert all(p.row is None for p in report.errors)  # of the file, not of its header row
+    assert [p.column for p in report.errors] == ["Kind", "Province or prefecture", "Sector"]
     assert "kind" in messages and "province" in messages and "sector" in messages
     assert "name" not in messages
 
@@ -440,7 +441,7 @@ def test_a_row_repeating_an_earlier_row_is_a_duplicate(series, organiser):
 
     report = commit(actor=organiser, uploaded_file=csv_upload([*GOOD, again]), series=series)
 
-    assert problems(report) == [(4, "name_ar", "Same organisation as row 2.")]
+    assert problems(report) == [(4, "name_ar", "Same organisation as line 2 of your file.")]
     assert not Organisation.objects.exists()
 
 
@@ -768,7 +769,10 @@ def test_a_file_found_unreadable_while_checking_ends_the_job_with_the_reason(
 
     job = client.get(response["Location"]).context["job"]
     assert job.status == Job.Status.FAILED
-    assert job.message == "This CSV file is malformed and cannot be read."
+    assert job.message == (
+        "Line 4 of your file holds a cell too long to be read: a quotation mark (\") may be "
+        "missing there."
+    )
     assert not any(imports_dir.iterdir())
 
 

@@ -2,9 +2,28 @@
 person does, through its job's page, and read the PDF that comes out."""
 
 import re
+import shutil
 import subprocess
 
+import pytest
+
 from maarid.core.models import Job
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+
+
+def renders_of(monkeypatch, document_class) -> list[str]:
+    """The stems of the documents of ``document_class`` laid out from now on (one per render:
+    a kept file served again adds none)."""
+    made: list[str] = []
+    original = document_class.render
+
+    def counted(self, context, progress):
+        made.append(self.stem)
+        return original(self, context, progress)
+
+    monkeypatch.setattr(document_class, "render", counted)
+    return made
 
 
 def job_of(response) -> Job:
@@ -45,3 +64,11 @@ def text_of(pdf: bytes) -> str:
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     )
     return result.stdout.decode("utf-8")
+
+
+def template_file(settings, folder, name: str, text: str) -> str:
+    """A template written for a test into ``folder``, which the template engine then reads."""
+    (folder / name).write_text(text, encoding="utf-8")
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine.get("DIRS", []), folder]}]
+    return name

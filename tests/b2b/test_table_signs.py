@@ -1,35 +1,22 @@
 """The table signs are made in the background and kept until the meetings on them change."""
 
-import shutil
-
 import pytest
 from django.test import Client
 
 from maarid.b2b import documents, services, tasks
 from maarid.core.models import Job
 from tests.conftest import client_for
-from tests.documents import body, download_link, fetch, job_of, text_of
+from tests.documents import body, download_link, fetch, job_of, needs_poppler, renders_of, text_of
 
 from .conftest import run_schedule
 from .test_meetings import accepted, page
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils"),
-]
+pytestmark = [pytest.mark.django_db, needs_poppler]
 
 
 @pytest.fixture
 def renders(monkeypatch):
-    made = []
-    original = documents.TableSigns.render
-
-    def counted(self, context, progress):
-        made.append(self.stem)
-        return original(self, context, progress)
-
-    monkeypatch.setattr(documents.TableSigns, "render", counted)
-    return made
+    return renders_of(monkeypatch, documents.TableSigns)
 
 
 def test_the_signs_are_made_as_a_job_kept_and_made_again_when_a_meeting_moves(

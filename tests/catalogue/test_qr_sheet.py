@@ -2,7 +2,6 @@
 the job's page, the job offers the PDF, and the PDF is kept until what it shows changes."""
 
 import re
-import shutil
 
 import pytest
 from django.test import Client
@@ -11,12 +10,9 @@ from maarid.catalogue import qr
 from maarid.core.models import Job
 from tests.catalogue.test_site import build_fair, make_product
 from tests.conftest import client_for
-from tests.documents import body, download_link, fetch, job_of, text_of
+from tests.documents import body, download_link, fetch, job_of, needs_poppler, renders_of, text_of
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils"),
-]
+pytestmark = [pytest.mark.django_db, needs_poppler]
 
 
 @pytest.fixture
@@ -32,16 +28,7 @@ def sheet_url(edition, products=False):
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Counts the sheets laid out."""
-    made = []
-    original = qr.Sheet.render
-
-    def counted(self, context, progress):
-        made.append(self.stem)
-        return original(self, context, progress)
-
-    monkeypatch.setattr(qr.Sheet, "render", counted)
-    return made
+    return renders_of(monkeypatch, qr.Sheet)
 
 
 def test_the_page_answers_at_once_with_the_jobs_page_which_offers_the_pdf(fair, organiser):

@@ -1,9 +1,6 @@
 """Documents made in the background (core.pdf): kept by the fingerprint of what they show,
 laid out with their progress followed page by page, offered by their job's page."""
 
-import shutil
-import subprocess
-
 import pytest
 from django.core.files.storage import default_storage
 from django.test import RequestFactory
@@ -14,11 +11,9 @@ from django_tasks import task
 from maarid.core import jobs, pdf
 from maarid.core.models import Job
 from tests.conftest import client_for, make_user
+from tests.documents import needs_poppler, template_file, text_of
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils"),
-]
+pytestmark = [pytest.mark.django_db, needs_poppler]
 
 TEMPLATE = """{% extends "core/pdf_base.html" %}
 {% block header %}<h1>{{ title }}</h1>{% endblock %}
@@ -29,17 +24,7 @@ TEMPLATE = """{% extends "core/pdf_base.html" %}
 
 @pytest.fixture
 def template(settings, tmp_path):
-    (tmp_path / "document_test.html").write_text(TEMPLATE, encoding="utf-8")
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [*engine.get("DIRS", []), tmp_path]}]
-    return "document_test.html"
-
-
-def text_of(body: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=body, capture_output=True, check=True
-    )
-    return result.stdout.decode("utf-8")
+    return template_file(settings, tmp_path, "document_test.html", TEMPLATE)
 
 
 class Lines(pdf.Document):

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from maarid.core.pdf import render_pdf
+from tests.documents import template_file, text_of
 
 TEMPLATE = """{% extends "core/pdf_base.html" %}{% load i18n %}
 {% block content %}<h1>{{ title }}</h1><p id="who">{{ name }}</p>
@@ -16,17 +17,7 @@ TEMPLATE = """{% extends "core/pdf_base.html" %}{% load i18n %}
 
 @pytest.fixture
 def template(settings, tmp_path):
-    (tmp_path / "pdf_test.html").write_text(TEMPLATE, encoding="utf-8")
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [*engine.get("DIRS", []), tmp_path]}]
-    return "pdf_test.html"
-
-
-def text_of(pdf: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return result.stdout.decode("utf-8")
+    return template_file(settings, tmp_path, "pdf_test.html", TEMPLATE)
 
 
 def fonts_of(pdf: bytes, tmp_path) -> str:

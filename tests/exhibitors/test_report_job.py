@@ -1,7 +1,5 @@
 """The selection report is made in the background and kept until the selection changes."""
 
-import shutil
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -9,27 +7,16 @@ from django.utils import translation
 
 from maarid.exhibitors import documents, services, tasks
 from tests.conftest import client_for
-from tests.documents import body, download_link, fetch, job_of, text_of
+from tests.documents import body, download_link, fetch, job_of, needs_poppler, renders_of, text_of
 
 from .conftest import applicant, marked, submitted
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils"),
-]
+pytestmark = [pytest.mark.django_db, needs_poppler]
 
 
 @pytest.fixture
 def renders(monkeypatch):
-    made = []
-    original = documents.SelectionReport.render
-
-    def counted(self, context, progress):
-        made.append(self.stem)
-        return original(self, context, progress)
-
-    monkeypatch.setattr(documents.SelectionReport, "render", counted)
-    return made
+    return renders_of(monkeypatch, documents.SelectionReport)
 
 
 @pytest.fixture

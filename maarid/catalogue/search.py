@@ -213,15 +213,13 @@ def edits(a: str, b: str, limit: int = 2) -> int:
 
 
 def _candidates(kind, edition_id):
-    from maarid.exhibitors.models import Exhibitor
+    from maarid.exhibitors.selectors import active_exhibitors
     from maarid.fairs.models import Edition
     from maarid.registry.models import Organisation
 
     from .models import Product
 
-    exhibiting = Exhibitor.objects.filter(status=Exhibitor.Status.ACTIVE).exclude(
-        edition__status=Edition.Status.DRAFT
-    )
+    exhibiting = active_exhibitors().exclude(edition__status=Edition.Status.DRAFT)
     if edition_id is not None:
         exhibiting = exhibiting.filter(edition_id=edition_id)
     if kind == "organisations":
@@ -253,16 +251,15 @@ def _attach_exhibitor_urls(results, kind, edition_id):
     at the latest public edition it exhibited at."""
     from django.urls import reverse
 
-    from maarid.exhibitors.models import Exhibitor
+    from maarid.exhibitors.selectors import active_exhibitors
     from maarid.fairs.models import Edition
 
     if not results:
         return
     organisations = results if kind == "organisations" else [r.organisation for r in results]
     rows = (
-        Exhibitor.objects.filter(
-            organisation__in={o.pk for o in organisations}, status=Exhibitor.Status.ACTIVE
-        )
+        active_exhibitors()
+        .filter(organisation__in={o.pk for o in organisations})
         .exclude(edition__status=Edition.Status.DRAFT)
         .order_by("organisation_id", "-edition__starts_on")
         .values_list("organisation_id", "edition__number", "edition__series__slug")

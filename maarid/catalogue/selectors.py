@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from maarid.core import access
 from maarid.core.text import words_filter
 from maarid.exhibitors.models import Exhibitor
+from maarid.exhibitors.selectors import active_exhibitors
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Organisation, Province
 
@@ -47,7 +48,7 @@ class DirectoryFilters(TypedDict, total=False):
 
 def exhibitors_of(edition: Edition) -> QuerySet[Exhibitor]:
     """The edition's directory: its active exhibitors."""
-    return Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)
+    return active_exhibitors(edition)
 
 
 def products_of_exhibitors(edition: Edition) -> QuerySet[Product]:
@@ -171,9 +172,7 @@ def products_by_exhibitor(edition: Edition) -> QuerySet[Product]:
 
 def _in_public_editions() -> QuerySet[Exhibitor]:
     """The active exhibitors of the editions the public may see: their pages are public."""
-    return Exhibitor.objects.filter(
-        status=Exhibitor.Status.ACTIVE, edition__in=Edition.objects.public()
-    )
+    return active_exhibitors().filter(edition__in=Edition.objects.public())
 
 
 def public_exhibits(
@@ -315,7 +314,7 @@ def current_editions(organisation: Organisation) -> QuerySet[Edition]:
     the ones whose stock it manages, the coming one first."""
     return (
         Edition.objects.filter(
-            exhibitors__organisation=organisation, exhibitors__status=Exhibitor.Status.ACTIVE
+            pk__in=active_exhibitors().filter(organisation=organisation).values("edition_id")
         )
         .exclude(status=Edition.Status.CLOSED)
         .select_related("series")

@@ -23,7 +23,8 @@ from django.utils.translation import ngettext
 from maarid.core import uploads
 from maarid.core.models import User
 from maarid.core.text import normalise
-from maarid.exhibitors.models import Application, Exhibitor
+from maarid.exhibitors.models import Application
+from maarid.exhibitors.selectors import active_exhibitors
 from maarid.fairs.models import Edition
 from maarid.registry.models import Organisation, Sector
 
@@ -194,9 +195,7 @@ def set_stock(*, actor: User, product: Product, edition: Edition, quantity: int)
         raise ValidationError(
             {"quantity": _("The stock is a whole number, 0 or more.")}, code="negative"
         )
-    exhibits = Exhibitor.objects.filter(
-        edition=edition, organisation_id=product.organisation_id, status=Exhibitor.Status.ACTIVE
-    ).exists()
+    exhibits = active_exhibitors(edition).filter(organisation_id=product.organisation_id).exists()
     if not exhibits:
         raise ValidationError(
             _("%(organisation)s does not exhibit at %(edition)s.")

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from maarid.b2b import services
 from maarid.b2b.models import Meeting, Outcome, Profile, Programme, Side, Table
-from maarid.exhibitors.models import Exhibitor
+from maarid.exhibitors.selectors import active_exhibitors
 from maarid.fairs.models import SeriesOrganisation
 from maarid.registry.models import BUYER_KINDS, Commune, Kind, Organisation
 
@@ -138,7 +138,7 @@ def _buyers(rng, programme, edition) -> list[Profile]:
 
 def _sellers(rng, programme, edition) -> list[Profile]:
     stands = list(
-        Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)
+        active_exhibitors(edition)
         .select_related("organisation")
         .prefetch_related("organisation__products")
         .order_by("organisation__slug")

@@ -40,6 +40,7 @@ from maarid.catalogue import taxonomy
 from maarid.catalogue.models import Category, Label, Product, ProductPhoto, Stock, Unit
 from maarid.catalogue.models import search_text as product_search_text
 from maarid.exhibitors.models import ApplicationProduct, Exhibitor
+from maarid.exhibitors.selectors import active_exhibitors
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind
 
@@ -167,7 +168,7 @@ def load(edition: Edition) -> int:
 def exhibitors_of(edition: Edition) -> list[Stand]:
     """The active exhibitors, in the order of their slugs, each with its application's products."""
     rows = list(
-        Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)
+        active_exhibitors(edition)
         .select_related("organisation__commune", "organisation__province")
         .order_by("organisation__slug")
     )

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from maarid.catalogue.models import Stock
 from maarid.core.money import CENT
-from maarid.exhibitors.models import Exhibitor
+from maarid.exhibitors.selectors import active_exhibitors
 from maarid.sales.models import DayClose, Device, Reconciliation, Sale, SaleLine
 from maarid.sales.services import line_total, receipt_number
 
@@ -47,9 +47,7 @@ def load(edition, organisations: dict) -> Decimal:
     rng = random.Random(SEED)
     clear(edition)
     stands = list(
-        Exhibitor.objects.filter(edition=edition, status=Exhibitor.Status.ACTIVE)
-        .select_related("organisation")
-        .order_by("organisation__slug")
+        active_exhibitors(edition).select_related("organisation").order_by("organisation__slug")
     )
     shelves = _shelves(edition, stands)
     targets = _targets(rng, stands, organisations[TOP_SELLER].pk, shelves)

@@ -606,11 +606,9 @@ def publish_decisions(*, actor: User, call: Call) -> int:
         decision=Application.Decision.ACCEPTED, status=Application.Status.SUBMITTED
     ):
         make_exhibitor(application=application)  # and its products: see make_exhibitor
-    Exhibitor.objects.filter(edition=call.edition, application__isnull=False).exclude(
+    selectors.active_exhibitors(call.edition).filter(application__isnull=False).exclude(
         application__decision=Application.Decision.ACCEPTED
-    ).filter(status=Exhibitor.Status.ACTIVE).update(
-        status=Exhibitor.Status.WITHDRAWN, withdrawn_at=timezone.now()
-    )
+    ).update(status=Exhibitor.Status.WITHDRAWN, withdrawn_at=timezone.now())
     call.decisions_published_at = timezone.now()
     call.save(update_fields=["decisions_published_at"])
     return notify(call=call)

@@ -36,6 +36,7 @@ from maarid.exhibitors.models import (
     Score,
     SelectionRun,
 )
+from maarid.exhibitors.selectors import active_exhibitors
 from maarid.fairs.models import Edition, OpeningHours, Partner, SeriesOrganisation, SeriesRole
 from maarid.registry.models import Kind, Membership, Organisation, Province
 
@@ -350,9 +351,7 @@ def test_about_230_organisations_applied_to_the_third_edition_in_spring_2024(cal
 def test_165_exhibitors_are_selected_under_the_quotas(call, demo):
     chosen = list(accepted(call))
     assert len(chosen) == 165
-    exhibitors = Exhibitor.objects.filter(
-        edition=demo.reference_edition, status=Exhibitor.Status.ACTIVE
-    )
+    exhibitors = active_exhibitors(demo.reference_edition)
     assert exhibitors.count() == 165
     assert set(exhibitors.values_list("application_id", flat=True)) == {a.pk for a in chosen}
     womens = [a for a in chosen if a.organisation.is_womens_cooperative]
@@ -417,7 +416,7 @@ def test_loading_twice_gives_the_same_applications_exhibitors_and_catalogue(call
 
 @pytest.fixture
 def exhibitors(demo, db):
-    return Exhibitor.objects.filter(edition=demo.reference_edition, status=Exhibitor.Status.ACTIVE)
+    return active_exhibitors(demo.reference_edition)
 
 
 @pytest.fixture

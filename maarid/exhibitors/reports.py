@@ -8,8 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from maarid.core.models import User
 from maarid.core.pdf import render_pdf
 from maarid.core.spreadsheets import neutralise
 from maarid.registry.models import Kind, Province, Sector
@@ -19,6 +21,66 @@ from .models import Application, Call, Review
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# Why an applicant has its decision, by the optimiser's reason code (exhibitors/select.py);
+# "pinned_in" is an "accepted" that an organiser forced in. Their parameters: the call's numbers
+# the optimiser gives, and the province, the sector and the other applicant by name.
+NOT_SELECTED = gettext_lazy("Not selected with the places and quotas of this call.")
+REASONS = {
+    "accepted": gettext_lazy("Among the best scores within the places and quotas."),
+    "pinned_in": gettext_lazy("Forced in by an organiser."),
+    "promoted": gettext_lazy("Moved up from the waiting list when a place freed up."),
+    "pinned_out": gettext_lazy("Forced out by an organiser."),
+    "places_full": gettext_lazy(
+        "All %(places)d places went to applicants with a better score (or the same "
+        "score, submitted earlier)."
+    ),
+    "province_max": gettext_lazy(
+        "The maximum of %(max)d exhibitors from %(province)s is reached with "
+        "applicants with better scores."
+    ),
+    "sector_max": gettext_lazy(
+        "The maximum of %(max)d exhibitors in the sector %(sector)s is reached with "
+        "applicants with better scores."
+    ),
+    "province_and_sector_max": gettext_lazy(
+        "Both the maximum for %(province)s (%(province_max)d) and the maximum for the "
+        "sector %(sector)s (%(sector_max)d) are reached."
+    ),
+    "displaced_by_pin": gettext_lazy("Its place went to %(other)s, forced in by an organiser."),
+    "reserved_for_women": gettext_lazy(
+        "Accepting it would bring the share of women's cooperatives below %(share)d%%."
+    ),
+    "reserved_for_first_timers": gettext_lazy(
+        "The places left are reserved for first-time exhibitors."
+    ),
+    "sector_min": gettext_lazy(
+        "The places left are needed for the minimum of the sector %(sector)s."
+    ),
+    "not_reviewed": gettext_lazy("Not reviewed: no score yet."),
+    "not_eligible": gettext_lazy(
+        "Not eligible for this call (kind or sector of the organisation)."
+    ),
+    "not_proven": gettext_lazy(
+        "The optimiser ran out of time before it could prove this decision."
+    ),
+}
+# The same, when the reason names the applicant taken instead of this one (``instead_of``).
+INSTEAD_OF = {
+    "reserved_for_women": gettext_lazy(
+        "Scores higher than %(other)s, but taking it instead would break the "
+        "minimum share of women's cooperatives (%(share)d%%)."
+    ),
+    "reserved_for_first_timers": gettext_lazy(
+        "Scores higher than %(other)s, but that place is reserved for first-time "
+        "exhibitors (%(places)d places)."
+    ),
+    "sector_min": gettext_lazy(
+        "Scores higher than %(other)s, but the minimum for the sector %(sector)s "
+        "(%(min)d) needs that exhibitor."
+    ),
+}
+
+
 class Explainer:
     """Turns the optimiser's reason codes and shortfalls (exhibitors/select.py) into sentences
     in the current language. Reasons name other applicants (``instead_of``), provinces and
@@ -26,10 +88,10 @@ class Explainer:
 
     def __init__(self, call: Call):
         self.call = call
-        self._names = None
-        self._provinces = None
+        self._names: dict[int, str] | None = None
+        self._provinces: dict[str, str] | None = None
 
-    def _organisation(self, application_id) -> str:
+    def _organisation(self, application_id: int) -> str:
         if self._names is None:
             self._names = {
                 a.pk: a.organisation.name
@@ -37,10 +99,10 @@ class Explainer:
             }
         return self._names.get(application_id, "?")
 
-    def _province(self, code) -> str:
+    def _province(self, code: str | None) -> str:
         if self._provinces is None:
             self._provinces = {p.pk: p.name for p in Province.objects.all()}
-        return self._provinces.get(code, code or "")
+        return self._provinces.get(code or "", code or "")
 
     @staticmethod
     def _sector(code) -> str:
@@ -72,95 +134,17 @@ class Explainer:
 
     def reason_text(self, code: str, params: dict) -> str:
         other = params.get("instead_of")
-        other_name = self._organisation(other) if other else ""
-        p = {
+        if code == "accepted" and params.get("pinned"):
+            code = "pinned_in"
+        text = (other and INSTEAD_OF.get(code)) or REASONS.get(code, NOT_SELECTED)
+        return str(text) % {
+            # The optimiser names a limit by its quota (province_max, sector_max).
+            "max": params.get(code),
             **params,
-            "other": other_name,
+            "other": self._organisation(other) if other else "",
             "province": self._province(params.get("province")),
             "sector": self._sector(params.get("sector")),
         }
-        if code == "accepted":
-            if params.get("pinned"):
-                return _("Forced in by an organiser.")
-            return _("Among the best scores within the places and quotas.")
-        if code == "promoted":
-            return _("Moved up from the waiting list when a place freed up.")
-        if code == "pinned_out":
-            return _("Forced out by an organiser.")
-        if code == "places_full":
-            return (
-                _(
-                    "All %(places)d places went to applicants with a better score (or the same "
-                    "score, submitted earlier)."
-                )
-                % p
-            )
-        if code == "province_max":
-            return (
-                _(
-                    "The maximum of %(max)d exhibitors from %(province)s is reached with "
-                    "applicants with better scores."
-                )
-                % p
-            )
-        if code == "sector_max":
-            return (
-                _(
-                    "The maximum of %(max)d exhibitors in the sector %(sector)s is reached with "
-                    "applicants with better scores."
-                )
-                % p
-            )
-        if code == "province_and_sector_max":
-            return (
-                _(
-                    "Both the maximum for %(province)s (%(province_max)d) and the maximum for the "
-                    "sector %(sector)s (%(sector_max)d) are reached."
-                )
-                % p
-            )
-        if code == "displaced_by_pin":
-            return _("Its place went to %(other)s, forced in by an organiser.") % p
-        if code == "reserved_for_women":
-            if other:
-                return (
-                    _(
-                        "Scores higher than %(other)s, but taking it instead would break the "
-                        "minimum share of women's cooperatives (%(share)d%%)."
-                    )
-                    % p
-                )
-            return (
-                _("Accepting it would bring the share of women's cooperatives below %(share)d%%.")
-                % p
-            )
-        if code == "reserved_for_first_timers":
-            if other:
-                return (
-                    _(
-                        "Scores higher than %(other)s, but that place is reserved for first-time "
-                        "exhibitors (%(places)d places)."
-                    )
-                    % p
-                )
-            return _("The places left are reserved for first-time exhibitors.")
-        if code == "sector_min":
-            if other:
-                return (
-                    _(
-                        "Scores higher than %(other)s, but the minimum for the sector %(sector)s "
-                        "(%(min)d) needs that exhibitor."
-                    )
-                    % p
-                )
-            return _("The places left are needed for the minimum of the sector %(sector)s.") % p
-        if code == "not_reviewed":
-            return _("Not reviewed: no score yet.")
-        if code == "not_eligible":
-            return _("Not eligible for this call (kind or sector of the organisation).")
-        if code == "not_proven":
-            return _("The optimiser ran out of time before it could prove this decision.")
-        return _("Not selected with the places and quotas of this call.")
 
     # --- shortfalls -----------------------------------------------------------------------
 
@@ -267,7 +251,7 @@ def decided(call: Call):
         .select_related("organisation__province", "overridden_by")
         .order_by("rank", "organisation__name_fr", "id")
     )
-    groups = {d: [] for d in Application.Decision.values}
+    groups: dict[str, list[Application]] = {d: [] for d in Application.Decision.values}
     for application in applications:
         groups[application.decision].append(application)
     # Those left out before the optimiser (no rank) come last.
@@ -303,7 +287,7 @@ def export_xlsx(call: Call) -> bytes:
         )
         .order_by("rank", "organisation__name_fr", "id")
     )
-    reviewers = {}
+    reviewers: dict[int, User] = {}
     for application in applications:
         for review in application.reviews.all():
             reviewers.setdefault(review.reviewer_id, review.reviewer)
@@ -339,7 +323,7 @@ def export_xlsx(call: Call) -> bytes:
     for a in applications:
         o = a.organisation
         totals = {r.reviewer_id: r.total for r in a.reviews.all()}
-        override = {True: _("Forced in"), False: _("Forced out")}.get(a.pinned, "")
+        override = {True: _("Forced in"), False: _("Forced out"), None: ""}[a.pinned]
         sheet.append(
             [
                 neutralise(o.name_ar),

@@ -10,20 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maarid.core import uploads
+from maarid.core import spreadsheets, uploads
 from maarid.core.spreadsheets import ImportFileError, stash, stashed
 
 from . import importing, selectors, services
 from .forms import ImportForm, ProductForm
 from .models import Product
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -106,17 +103,26 @@ def _session_key(organisation) -> str:
     return f"catalogue-import-{organisation.pk}"
 
 
+def _refused_key(organisation) -> str:
+    return f"{_session_key(organisation)}-refused"
+
+
 @login_required
 def product_import(request, organisation):
     """Upload a file: the page shows at once what each row would do, and what is wrong; the
-    checked file waits (for this user only) until they confirm, and is then saved whole."""
+    checked file waits (for this user only) until they confirm, and is then saved whole, or
+    (if they chose so) its rows that are right; ``?refused`` is the file of the others."""
     organisation = selectors.managed_organisation(request.user, organisation)
+    refused = spreadsheets.stashed_refused(request.session.get(_refused_key(organisation)))
     context = {
         "organisation": organisation,
         "form": ImportForm(),
         "edition": selectors.current_editions(organisation).first(),
+        "refused": _refused_page(organisation) if refused else None,
     }
     if request.method != "POST":
+        if "refused" in request.GET and refused is not None:
+            return spreadsheets.download(refused[0].read_bytes(), refused[1], "refused-rows")
         return render(request, "catalogue/portal/import.html", context)
     try:
         if request.POST.get("action") == "commit":
@@ -132,13 +138,27 @@ def _preview(request, organisation, context):
     if not form.is_valid():
         return render(request, "catalogue/portal/import.html", context, status=400)
     upload = form.cleaned_data["file"]
+    context["rows_choice"] = request.POST.get("rows")
+    right_rows = spreadsheets.right_rows(context["rows_choice"])
     report = importing.preview(upload, organisation)
     context["report"] = report
-    if report.ok:
+    if report.may_import(right_rows):
         token = stash(upload).name
         request.session[_session_key(organisation)] = token
         context["token"] = token
+    _keep_refused(request, organisation, context, report, right_rows)
     return render(request, "catalogue/portal/import.html", context)
+
+
+def _keep_refused(request, organisation, context, report, right_rows: bool) -> None:
+    """With the choice to import the rows that are right, the others wait as a file."""
+    refused = spreadsheets.stash_refused(report) if right_rows else None
+    request.session[_refused_key(organisation)] = refused
+    context["refused"] = _refused_page(organisation) if refused else None
+
+
+def _refused_page(organisation) -> str:
+    return f"{reverse('catalogue:product-import', args=[organisation.slug])}?refused"
 
 
 def _commit(request, organisation, context):
@@ -147,15 +167,22 @@ def _commit(request, organisation, context):
     if not token or request.session.get(_session_key(organisation)) != token or path is None:
         raise ImportFileError(_("This import is no longer waiting: upload the file again."))
     del request.session[_session_key(organisation)]
+    right_rows = spreadsheets.right_rows(request.POST.get("rows"))
     try:
         with path.open("rb") as stored:
             report = importing.commit(
-                actor=request.user, uploaded_file=File(stored, path.name), organisation=organisation
+                actor=request.user,
+                uploaded_file=File(stored, path.name),
+                organisation=organisation,
+                right_rows=right_rows,
             )
     finally:
         path.unlink(missing_ok=True)
-    if report.ok and report.created + report.updated:
+    _keep_refused(request, organisation, context, report, right_rows)
+    if report.may_import(right_rows) and report.created + report.updated:
         messages.success(request, _imported_message(report))
+        if report.refused:  # to the import page, which offers them to download
+            return redirect("catalogue:product-import", organisation.slug)
         return redirect("catalogue:my-products", organisation.slug)
     context.update(report=report, imported=True)
     return render(request, "catalogue/portal/import.html", context, status=400)
@@ -168,16 +195,16 @@ def _imported_message(report) -> str:
     updated = ngettext(
         "%(count)d product updated", "%(count)d products updated", report.updated
     ) % {"count": report.updated}
-    return _("Import done: %(created)s, %(updated)s.") % {"created": created, "updated": updated}
+    done = _("Import done: %(created)s, %(updated)s.") % {"created": created, "updated": updated}
+    return f"{done} {spreadsheets.refused_said(report)}".strip()
 
 
 @login_required
 def product_export(request, organisation):
     organisation = selectors.managed_organisation(request.user, organisation)
-    response = HttpResponse(importing.export_xlsx(organisation), content_type=XLSX)
-    filename = f"products-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheets.download(
+        importing.export_xlsx(organisation), "xlsx", f"products-{organisation.slug}"
+    )
 
 
 # --- Photos -----------------------------------------------------------------------------------

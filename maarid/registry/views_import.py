@@ -2,11 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 
-from maarid.core import access, jobs
+from maarid.core import access, jobs, spreadsheets
 from maarid.core.models import Job
 from maarid.core.spreadsheets import ImportFileError
 
@@ -15,19 +15,14 @@ from .forms import ImportForm
 from .views import filtered_organisations
 
 TEMPLATE = "registry/import.html"
-EXPORTS = {
-    "xlsx": (
-        exporting.export_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "csv": (exporting.export_csv, "text/csv; charset=utf-8"),
-}
+EXPORTS = {"xlsx": exporting.export_xlsx, "csv": exporting.export_csv}
 
 
 @login_required
 def import_organisations(request):
     """Upload a file: it is checked in the background (the job's page shows the progress),
-    then this page shows the report, ``?job=<id>``, and offers to import it."""
+    then this page shows the report, ``?job=<id>``, and offers to import it; ``&refused`` is
+    the file of the rows refused, when the organiser chose to import the rows that are right."""
     access.require_organiser(request.user)
     context = {"form": ImportForm(), "series_choices": selectors.organiser_series(request.user)}
     if request.method != "POST":
@@ -45,13 +40,17 @@ def import_organisations(request):
 
 def _preview(request, context):
     form = context["form"] = ImportForm(request.POST, request.FILES)
+    context["rows_choice"] = request.POST.get("rows")
     if not form.is_valid():
         return render(request, TEMPLATE, context, status=400)
     series = selectors.series_among(context["series_choices"], request.POST.get("series"))
     if series is None:
         raise PermissionDenied
     job = importing.start_check(
-        actor=request.user, series=series, uploaded_file=form.cleaned_data["file"]
+        actor=request.user,
+        series=series,
+        uploaded_file=form.cleaned_data["file"],
+        right_rows=spreadsheets.right_rows(request.POST.get("rows")),
     )
     return redirect(job)
 
@@ -76,8 +75,18 @@ def _show_job(request, context):
         raise Http404
     if job.status != Job.Status.DONE:
         return redirect(job)
+    if "refused" in request.GET:
+        return _refused(request, job)
     series = selectors.series_among(context["series_choices"], job.series_id)
-    context.update(report=importing.StoredReport.from_result(job.result), series=series)
+    context.update(
+        rows_choice=spreadsheets.RIGHT_ROWS if job.result.get("right_rows") else None,
+        report=importing.StoredReport.from_result(job.result),
+        series=series,
+        refused=f"{reverse('registry:import')}?job={job.pk}&refused"
+        if job.user_id == request.user.pk
+        and spreadsheets.stashed_refused(job.result.get("refused"))
+        else None,
+    )
     if job.kind == importing.COMMIT_JOB:
         context["imported"] = job
     elif job.result.get("token") and series is not None and job.user_id == request.user.pk:
@@ -85,13 +94,18 @@ def _show_job(request, context):
     return render(request, TEMPLATE, context)
 
 
+def _refused(request, job):
+    """The rows a check or an import refused, as a file, for the organiser who uploaded it."""
+    refused = spreadsheets.stashed_refused(job.result.get("refused"))
+    if refused is None or job.user_id != request.user.pk:
+        raise Http404
+    path, fmt = refused
+    return spreadsheets.download(path.read_bytes(), fmt, "refused-rows")
+
+
 @login_required
 def export_organisations(request, fmt):
     if fmt not in EXPORTS:
         raise Http404
-    export, content_type = EXPORTS[fmt]
     _form, queryset = filtered_organisations(request.user, request.GET)
-    response = HttpResponse(export(queryset), content_type=content_type)
-    filename = f"organisations-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheets.download(EXPORTS[fmt](queryset), fmt, "organisations")

@@ -399,3 +399,47 @@ def test_product_names_prices_and_descriptions_are_checked_like_any_import(
         "",
         None,
     )
+
+
+def test_the_portal_imports_the_rows_that_are_right_when_asked_and_gives_the_others_back(
+    cooperative, exhibitor, taxonomy
+):
+    client = client_for(exhibitor)
+    address = page_url("product-import", cooperative)
+    rows = [HEADER, GOOD[0], ["", "Savon", "", "", "Savonnerie", "", "30", "", ""]]
+
+    response = client.post(address, {"action": "preview", "file": xlsx(rows)})
+    assert "token" not in response.context and response.context["refused"] is None
+    response = client.post(address, {"action": "preview", "file": xlsx(rows), "rows": "right"})
+
+    page = response.content.decode()
+    assert "Import the rows that are right" in page and "Download the refused rows" in page
+    token = response.context["token"]
+    response = client.post(address, {"action": "commit", "token": token, "rows": "right"})
+
+    assert response.status_code == 302 and response["Location"] == address
+    assert list(Product.objects.values_list("name_fr", flat=True)) == ["Miel de thym"]
+    page = client.get(address)
+    assert "1 row was refused: download it, with the reason, from the import page." in (
+        page.content.decode()
+    )
+    download = client.get(page.context["refused"])
+    assert download["Content-Disposition"].startswith('attachment; filename="refused-rows-')
+    assert read_xlsx(download.content) == [
+        [*rows[0], "Why it was refused"],
+        [
+            None,
+            "Savon",
+            None,
+            None,
+            "Savonnerie",
+            None,
+            "30",
+            None,
+            None,
+            "Line 3 of your file — category: Unknown category “Savonnerie”: give its name in "
+            "Arabic or in French, as in the product form, or its code, such as huile-argan.",
+        ],
+    ]
+    elsewhere = client_for(exhibitor).get(page.context["refused"])  # another session
+    assert elsewhere.status_code == 200 and "Content-Disposition" not in elsewhere

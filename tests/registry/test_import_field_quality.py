@@ -8,12 +8,15 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from maarid.core.models import Job
 from maarid.core.spreadsheets import ImportFileError
 from maarid.registry.importing import commit, preview
 from maarid.registry.models import Organisation
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -237,6 +240,23 @@ def test_a_file_without_a_sector_column_names_it_and_checks_every_row(series):
     ]
 
 
+def test_the_report_says_how_lines_are_numbered_and_the_whole_file_is_no_row(
+    organiser, series, imports_dir
+):
+    header = "kind;name_ar;province"
+    lines = ["تعاونية;تعاونية الأمل;01.571", "", "تعاونية;تعاونية النور;Atlantide"]
+    client = client_for(organiser)
+
+    page, _job = check(client, series, upload(lines, "utf-8-sig", header=header))
+
+    html = page.content.decode()
+    assert "Rows ready to import: 0 of 2." in html
+    assert "Lines are numbered as your spreadsheet numbers its rows" in html
+    assert "whole file" in html and "The file has no “sector” column." in html
+    errors = page.context["report"].errors
+    assert [(p.row, p.column) for p in errors] == [(None, "Sector"), (4, "province")]
+
+
 # 3. One possible landline blocks a whole import ------------------------------------------
 
 
@@ -346,3 +366,71 @@ def test_no_row_is_imported_when_the_file_as_a_whole_is_wrong(series, organiser)
     )
 
     assert report.created == 0 and report.file_errors and not Organisation.objects.exists()
+
+
+# The pages --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def imports_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path / "imports"
+
+
+def follow(client, response):
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job_page = client.get(response["Location"] + "?stay")
+    job = job_page.context["job"]
+    assert job.status == Job.Status.DONE, job.message
+    return client.get(job_page.context["redirect_to"]), job
+
+
+def check(client, series, file, rows="all"):
+    data = {"action": "preview", "series": series.pk, "file": file, "rows": rows}
+    return follow(client, client.post(reverse("registry:import"), data))
+
+
+def test_the_page_imports_the_rows_that_are_right_when_asked_and_gives_the_others_back(
+    organiser, series, imports_dir
+):
+    lines = [
+        "تعاونية;تعاونية الأمل;;01.571;terroir;0539123456;",
+        "تعاونية;تعاونية النور;;Atlantide;terroir;;",
+    ]
+    client = client_for(organiser)
+
+    page, checked = check(client, series, upload(lines), rows="all")
+    assert "checked" not in page.context  # all or nothing: no import offered
+    assert "Or check it again choosing to import the rows that are right" in page.content.decode()
+
+    page, checked = check(client, series, upload(lines), rows="right")
+    html = page.content.decode()
+    assert page.context["checked"] == checked and "Import the rows that are right" in html
+    assert 'id="errors-title"' in html and 'id="warnings-title"' in html
+    assert html.index("Unknown province") < html.index('id="warnings-title"')
+    assert html.index('id="warnings-title"') < html.index("The phone library does not know")
+    download = client.get(page.context["refused"])
+    assert download["Content-Disposition"].startswith('attachment; filename="refused-rows-')
+    assert "Atlantide" in download.content.decode("utf-8-sig")
+
+    page, imported = follow(
+        client, client.post(reverse("registry:import"), {"action": "commit", "job": checked.pk})
+    )
+
+    assert imported.result["created"] == 1 and saved() == ["تعاونية الأمل"]
+    refused = "1 row was refused: download it, with the reason, from the import page."
+    assert refused in imported.message
+    assert page.context["refused"] == f"{reverse('registry:import')}?job={imported.pk}&refused"
+    download = client.get(page.context["refused"])
+    assert download.status_code == 200 and "Atlantide" in download.content.decode("utf-8-sig")
+
+
+def test_someone_else_may_not_download_the_refused_rows(
+    organiser, other_organiser, series, imports_dir
+):
+    lines = ["تعاونية;تعاونية الأمل;;01.571;terroir;;", "تعاونية;-;;01.571;terroir;;"]
+    page, checked = check(client_for(organiser), series, upload(lines), rows="right")
+
+    response = client_for(other_organiser).get(page.context["refused"])
+
+    assert response.status_code == 404

@@ -22,7 +22,7 @@ from maarid.fairs.models import Edition
 class Venue(models.Model):
     """The floor plan of one edition."""
 
-    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="venue")
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="floor_plan")
     # The site's outline; an empty list while it is not drawn.
     outline = models.JSONField(_("site outline"), default=list, blank=True)
     latitude = models.DecimalField(

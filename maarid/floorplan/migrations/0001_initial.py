@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('-180')), django.core.validators.MaxValueValidator(Decimal('180'))], verbose_name='longitude')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('edition', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='venue', to='fairs.edition')),
+                ('edition', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='floor_plan', to='fairs.edition')),
             ],
             options={
                 'verbose_name': 'venue',

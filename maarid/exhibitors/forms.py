@@ -54,15 +54,6 @@ class CallForm(forms.ModelForm):
         for name in ("places", "waitlist_size", "province_max", "first_timer_places"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
 
-    def clean(self):
-        data = super().clean()
-        places, first = data.get("places"), data.get("first_timer_places")
-        if places is not None and first is not None and first > places:
-            self.add_error(
-                "first_timer_places", _("More places are reserved than the call has places.")
-            )
-        return data
-
     def settings(self) -> dict[str, Any]:
         """The cleaned values as ``services.save_call`` takes them."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -177,8 +168,9 @@ class ProductForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Said early here; the rule is the product's (ApplicationProduct.clean).
+        data = super().clean() or {}
         if not (data.get("name_ar") or data.get("name_fr")):
             raise ValidationError(_("Give the product's name in Arabic, in French or both."))
         return data
@@ -244,4 +236,6 @@ class ChooseOrganisationForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.pk, str(o)) for o in organisations]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.pk, str(o)) for o in organisations]

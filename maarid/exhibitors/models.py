@@ -72,8 +72,13 @@ class Call(models.Model):
         return f"{self.edition}"
 
     def clean(self):
+        errors = {}
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
-            raise ValidationError({"closes_on": _("The call closes before it opens.")})
+            errors["closes_on"] = _("The call closes before it opens.")
+        if self.places is not None and (self.first_timer_places or 0) > self.places:
+            errors["first_timer_places"] = _("More places are reserved than the call has places.")
+        if errors:
+            raise ValidationError(errors)
         unknown = set(self.eligible_kinds or []) - set(Kind.values)
         unknown |= set(self.eligible_sectors or []) - set(Sector.values)
         if unknown:

@@ -26,16 +26,16 @@ def combine(totals: list[tuple[int, int, Decimal]], normalise: bool) -> dict[int
     """``totals`` holds (application, reviewer, total) rows; returns application → score."""
     if normalise:
         totals = _normalised(totals)
-    by_application = defaultdict(list)
+    by_application: defaultdict[int, list[Decimal]] = defaultdict(list)
     for application, _reviewer, total in totals:
         by_application[application].append(Decimal(total))
     return {
-        application: (sum(values) / len(values)).quantize(TWO, rounding=ROUND_HALF_UP)
+        application: (sum(values, Decimal(0)) / len(values)).quantize(TWO, rounding=ROUND_HALF_UP)
         for application, values in by_application.items()
     }
 
 
-def _normalised(totals):
+def _normalised(totals: list[tuple[int, int, Decimal]]) -> list[tuple[int, int, Decimal]]:
     # Statistics in float are fine here: they only rescale; the result is rounded to cents.
     everyone = [float(t) for _a, _r, t in totals]
     if len(everyone) < 2:

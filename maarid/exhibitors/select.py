@@ -53,10 +53,13 @@ have at most six decimals: they are scaled to integers exactly, never rounded.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -89,8 +92,8 @@ class Quotas:
     places: int
     women_min_share: int | None = None
     province_max: int | None = None
-    sector_min: dict = field(default_factory=dict)
-    sector_max: dict = field(default_factory=dict)
+    sector_min: dict[str, int] = field(default_factory=dict)
+    sector_max: dict[str, int] = field(default_factory=dict)
     first_timer_places: int = 0
 
 
@@ -114,7 +117,7 @@ class Reason:
     province/sector keys) that the Django side translates. Codes: see :func:`_explain`."""
 
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ class _Problem:
         """Sort key, best first: higher score, then earlier submission."""
         return (-self.scores[i], i)
 
-    def ranked(self, indices) -> list[int]:
+    def ranked(self, indices: Iterable[int]) -> list[int]:
         return sorted(indices, key=self.key)
 
 
@@ -186,15 +189,20 @@ def _validate(candidates: list[Candidate], quotas: Quotas) -> None:
         raise ValueError("Sector minimums and maximums cannot be negative.")
 
 
-def _scaled(scores: list) -> list[int]:
+def _scaled(scores: list[Decimal | int]) -> list[int]:
     """Scores as exact integers: multiplied by 10**d, d = the most decimals used. No rounding:
     rounding would create or break ties, so over-precise scores are refused (quantise first)."""
-    decimals = max((-Decimal(s).as_tuple().exponent for s in scores), default=0)
+    decimals = max((_decimals(s) for s in scores), default=0)
     decimals = max(decimals, 0)
     if decimals > MAX_DECIMALS:
         raise ValueError(f"Scores have more than {MAX_DECIMALS} decimals: quantise them first.")
     factor = 10**decimals
     return [int(Decimal(s) * factor) for s in scores]
+
+
+def _decimals(score: Decimal | int) -> int:
+    exponent = Decimal(score).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0  # scores are finite (_validate)
 
 
 def _prepare(candidates: list[Candidate], quotas: Quotas) -> _Problem:
@@ -228,8 +236,8 @@ class _Counts:
     accepted: int = 0
     women: int = 0
     first_timers: int = 0
-    sectors: dict = field(default_factory=lambda: defaultdict(int))
-    provinces: dict = field(default_factory=lambda: defaultdict(int))
+    sectors: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    provinces: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, c: Candidate, sign: int = 1) -> None:
         self.accepted += sign
@@ -248,7 +256,7 @@ class _Counts:
         )
 
 
-def _counts(cands) -> _Counts:
+def _counts(cands: Iterable[Candidate]) -> _Counts:
     counts = _Counts()
     for c in cands:
         counts.add(c)
@@ -260,10 +268,13 @@ def _women_required(share: int, accepted: int) -> int:
     return -(-share * accepted // 100)
 
 
-def _deficits(problem: _Problem, counts: _Counts, women_capacity: int) -> dict:
+Deficits = dict[tuple[str, str | None], int]
+
+
+def _deficits(problem: _Problem, counts: _Counts, women_capacity: int) -> Deficits:
     """The shortfall per quota as the model counts it (women capped by their capacity)."""
     q = problem.quotas
-    result = {}
+    result: Deficits = {}
     if q.women_min_share:
         need = min(_women_required(q.women_min_share, counts.accepted), women_capacity)
         result[(WOMEN, None)] = max(0, need - counts.women)
@@ -353,6 +364,10 @@ def _blocking(problem: _Problem, counts: _Counts, c: Candidate) -> list[str]:
 # --- The CP-SAT model ----------------------------------------------------------------------
 
 
+def _in_sector(sector: str, c: Candidate) -> bool:
+    return c.sector == sector
+
+
 class _Model:
     """The CP-SAT model with its hard constraints; the phases add objectives one by one."""
 
@@ -370,7 +385,7 @@ class _Model:
         self._chain()
         self.slacks: list[cp_model.IntVar] = []
 
-    def _limit(self, attribute, limits: dict) -> None:
+    def _limit(self, attribute: Callable[[Candidate], str], limits: dict[str, int]) -> None:
         groups = defaultdict(list)
         for var, c in zip(self.x, self.problem.cands, strict=True):
             if attribute(c) in limits:
@@ -391,7 +406,7 @@ class _Model:
             for better, worse in zip(ranked, ranked[1:], strict=False):
                 self.model.add_implication(self.x[worse], self.x[better])
 
-    def count(self, keep) -> cp_model.LinearExpr:
+    def count(self, keep: Callable[[Candidate], bool]) -> cp_model.LinearExpr:
         return cp_model.LinearExpr.sum(
             [v for v, c in zip(self.x, self.problem.cands, strict=True) if keep(c)]
         )
@@ -405,7 +420,7 @@ class _Model:
             target = problem.first_timer_target
             self._slack(FIRST_TIMERS, self.count(lambda c: c.first_time), target, target)
         for sector, minimum in sorted(q.sector_min.items()):
-            achieved = self.count(lambda c, s=sector: c.sector == s)
+            achieved = self.count(functools.partial(_in_sector, sector))
             self._slack(f"{SECTOR_MIN}:{sector}", achieved, minimum, minimum)
         return cp_model.LinearExpr.sum(self.slacks)
 
@@ -422,7 +437,7 @@ class _Model:
             share_met.only_enforce_if(~capped)
             self.model.add(women + slack >= capacity).only_enforce_if(capped)
 
-    def _slack(self, name: str, achieved, target, most: int) -> None:
+    def _slack(self, name: str, achieved: cp_model.LinearExpr, target: int, most: int) -> None:
         slack = self.model.new_int_var(0, most, f"short_{name}")
         self.model.add(achieved + slack >= target)
         self.slacks.append(slack)
@@ -436,7 +451,15 @@ class _Model:
     def lateness(self) -> cp_model.LinearExpr:
         return cp_model.LinearExpr.weighted_sum(self.x, list(range(len(self.x))))
 
-    def solve(self, name, objective, maximise: bool, hint: list[int], deadline: float, fix=True):
+    def solve(
+        self,
+        name: str,
+        objective: cp_model.LinearExpr,
+        maximise: bool,
+        hint: list[int],
+        deadline: float,
+        fix: bool = True,
+    ) -> tuple[list[int] | None, Phase]:
         """Solves one phase from ``hint`` and (``fix``) keeps its optimum for the next phases.
         Returns the solution (None if the time ran out before any) and a Phase."""
         model = self.model
@@ -527,6 +550,10 @@ def select(candidates: list[Candidate], quotas: Quotas, time_limit: float = 60.0
 # --- Explaining ----------------------------------------------------------------------------
 
 
+# A group of candidates that compete for the same places: all, a province, a sector, or both.
+Group = tuple[str, ...]
+
+
 class _Weakest:
     """For each group of accepted candidates not pinned in (all, a province, a sector, both),
     the weakest one: what a rejected candidate would have to beat to take its place. Pinned
@@ -534,24 +561,26 @@ class _Weakest:
 
     def __init__(self, problem: _Problem, ranked: list[int]):
         self.problem = problem
-        self.table: dict = {}
+        self.table: dict[Group, int] = {}
         for i in reversed(ranked):  # weakest first: the first seen per group stays
             c = problem.cands[i]
             if c.pin is not True:
                 for group in _groups(c):
                     self.table.setdefault(group, i)
 
-    def beaten(self, group: tuple, i: int) -> int | None:
+    def beaten(self, group: Group, i: int) -> int | None:
         """The weakest accepted of ``group`` if candidate ``i`` ranks above it, else None."""
         j = self.table.get(group)
         return j if j is not None and self.problem.key(i) < self.problem.key(j) else None
 
 
-def _groups(c: Candidate) -> list[tuple]:
+def _groups(c: Candidate) -> list[Group]:
     return [(), ("p", c.province), ("s", c.sector), ("ps", c.province, c.sector)]
 
 
-def _explain(problem, ranked, counts, capacity, optimal) -> dict[int, Reason]:
+def _explain(
+    problem: _Problem, ranked: list[int], counts: _Counts, capacity: int, optimal: bool
+) -> dict[int, Reason]:
     """One reason per candidate, read off the solution. Accepted: ``accepted`` with their
     ``rank`` (1 = best) and whether they were ``pinned``. Rejected candidate ``c``:
 
@@ -596,7 +625,9 @@ def _explain(problem, ranked, counts, capacity, optimal) -> dict[int, Reason]:
     return reasons
 
 
-def _why_not(problem, weakest: _Weakest, counts, capacity, i) -> Reason | str | None:
+def _why_not(
+    problem: _Problem, weakest: _Weakest, counts: _Counts, capacity: int, i: int
+) -> Reason | str | None:
     """A quota Reason, or the name of the full limit that holds candidate ``i`` out."""
     c = problem.cands[i]
     full = _blocking(problem, counts, c)
@@ -619,7 +650,7 @@ def _why_not(problem, weakest: _Weakest, counts, capacity, i) -> Reason | str | 
     return "province_and_sector_max"
 
 
-def _swap_group(c: Candidate, province: bool, sector: bool) -> tuple:
+def _swap_group(c: Candidate, province: bool, sector: bool) -> Group:
     """Whom ``c`` could replace without overfilling a full limit (places: anyone)."""
     if province and sector:
         return ("ps", c.province, c.sector)
@@ -628,7 +659,7 @@ def _swap_group(c: Candidate, province: bool, sector: bool) -> tuple:
     return ("s", c.sector) if sector else ()
 
 
-def _limit_reason(problem, limit: str, c: Candidate, pinned: _Counts) -> Reason:
+def _limit_reason(problem: _Problem, limit: str, c: Candidate, pinned: _Counts) -> Reason:
     province = {"province": c.province, "province_max": problem.province_limit.get(c.province)}
     sector = {"sector": c.sector, "sector_max": problem.sector_limit.get(c.sector)}
     if limit == "places":
@@ -640,7 +671,9 @@ def _limit_reason(problem, limit: str, c: Candidate, pinned: _Counts) -> Reason:
     return Reason(limit, {**province, **sector})
 
 
-def _broken_quota(problem, before, after, capacity, instead_of) -> Reason | None:
+def _broken_quota(
+    problem: _Problem, before: _Counts, after: _Counts, capacity: int, instead_of: int | None
+) -> Reason | None:
     """The first quota whose shortfall would grow from ``before`` to ``after``."""
     old, new = _deficits(problem, before, capacity), _deficits(problem, after, capacity)
     for (quota, key), short in new.items():
@@ -651,6 +684,7 @@ def _broken_quota(problem, before, after, capacity, instead_of) -> Reason | None
             if quota == FIRST_TIMERS:
                 params = {"places": problem.first_timer_target, "instead_of": instead_of}
                 return Reason("reserved_for_first_timers", params)
+            assert key is not None  # the other deficits are per sector
             minimum = problem.quotas.sector_min[key]
             return Reason("sector_min", {"sector": key, "min": minimum, "instead_of": instead_of})
     return None

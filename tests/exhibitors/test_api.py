@@ -509,6 +509,7 @@ def test_bad_call_settings_are_refused(edition, organiser):
     for bad in [
         {**good, "closes_on": str(today - datetime.timedelta(days=1))},
         {**good, "places": 0},
+        {**good, "first_timer_places": 11},  # more than the places
         {**good, "women_min_share": 120},
         {**good, "eligible_kinds": ["pirates"]},
         {**good, "reviewers_per_application": 1},

@@ -57,9 +57,17 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.models import BooleanField, Exists, FloatField, Model, OuterRef, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    FloatField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import Expression
 
 from maarid.core.text import is_arabic, normalise, word_forms
@@ -116,15 +124,15 @@ def find(query, *, kind="products", edition=None, limit=PAGE_SIZE, offset=0) -> 
     ranked = _postgresql if connection.vendor == "postgresql" else _sqlite
     if connection.vendor == "sqlite":
         _ensure_sqlite_index(table)
-    results, count = ranked(candidates, groups, limit, offset)
+    results, count = ranked(candidates, groups, limit, offset, edition_id)
     fuzzy = False
     if not count:
         corrected = corrections(table, groups)
         if corrected == groups:
             return Found([], 0)
-        results, count = ranked(candidates, corrected, limit, offset)
+        results, count = ranked(candidates, corrected, limit, offset, edition_id)
         fuzzy = True
-    _attach_exhibitor_urls(results, kind, edition_id)
+    _attach_exhibitor_urls(results, kind)
     return Found(results, min(count, WINDOW), more=count > WINDOW, fuzzy=fuzzy)
 
 
@@ -171,16 +179,18 @@ def corrections(table, groups) -> list[list[str]]:
     indexed words one edit away (two for words longer than five letters) added as whole-word
     alternatives."""
     close = _close_postgresql if connection.vendor == "postgresql" else _close_sqlite
+    asked = [w for g in groups for w in g if len(w) >= 4 and not _whole(w)]
+    near = close(table, list(dict.fromkeys(asked)))
     result = []
     for group in groups:
         found = []
         for word in group:
-            if len(word) < 4 or word.endswith("~"):
+            if word not in near:
                 continue
             limit = 1 if len(word) <= 5 else 2
             found += [
                 f"{term}="
-                for term in close(table, word)
+                for term in near[word]
                 if term not in group
                 and f"{term}=" not in found
                 and abs(len(term) - len(word)) <= limit
@@ -232,9 +242,26 @@ def _candidates(kind, edition_id):
     return products
 
 
-def _shaped(queryset):
-    """Only what a result shows, with its organisation and category in the same query."""
-    if queryset.model._meta.db_table == "registry_organisation":
+def _shaped(queryset, edition_id):
+    """Only what a result shows, with its organisation and category, and where its exhibitor
+    page is (:func:`_attach_exhibitor_urls`), in the same query."""
+    from maarid.exhibitors.selectors import active_exhibitors
+    from maarid.fairs.models import Edition
+
+    organisations = queryset.model._meta.db_table == "registry_organisation"
+    # The organisation's exhibitor page at the edition asked for, or at the latest public
+    # edition it exhibited at.
+    at = active_exhibitors().filter(
+        organisation=OuterRef("pk" if organisations else "organisation_id")
+    )
+    if edition_id is not None:
+        at = at.filter(edition_id=edition_id)
+    at = at.exclude(edition__status=Edition.Status.DRAFT).order_by("-edition__starts_on")
+    queryset = queryset.annotate(
+        exhibitor_series=Subquery(at.values("edition__series__slug")[:1]),
+        exhibitor_number=Subquery(at.values("edition__number")[:1]),
+    )
+    if organisations:
         return queryset.select_related("province").only(
             "id", "slug", "kind", "name_ar", "name_fr", "sector", "province__name_ar",
             "province__name_fr",
@@ -246,36 +273,22 @@ def _shaped(queryset):
     )  # fmt: skip
 
 
-def _attach_exhibitor_urls(results, kind, edition_id):
-    """One query for the page: each organisation's exhibitor page at the edition asked for, or
-    at the latest public edition it exhibited at."""
+def _attach_exhibitor_urls(results, kind):
+    """Each result's ``exhibitor_url`` from the edition :func:`_shaped` found, one reverse()
+    per edition rather than per result."""
     from django.urls import reverse
 
-    from maarid.exhibitors.selectors import active_exhibitors
-    from maarid.fairs.models import Edition
-
-    if not results:
-        return
-    organisations = results if kind == "organisations" else [r.organisation for r in results]
-    rows = (
-        active_exhibitors()
-        .filter(organisation__in={o.pk for o in organisations})
-        .exclude(edition__status=Edition.Status.DRAFT)
-        .order_by("organisation_id", "-edition__starts_on")
-        .values_list("organisation_id", "edition__number", "edition__series__slug")
-    )
-    if edition_id is not None:
-        rows = rows.filter(edition_id=edition_id)
-    where, pattern = {}, {}
-    for organisation_id, number, series in rows:
-        if organisation_id not in where:
-            where[organisation_id] = (series, number)
-            if (series, number) not in pattern:  # one reverse() per edition, not per result
-                url = reverse("site:exhibitor", args=[series, number, "-"])
-                pattern[series, number] = url[: url.rindex("/-/") + 1] + "{}/"
-    for result, organisation in zip(results, organisations, strict=True):
-        at = where.get(organisation.pk)
-        result.exhibitor_url = pattern[at].format(organisation.slug) if at else None
+    pattern: dict[tuple[str, int], str] = {}
+    for result in results:
+        at = (result.exhibitor_series, result.exhibitor_number)
+        if at[0] is None:
+            result.exhibitor_url = None
+            continue
+        if at not in pattern:
+            url = reverse("site:exhibitor", args=[*at, "-"])
+            pattern[at] = url[: url.rindex("/-/") + 1] + "{}/"
+        slug = result.slug if kind == "organisations" else result.organisation.slug
+        result.exhibitor_url = pattern[at].format(slug)
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -312,11 +325,17 @@ class Searched(Expression):
         return self.sql.replace("{table}", table), list(self.params)
 
 
-def _postgresql(candidates, groups, limit, offset):
+def _postgresql(candidates, groups, limit, offset, edition_id):
     """The first WINDOW + 1 matches in table order (through the GIN index, or reading the table
     when the words are everywhere: either way it stops there), ranked and counted in one query;
-    then the page's rows with their organisation and category, by primary key."""
-    vector = VECTORS[candidates.model._meta.db_table]
+    then the page's rows with their organisation, category and exhibitor page, by primary key.
+    (One query doing both is slower: it reads the 300 rows again to join them.)"""
+    table = candidates.model._meta.db_table
+    vector = VECTORS[table]
+    # One word's prefix costs the index no more than its words; words together are intersected.
+    matching = _spelled_out(table, groups) if len(groups) > 1 else groups
+    if matching is None:
+        return [], 0
     strong = _strong(groups)
     exact = " | ".join(w.rstrip("=") for g in strong for w in g)
     rank = Searched(
@@ -327,7 +346,7 @@ def _postgresql(candidates, groups, limit, offset):
     )
     window = (
         candidates.filter(
-            Searched(f"{vector} @@ to_tsquery('simple', %s)", [_tsquery(groups)], BooleanField())
+            Searched(f"{vector} @@ to_tsquery('simple', %s)", [_tsquery(matching)], BooleanField())
         )
         .order_by()
         .annotate(search_rank=rank)
@@ -343,26 +362,68 @@ def _postgresql(candidates, groups, limit, offset):
         rows = cursor.fetchall()
     if not rows:  # nothing matches, or the page is past the end: count then
         return [], (window.count() if offset or not limit else 0)
-    found = _shaped(candidates.model.objects.filter(pk__in=[row[0] for row in rows])).in_bulk()
+    chosen = candidates.model.objects.filter(pk__in=[row[0] for row in rows])
+    found = _shaped(chosen, edition_id).in_bulk()
     return [found[row[0]] for row in rows if row[0] in found], rows[0][2]
 
 
-def _close_postgresql(table, word) -> list[str]:
-    """The indexed words sharing trigrams with ``word`` (the GIN trigram index of the
-    vocabulary), most similar first. The thresholds are low because one typo costs a short
-    word many of its trigrams ('miel', 'mial': 0.25; 'safran', 'safarn': 0.27); the edit
-    distance then keeps the close ones."""
-    threshold = 0.15 if len(word) <= 5 else 0.2
-    with transaction.atomic(), connection.cursor() as cursor:
+def _close_postgresql(table, words: list[str]) -> dict[str, list[str]]:
+    """For each word, the indexed words sharing trigrams with it (the GIN trigram index of the
+    vocabulary), most similar first: one query for all the words. The thresholds are low
+    because one typo costs a short word many of its trigrams ('miel', 'mial': 0.25; 'safran',
+    'safarn': 0.27), 0.15 up to five letters and 0.2 beyond; the edit distance then keeps the
+    close ones. The ``%`` operator reads its threshold from the session (set each time: one
+    statement more rather than the four of a transaction)."""
+    if not words:
+        return {}
+    close: dict[str, list[str]] = {word: [] for word in words}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.15', false)")
         cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+            "SELECT q, word FROM unnest(%s::text[]) AS q CROSS JOIN LATERAL ("  # noqa: S608
+            f"SELECT word FROM {WORDS[table]} WHERE word %% q AND similarity(word, q) >= "
+            "CASE WHEN length(q) <= 5 THEN 0.15 ELSE 0.2 END "
+            "ORDER BY similarity(word, q) DESC, word LIMIT 50) AS close",
+            [words],
         )
+        for word, term in cursor.fetchall():
+            close[word].append(term)
+    return close
+
+
+EXPANSION = 50  # the most indexed words a prefix is spelt out into
+
+
+def _spelled_out(table, groups) -> list[list[str]] | None:
+    """The groups with each prefix replaced by the indexed words it begins, matched whole, and
+    the whole words kept if they are indexed: the GIN index then intersects the posting lists
+    of words, where matching a prefix ('زيت:*') builds a bitmap of every row holding one of its
+    words, tens of times slower when they are frequent. A prefix beginning more than EXPANSION
+    words stays a prefix. None when a word of the query matches nothing indexed."""
+    terms = sorted({w.rstrip("=~") for g in groups for w in g})
+    begun: dict[str, list[str]] = {term: [] for term in terms}
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT word FROM {WORDS[table]} WHERE word %% %s "  # noqa: S608
-            "ORDER BY similarity(word, %s) DESC, word LIMIT 50",
-            [word, word],
+            "SELECT p, word FROM unnest(%s::text[]) AS p CROSS JOIN LATERAL ("  # noqa: S608
+            f'SELECT word FROM {WORDS[table]} WHERE word COLLATE "C" >= p '
+            f'AND word COLLATE "C" < p || %s ORDER BY word COLLATE "C" LIMIT %s) AS w',
+            [terms, "\U0010ffff", EXPANSION + 1],
         )
-        return [row[0] for row in cursor.fetchall()]
+        for term, word in cursor.fetchall():
+            begun[term].append(word)
+    spelled = []
+    for group in groups:
+        spelt: list[str] = []
+        for w in group:
+            words = begun[w.rstrip("=~")]
+            if _whole(w):
+                spelt += [w] if w[:-1] in words else []
+            else:
+                spelt += [w] if len(words) > EXPANSION else [f"{word}=" for word in words]
+        if not spelt:
+            return None
+        spelled.append(list(dict.fromkeys(spelt)))
+    return spelled
 
 
 # --- SQLite -----------------------------------------------------------------------------------
@@ -375,7 +436,7 @@ def _fts_match(groups) -> str:
     )
 
 
-def _sqlite(candidates, groups, limit, offset):
+def _sqlite(candidates, groups, limit, offset, edition_id):
     """The FTS5 table joined to the searched one, ranked by bm25 after those that match without
     the possible readings and stems (all matches: SQLite holds small catalogues), counted up to
     WINDOW + 1."""
@@ -399,19 +460,23 @@ def _sqlite(candidates, groups, limit, offset):
     if not count or not limit:
         return [], count
     order = [*(["search_weak"] if "search_weak" in select else []), "search_rank", "-pk"]
-    results = list(_shaped(matches).order_by(*order)[offset : offset + limit])
+    results = list(_shaped(matches, edition_id).order_by(*order)[offset : offset + limit])
     return results, count
 
 
-def _close_sqlite(table, word) -> list[str]:
-    """The indexed words starting with the same letter (after the Arabic article)."""
-    stem = word[:3] if word.startswith("ال") else word[:1]
+def _close_sqlite(table, words: list[str]) -> dict[str, list[str]]:
+    """For each word, the indexed words starting with the same letter (after the Arabic
+    article)."""
+    close = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT term FROM "{table}_fts_vocab" WHERE term >= %s AND term < %s',  # noqa: S608
-            [stem, stem + "\U0010ffff"],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        for word in words:
+            stem = word[:3] if word.startswith("ال") else word[:1]
+            cursor.execute(
+                f'SELECT term FROM "{table}_fts_vocab" WHERE term >= %s AND term < %s',  # noqa: S608
+                [stem, stem + "\U0010ffff"],
+            )
+            close[word] = [row[0] for row in cursor.fetchall()]
+    return close
 
 
 # --- The stored texts (migration 0004_search_forms) --------------------------------------------
@@ -489,6 +554,14 @@ POSTGRESQL_SETUP = [
     ),
 ]
 
+# The vocabularies in byte order, for spelling prefixes out (:func:`_spelled_out`, migration
+# 0005_search_word_prefixes): whatever the database's collation, a prefix's words are a range.
+POSTGRESQL_PREFIXES = [
+    f'CREATE INDEX IF NOT EXISTS {words}_prefix ON {words} (word COLLATE "C")'
+    for words in WORDS.values()
+]
+POSTGRESQL_PREFIXES_TEARDOWN = [f"DROP INDEX IF EXISTS {words}_prefix" for words in WORDS.values()]
+
 POSTGRESQL_TEARDOWN = [
     *(
         f"DROP TRIGGER IF EXISTS {words}_{event} ON {table}"
@@ -536,6 +609,16 @@ def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
     _execute(schema_editor, POSTGRESQL_TEARDOWN, sqlite_teardown)
+
+
+def install_prefixes(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """Run by migration 0005_search_word_prefixes: PostgreSQL's alone (FTS5 has its prefix
+    index)."""
+    _execute(schema_editor, POSTGRESQL_PREFIXES, lambda table: [])
+
+
+def uninstall_prefixes(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _execute(schema_editor, POSTGRESQL_PREFIXES_TEARDOWN, lambda table: [])
 
 
 def _execute(

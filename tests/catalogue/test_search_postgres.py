@@ -52,9 +52,26 @@ def test_trigram_typo_tolerance(catalogue, query, expected):
 
 
 def test_typo_candidates_come_from_the_trigram_index_of_the_words(catalogue):
-    assert "argan" in engine._close_postgresql("catalogue_product", "arganne")
-    assert "الاركان" in engine._close_postgresql("catalogue_product", "الاركن")
+    close = engine._close_postgresql("catalogue_product", ["arganne", "الاركن"])
+    assert "argan" in close["arganne"]
+    assert "الاركان" in close["الاركن"]
     assert engine.corrections("catalogue_product", [["arganne"]]) == [["arganne", "argan="]]
+
+
+def test_prefixes_are_spelt_out_into_the_indexed_words(catalogue):
+    """Words of a query together are intersected by the GIN index; a prefix is given to it as
+    the words it begins ('زيت' as زيت | زيتون), a word beginning nothing ends the search."""
+    spelt = engine._spelled_out("catalogue_product", [["زيت"], ["الاركان", "اركان", "ارك~"]])
+    assert spelt == [["زيت=", "زيتون="], ["الاركان=", "اركان="]]
+    assert engine._spelled_out("catalogue_product", [["زيت"], ["zzzz"]]) is None
+    assert names("زيت الاركان") == ["Huile d'argan alimentaire"]
+    assert names("زيت zzzz") == []
+
+
+def test_a_prefix_of_many_words_stays_a_prefix(catalogue, monkeypatch):
+    monkeypatch.setattr(engine, "EXPANSION", 1)
+    assert engine._spelled_out("catalogue_product", [["زيت"], ["اركان"]]) == [["زيت"], ["اركان="]]
+    assert names("زيت اركان") == ["Huile d'argan alimentaire"]
 
 
 def test_exact_words_rank_above_longer_words_sharing_the_prefix(catalogue):
@@ -159,7 +176,7 @@ def test_typo_lookup_uses_the_trigram_index(catalogue):
             "EXPLAIN SELECT word FROM catalogue_product_words WHERE word %% %s", ["arganne"]
         )
         assert "catalogue_product_words_trgm" in "\n".join(r[0] for r in cursor.fetchall())
-        assert "argan" in engine._close_postgresql("catalogue_product", "arganne")
+        assert "argan" in engine._close_postgresql("catalogue_product", ["arganne"])["arganne"]
 
 
 def _captured(run):

@@ -7,8 +7,10 @@ generated products of 2,000 organisations (kept between runs when they are alrea
 with keep-alive connections and no think time, 10 s of warm-up then 60 s measured, first against
 the search page, then against the search API. The queries are words of the products' own
 Arabic and French names, as people type them (accents, hamza), one in ten with a typo.
-Prints one JSON line per target and stops the server it started; a watchdog ends everything
-after 10 minutes. ``.venv/bin/python bench/search.py [--reload] [--seconds 60]``.
+Prints one JSON line per target, then the recall of the query set of
+tests/catalogue/search_recall.json (``{"bench": "search_recall", …}``), and stops the server
+it started; a watchdog ends everything after 10 minutes.
+``.venv/bin/python bench/search.py [--reload] [--seconds 60]``.
 """
 
 import argparse
@@ -112,7 +114,6 @@ def generate():
     from django.db import connection, transaction
 
     from maarid.catalogue.models import Category, Product, search_text
-    from maarid.core.text import normalise
 
     # The demo's product lists by activity, filed in the category of their activity.
     from maarid.demo.catalogue import ACTIVITY_CATEGORY
@@ -120,6 +121,7 @@ def generate():
     from maarid.exhibitors.models import Exhibitor
     from maarid.fairs.models import Edition, Series
     from maarid.registry.models import Commune, Kind, Organisation, Province, Sector
+    from maarid.registry.models import search_text as organisation_search_text
 
     rng = random.Random(SEED)
     with connection.cursor() as cursor:
@@ -158,9 +160,7 @@ def generate():
                 province_id=rng.choice(provinces),
                 sector=Sector.TERROIR,
             )
-            organisation.search_text = normalise(
-                " ".join(filter(None, [organisation.name_ar, organisation.name_fr]))
-            )
+            organisation.search_text = organisation_search_text(organisation)
             organisation.activity = rng.choice(activities)
             organisations.append(organisation)
         Organisation.objects.bulk_create(organisations, batch_size=1000)
@@ -245,6 +245,29 @@ def queries(rng, names, count=20_000) -> list[tuple[str, bool]]:
     return result
 
 
+# --- Recall -----------------------------------------------------------------------------------
+
+
+def recall() -> dict:
+    """The recall of the query set of tests/catalogue/search_recall.json (the demo's names, as
+    exhibitors and products of an edition of their own, put in and taken out again in one
+    transaction): as test_search_recall.py measures it."""
+    from django.db import transaction
+
+    from tests.catalogue import search_recall
+
+    data = search_recall.load()
+    with transaction.atomic():
+        measured = search_recall.measure(data, search_recall.make_corpus(data))
+        transaction.set_rollback(True)
+    return {
+        "bench": "search_recall",
+        "queries": measured["queries"],
+        "arabic_recall": measured["arabic_recall"],
+        "french_recall": measured["french_recall"],
+    }
+
+
 # --- Server and clients -----------------------------------------------------------------------
 
 
@@ -321,12 +344,14 @@ def main():
         load(args.reload)
         rng = random.Random(SEED)
         load_queries = queries(rng, vocabulary(rng))
+        recalled = recall()
         port = run.serve()
         for target in args.targets.split(","):
             result = run_clients(port, target, load_queries, args.warm_up, args.seconds)
             print(json.dumps(result), flush=True)
             if result["errors"]:
                 log(run.log_tail())
+        print(json.dumps(recalled), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""A call for exhibitors open today, and a way to make reviewed applications quickly."""
+"""The call for exhibitors the tests share (its settings per module: ``call_settings``), its
+reviewers, and ways to make reviewed applications quickly."""
 
 import datetime
 
@@ -13,14 +14,23 @@ from tests.conftest import make_organisation, make_user, with_role
 
 
 @pytest.fixture
-def call(organiser, edition):
+def call_settings():
+    """The call's places, the days since it opened and until it closes, and any other
+    setting: a test module that needs others overrides this fixture."""
+    return {"places": 3}
+
+
+@pytest.fixture
+def call(organiser, edition, call_settings):
+    """A call for exhibitors open today."""
+    given = {"opened": 10, "closes_in": 10, **call_settings}
     today = timezone.localdate()
     return services.open_call(
         actor=organiser,
         edition=edition,
-        opens_on=today - datetime.timedelta(days=10),
-        closes_on=today + datetime.timedelta(days=10),
-        places=3,
+        opens_on=today - datetime.timedelta(days=given.pop("opened")),
+        closes_on=today + datetime.timedelta(days=given.pop("closes_in")),
+        **given,
     )
 
 
@@ -57,3 +67,28 @@ def marked(application, reviewer, mark):
     review = Review.objects.create(application=application, reviewer=reviewer)
     criteria = application.call.criteria.all()
     return services.score(actor=reviewer, review=review, marks={c.pk: mark for c in criteria})
+
+
+@pytest.fixture
+def five(call, series, reviewers):
+    """Five reviewed applicants (for the three places of the usual call): A (9) … E (5),
+    submitted in that order."""
+    marks = {"Coop A": 9, "Coop B": 8, "Coop C": 7, "Coop D": 6, "Coop E": 5}
+    applications = {}
+    for n, (name, mark) in enumerate(marks.items()):
+        application = submitted(
+            call,
+            *applicant(series, name),
+            submitted_at=timezone.now() + datetime.timedelta(minutes=n),
+        )
+        marked(application, reviewers[0], mark)
+        marked(application, reviewers[1], mark)
+        applications[name] = application
+    return applications
+
+
+def decisions(applications):
+    """Each application's decision as stored now, by name."""
+    for application in applications.values():
+        application.refresh_from_db()
+    return {name: a.decision for name, a in applications.items()}

@@ -74,15 +74,8 @@ class Api:
 
 
 @pytest.fixture
-def call(edition, organiser):
-    today = timezone.localdate()
-    return services.open_call(
-        actor=organiser,
-        edition=edition,
-        opens_on=today - datetime.timedelta(days=5),
-        closes_on=today + datetime.timedelta(days=20),
-        places=1,
-    )
+def call_settings():
+    return {"places": 1, "opened": 5, "closes_in": 20}
 
 
 @pytest.fixture
@@ -523,7 +516,7 @@ def test_bad_call_settings_are_refused(edition, organiser):
     assert not Call.objects.exists()
 
 
-def call_settings(call, **changes):
+def put_body(call, **changes):
     """What the call's page says, as PUT takes it back, with ``changes``."""
     body = Api().get(edition_path(call.edition, "call")).json()
     settings = {k: body[k] for k in ("opens_on", "closes_on", "places", "disagreement")}
@@ -533,10 +526,10 @@ def call_settings(call, **changes):
 
 def test_the_api_replaces_the_rubric_and_the_documents(call, organiser):
     api, path = Api(organiser), edition_path(call.edition, "call")
-    first, *others = call_settings(call)["criteria"]
+    first, *others = put_body(call)["criteria"]
     response = api.put(
         path,
-        call_settings(
+        put_body(
             call,
             criteria=[
                 {**first, "weight": 5},
@@ -571,10 +564,10 @@ def test_a_row_of_another_call_is_refused(call, organiser, other_organiser, othe
         closes_on=call.closes_on,
         places=2,
     ).criteria.first()
-    criteria = call_settings(call)["criteria"]
+    criteria = put_body(call)["criteria"]
     criteria[0]["id"] = foreign.pk
     response = Api(organiser).put(
-        edition_path(call.edition, "call"), call_settings(call, criteria=criteria)
+        edition_path(call.edition, "call"), put_body(call, criteria=criteria)
     )
     assert response.status_code == 422
     foreign.refresh_from_db()
@@ -586,19 +579,19 @@ def test_the_rubric_is_frozen_through_the_api_once_reviewers_have_marked(assigne
     Api(review.reviewer).put(f"/reviews/{review.pk}", {"marks": marks_for(call, 6)})
     api, path = Api(organiser), edition_path(call.edition, "call")
     before = list(call.criteria.values_list("name_fr", "weight"))
-    criteria = call_settings(call)["criteria"]
+    criteria = put_body(call)["criteria"]
     for changed in [
         [{**criteria[0], "weight": 9}, *criteria[1:]],  # weighted differently
         criteria[1:],  # one removed
         [*criteria, {"name_ar": "جديد", "name_fr": "Nouveau", "weight": 1}],  # one added
     ]:
-        response = api.put(path, call_settings(call, criteria=changed))
+        response = api.put(path, put_body(call, criteria=changed))
         assert response.status_code == 422, response.content
         with translation.override("fr"):  # the API's language when the caller names none
             assert response.json()["detail"] == {"criteria": [str(services.RUBRIC_FROZEN)]}
     assert list(call.criteria.values_list("name_fr", "weight")) == before
     renamed = [{**criteria[0], "name_fr": "Qualité des produits"}, *criteria[1:]]
-    assert api.put(path, call_settings(call, criteria=renamed)).status_code == 200
+    assert api.put(path, put_body(call, criteria=renamed)).status_code == 200
     assert call.criteria.first().name_fr == "Qualité des produits"
 
 

@@ -16,17 +16,15 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def call(organiser, edition):
-    return services.open_call(
-        actor=organiser,
-        edition=edition,
-        opens_on=TODAY() - datetime.timedelta(days=3),
-        closes_on=TODAY() + datetime.timedelta(days=30),
-        places=165,
-        women_min_share=30,
-        province_max=40,
-        first_timer_places=20,
-    )
+def call_settings():
+    return {
+        "places": 165,
+        "opened": 3,
+        "closes_in": 30,
+        "women_min_share": 30,
+        "province_max": 40,
+        "first_timer_places": 20,
+    }
 
 
 def url(name, edition):

@@ -26,15 +26,8 @@ PDF = weasyprint.HTML(string="<p>Statuts de la coopérative</p>").write_pdf()
 
 
 @pytest.fixture
-def call(organiser, edition):
-    today = timezone.localdate()
-    return services.open_call(
-        actor=organiser,
-        edition=edition,
-        opens_on=today - datetime.timedelta(days=5),
-        closes_on=today + datetime.timedelta(days=20),
-        places=2,
-    )
+def call_settings():
+    return {"places": 2, "opened": 5, "closes_in": 20}
 
 
 def png(name="miel.png"):

@@ -1,7 +1,6 @@
 """The selection page: run (a background job), reasons, overrides, publication, and the
 exports (spreadsheet and PDF report)."""
 
-import datetime
 import io
 import re
 import shutil
@@ -9,7 +8,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from openpyxl import load_workbook
 
 from maarid.core.models import Job, OutboxMessage
@@ -18,7 +17,7 @@ from maarid.exhibitors.models import Application, Exhibitor, SectorQuota, Select
 from maarid.registry.models import Membership
 from tests import documents
 from tests.conftest import client_for, make_user
-from tests.exhibitors.conftest import applicant, marked, submitted
+from tests.exhibitors.conftest import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -30,29 +29,6 @@ def url(name, call, *args, language="en"):
     edition = call.edition
     with translation.override(language):
         return reverse(f"exhibitors:{name}", args=[edition.series.slug, edition.number, *args])
-
-
-@pytest.fixture
-def five(call, series, reviewers):
-    """Five reviewed applicants for three places: A (9) … E (5), submitted in that order."""
-    marks = {"Coop A": 9, "Coop B": 8, "Coop C": 7, "Coop D": 6, "Coop E": 5}
-    applications = {}
-    for n, (name, mark) in enumerate(marks.items()):
-        application = submitted(
-            call,
-            *applicant(series, name),
-            submitted_at=timezone.now() + datetime.timedelta(minutes=n),
-        )
-        marked(application, reviewers[0], mark)
-        marked(application, reviewers[1], mark)
-        applications[name] = application
-    return applications
-
-
-def decisions(applications):
-    for application in applications.values():
-        application.refresh_from_db()
-    return {name: a.decision for name, a in applications.items()}
 
 
 def run_through_the_page(client, call):

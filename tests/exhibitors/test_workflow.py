@@ -12,7 +12,7 @@ from django.utils import timezone
 from maarid.core.models import OutboxMessage
 from maarid.exhibitors import selectors, services
 from maarid.exhibitors.models import Application, Exhibitor, SectorQuota
-from tests.exhibitors.conftest import applicant, marked, submitted
+from tests.exhibitors.conftest import applicant, decisions, marked, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -105,29 +105,8 @@ def test_normalising_evens_out_a_harsh_reviewer(call, series, reviewers, organis
     assert normalised[first.pk] == normalised[second.pk]  # each reviewer's order cancels out
 
 
-def three_places_five_applicants(call, series, reviewers):
-    marks = {"Coop A": 9, "Coop B": 8, "Coop C": 7, "Coop D": 6, "Coop E": 5}
-    applications = {}
-    for n, (name, mark) in enumerate(marks.items()):
-        application = submitted(
-            call,
-            *applicant(series, name),
-            submitted_at=timezone.now() + datetime.timedelta(minutes=n),
-        )
-        marked(application, reviewers[0], mark)
-        marked(application, reviewers[1], mark)
-        applications[name] = application
-    return applications
-
-
-def decisions(applications):
-    for application in applications.values():
-        application.refresh_from_db()
-    return {name: a.decision for name, a in applications.items()}
-
-
-def test_the_selection_takes_the_best_and_explains(call, series, reviewers, organiser):
-    applications = three_places_five_applicants(call, series, reviewers)
+def test_the_selection_takes_the_best_and_explains(call, five, organiser):
+    applications = five
     run = services.run_selection(actor=organiser, call=call)
     assert run.optimal and run.accepted == 3
     assert decisions(applications) == {
@@ -155,16 +134,15 @@ def test_equal_scores_go_to_the_earlier_submission(call, series, reviewers, orga
     assert early.decision == "accepted" and late.decision == "waitlisted"
 
 
-def test_a_sector_quota_that_cannot_be_met_is_reported(call, series, reviewers, organiser):
-    three_places_five_applicants(call, series, reviewers)
+def test_a_sector_quota_that_cannot_be_met_is_reported(call, five, organiser):
     SectorQuota.objects.create(call=call, sector="cosmetics", minimum=2)
     run = services.run_selection(actor=organiser, call=call)
     [shortfall] = run.shortfalls
     assert shortfall["short"] == 2 and "cosmetics" in str(shortfall)
 
 
-def test_an_override_forces_an_applicant_in(call, series, reviewers, organiser):
-    applications = three_places_five_applicants(call, series, reviewers)
+def test_an_override_forces_an_applicant_in(call, five, organiser):
+    applications = five
     with pytest.raises(ValidationError):
         services.override(
             actor=organiser, application=applications["Coop E"], accept=True, reason=""
@@ -177,10 +155,8 @@ def test_an_override_forces_an_applicant_in(call, series, reviewers, organiser):
     assert decisions(applications)["Coop C"] == "waitlisted"
 
 
-def test_publishing_creates_exhibitors_and_tells_each_applicant_once(
-    call, series, reviewers, organiser
-):
-    applications = three_places_five_applicants(call, series, reviewers)
+def test_publishing_creates_exhibitors_and_tells_each_applicant_once(call, five, organiser):
+    applications = five
     services.run_selection(actor=organiser, call=call)
     sent = services.publish_decisions(actor=organiser, call=call)
     assert sent == 5 and OutboxMessage.objects.count() == 5
@@ -190,8 +166,8 @@ def test_publishing_creates_exhibitors_and_tells_each_applicant_once(
     assert services.notify(call=call) == 0  # nobody hears the same decision twice
 
 
-def test_a_withdrawal_promotes_from_the_waiting_list(call, series, reviewers, organiser):
-    applications = three_places_five_applicants(call, series, reviewers)
+def test_a_withdrawal_promotes_from_the_waiting_list(call, five, organiser):
+    applications = five
     services.run_selection(actor=organiser, call=call)
     services.publish_decisions(actor=organiser, call=call)
     b_member = applications["Coop B"].organisation.memberships.get().user
@@ -204,8 +180,8 @@ def test_a_withdrawal_promotes_from_the_waiting_list(call, series, reviewers, or
     assert "place has freed up" in promoted.body or "libéré" in promoted.body
 
 
-def test_reviews_close_when_decisions_are_published(call, series, reviewers, organiser):
-    applications = three_places_five_applicants(call, series, reviewers)
+def test_reviews_close_when_decisions_are_published(call, five, organiser):
+    applications = five
     services.run_selection(actor=organiser, call=call)
     services.publish_decisions(actor=organiser, call=call)
     review = applications["Coop A"].reviews.first()

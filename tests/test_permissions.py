@@ -47,6 +47,7 @@ OPEN = {
     "sitemap",
     "sitemap-section",
     "robots",
+    "favicon",
     # The sales app's page, its manifest and service worker hold nothing personal: the phone
     # signs its API calls with a device token.
     "sales:app",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maarid.core import hooks
+from maarid.fairs.models import Edition
 
 from . import selectors
 
@@ -39,6 +40,15 @@ def organiser_panel(edition, user) -> dict:
             (_("Selection"), _url("selection", edition)),
         ],
     }
+
+
+@hooks.edition_commitments.add
+def published_decisions(edition: Edition) -> list[str]:
+    """Applicants told their decision: the edition's call and pages must stay where they are."""
+    call = selectors.call_or_none(edition)
+    if call is None or call.decisions_published_at is None:
+        return []
+    return [_("the decisions on the applications are published")]
 
 
 @hooks.edition_links.add

@@ -166,6 +166,18 @@ def test_publishing_creates_exhibitors_and_tells_each_applicant_once(call, five,
     assert services.notify(call=call) == 0  # nobody hears the same decision twice
 
 
+def test_an_edition_whose_decisions_are_published_never_goes_back_to_draft(call, five, organiser):
+    from maarid.fairs import services as fairs
+
+    edition = call.edition
+    edition.status = "applications"
+    edition.save()
+    services.run_selection(actor=organiser, call=call)
+    services.publish_decisions(actor=organiser, call=call)
+    with pytest.raises(ValidationError, match="decisions on the applications are published"):
+        fairs.move_edition(actor=organiser, edition=edition, status="draft", reason="Again")
+
+
 def test_a_withdrawal_promotes_from_the_waiting_list(call, five, organiser):
     applications = five
     services.run_selection(actor=organiser, call=call)

@@ -8,10 +8,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "maarid"
 
-# The doors' callers: modules that shape requests, input and jobs, and hold no query of their own.
+# The doors' callers: modules that shape requests, input, jobs and the panels other apps show,
+# and hold no query of their own.
 CALLERS = sorted(
     path
-    for pattern in ("*/views*.py", "*/api*.py", "*/forms*.py", "*/tasks.py")
+    for pattern in (
+        "*/views*.py",
+        "*/api*.py",
+        "*/forms*.py",
+        "*/tasks.py",
+        "*/panels.py",
+        "*/sitemaps.py",
+    )
     for path in ROOT.glob(pattern)
     if path.parent.name != "api"  # the API machinery (auth, schemas, pagination)
 )
@@ -37,11 +45,6 @@ ORM_ATTRIBUTES = {
 }
 ORM_FUNCTIONS = {"get_object_or_404", "get_list_or_404"}
 
-# Modules still to move their queries to selectors and services (issue 12): each leaves this
-# list in the commit that clears it, and one that is clear while still listed fails.
-NOT_YET = {
-}
-
 
 def queries_in(path: Path) -> list[str]:
     found = []
@@ -53,12 +56,6 @@ def queries_in(path: Path) -> list[str]:
     return found
 
 
-def _case(path: Path):
-    name = str(path.relative_to(ROOT))
-    marks = [pytest.mark.xfail(strict=True, reason="issue 12")] if name in NOT_YET else []
-    return pytest.param(path, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("path", [_case(path) for path in CALLERS])
-def test_views_api_forms_and_tasks_query_only_through_selectors_and_services(path):
+@pytest.mark.parametrize("path", CALLERS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_pages_api_forms_tasks_and_panels_query_only_through_selectors_and_services(path):
     assert queries_in(path) == []

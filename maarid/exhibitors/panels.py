@@ -58,6 +58,6 @@ def public_links(edition, user) -> list:
     if call is None:
         return []
     links = [(_("Call for exhibitors"), _url("call", edition))]
-    if user.is_authenticated and selectors.reviewers_of(call).filter(pk=user.pk).exists():
+    if user.is_authenticated and selectors.reviews_for(user, call):
         links.append((_("My reviews"), _url("my-reviews", edition)))
     return links

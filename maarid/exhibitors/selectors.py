@@ -70,6 +70,11 @@ def user_by_pk(pk: int) -> User | None:
 # --- Reviewers ----------------------------------------------------------------------------
 
 
+def reviews_for(user: User, call: Call) -> bool:
+    """Whether the user is one of the call's reviewers."""
+    return reviewers_of(call).filter(pk=user.pk).exists()
+
+
 def reviewers_of(call: Call) -> QuerySet[User]:
     """The active reviewers of the call's fair series, longest-serving first."""
     return (

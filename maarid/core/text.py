@@ -159,4 +159,3 @@ def words_filter(q: str, field: str = "search_text") -> Q:
             either |= Q(**{f"{field}__contains": form})
         found &= either
     return found
-

@@ -770,7 +770,7 @@ def test_a_file_found_unreadable_while_checking_ends_the_job_with_the_reason(
     job = client.get(response["Location"]).context["job"]
     assert job.status == Job.Status.FAILED
     assert job.message == (
-        "Line 4 of your file holds a cell too long to be read: a quotation mark (\") may be "
+        'Line 4 of your file holds a cell too long to be read: a quotation mark (") may be '
         "missing there."
     )
     assert not any(imports_dir.iterdir())

@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import PROVINCES  # noqa: E402
 from maarid.floorplan.allocate import (  # noqa: E402
     Booth,
     Exhibitor,
@@ -88,20 +89,6 @@ ZONES: dict[str, tuple[float, dict[str, int], dict[str, int]]] = {
 }
 ZONES_OF = {
     sector: ("food" if sector == "fisheries" else z,) for z, v in ZONES.items() for sector in v[1]
-}
-PROVINCES = {
-    "tanger-assilah": 30,
-    "tetouan": 14,
-    "larache": 10,
-    "al-hoceima": 8,
-    "chefchaouen": 8,
-    "mdiq-fnideq": 5,
-    "ouezzane": 6,
-    "fahs-anjra": 3,
-    "rabat": 4,
-    "fes": 4,
-    "casablanca": 5,
-    "oujda": 3,
 }
 KINDS = {"cooperative": 60, "association": 12, "gie": 6, "artisan": 14, "company": 8}
 SIZE = {9: 60, 12: 25, 18: 15}

@@ -36,6 +36,23 @@ DEADLINE = 600  # seconds: a benchmark stops itself, whatever happens
 SERVE_START = 300
 STARTED = time.monotonic()
 
+# Where the exhibitors of a generated fair come from: the 8 provinces and prefectures of
+# Tanger-Tétouan-Al Hoceima, weighted like their populations, and a few from elsewhere.
+PROVINCES = {
+    "tanger-assilah": 30,
+    "tetouan": 14,
+    "larache": 10,
+    "al-hoceima": 8,
+    "chefchaouen": 8,
+    "mdiq-fnideq": 5,
+    "ouezzane": 6,
+    "fahs-anjra": 3,
+    "rabat": 4,
+    "fes": 4,
+    "casablanca": 5,
+    "oujda": 3,
+}
+
 
 def configure(data_dir: str, database_url: str = DATABASE_URL) -> dict:
     """The environment of the server, and of this process for migrating and loading."""

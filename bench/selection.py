@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import PROVINCES  # noqa: E402
 from maarid.exhibitors.select import Candidate, Quotas, select  # noqa: E402
 
 SEED = 2024
@@ -20,22 +21,6 @@ APPLICATIONS = 2000
 PLACES = 300
 REVIEWERS = 3
 
-# The 8 provinces and prefectures of Tanger-Tétouan-Al Hoceima, weighted like their
-# populations, and a few applicants from elsewhere.
-PROVINCES = {
-    "tanger-assilah": 30,
-    "tetouan": 14,
-    "larache": 10,
-    "al-hoceima": 8,
-    "chefchaouen": 8,
-    "mdiq-fnideq": 5,
-    "ouezzane": 6,
-    "fahs-anjra": 3,
-    "rabat": 4,
-    "fes": 4,
-    "casablanca": 5,
-    "oujda": 3,
-}
 SECTORS = {
     "terroir": 22,
     "handicrafts": 18,

@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from maarid.catalogue import qr
 from maarid.core.models import Job
@@ -122,7 +124,9 @@ def test_the_job_reports_its_progress_code_by_code_and_page_by_page(fair, organi
     ] * 2  # the header, once
     percents = [p for p, _m in reported]
     assert percents == sorted(percents) and len(set(percents)) > 4
-    assert {m for _p, m in reported} >= {"Making the QR codes…", "Laying out the pages…"}
+    with translation.override("fr"):  # the job speaks the language of the page that asked
+        steps = {gettext("Making the QR codes…"), gettext("Laying out the pages…")}
+    assert {m for _p, m in reported} >= steps
     assert job.progress == 100
 
 

@@ -27,7 +27,8 @@ from .api_schemas import (
 )
 from .models import Application, BoothSize
 
-router = Router()  # tagged by the router of api.py
+# Every operation here is for signed-in callers; the router of api.py tags them.
+router = Router(auth=AUTH)
 
 
 class ApplicationProductIn(InputSchema):
@@ -65,7 +66,6 @@ class ApplicationFilters(FilterSchema):
 @router.get(
     "/editions/{series}/{number}/applications",
     response={200: list[ApplicationOut], 404: Error},
-    auth=AUTH,
     summary="Applications to an edition",
     description="Organisers see all of them; reviewers those assigned to them; applicants "
     "their own. Filters narrow the list; before publication, filtering on a decision only "
@@ -91,7 +91,6 @@ def list_applications(
         404: Error,
         422: FieldErrors,
     },
-    auth=AUTH,
     summary="Start an application for one's organisation",
     description="A member of the organisation starts its draft; if it already has one, that "
     "one is returned (200).",
@@ -110,7 +109,6 @@ def start_application(request, series: str, number: EditionNumber, payload: Appl
 @router.get(
     "/applications/{application}",
     response={200: ApplicationDetail, 404: Error},
-    auth=AUTH,
     summary="One application",
     description="For the applicant's members, the reviewers assigned to it and the organisers.",
 )
@@ -121,7 +119,6 @@ def get_application(request, application: Id):
 @router.patch(
     "/applications/{application}",
     response={200: ApplicationDetail, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Change a draft (motivation, booth)",
 )
 def update_application(request, application: Id, payload: ApplicationPatch):
@@ -132,9 +129,36 @@ def update_application(request, application: Id, payload: ApplicationPatch):
 
 
 @router.post(
+    "/applications/{application}/submit",
+    response={200: ApplicationDetail, 403: Error, 404: Error, 422: FieldErrors},
+    summary="Submit a draft",
+    description="Refused (422, with what is missing) without products or required documents, "
+    "or when the call is closed.",
+)
+def submit_application(request, application: Id):
+    found = selectors.application_for(request.user, application)
+    services.submit(actor=request.user, application=found)
+    return selectors.application_detail(found.pk)
+
+
+@router.post(
+    "/applications/{application}/withdraw",
+    response={200: ApplicationDetail, 403: Error, 404: Error},
+    summary="Withdraw an application",
+    description="An accepted exhibitor's place then goes to the waiting list.",
+)
+def withdraw_application(request, application: Id):
+    found = selectors.application_for(request.user, application)
+    services.withdraw(actor=request.user, application=found)
+    return selectors.application_detail(found.pk)
+
+
+# --- A draft's products and documents ---------------------------------------------------
+
+
+@router.post(
     "/applications/{application}/products",
     response={201: ApplicationProductOut, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Add a product to bring",
     description="The name in Arabic, in French or both; the price in MAD as a decimal string.",
 )
@@ -147,7 +171,6 @@ def add_product(request, application: Id, payload: ApplicationProductIn):
 @router.delete(
     "/applications/{application}/products/{product}",
     response={204: None, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Remove a product from a draft",
 )
 def remove_product(request, application: Id, product: Id):
@@ -159,7 +182,6 @@ def remove_product(request, application: Id, product: Id):
 @router.post(
     "/applications/{application}/documents",
     response={201: DocumentOut, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Upload a document (multipart)",
     description="A PDF, JPEG or PNG of 5 MB at most, recognised by its content (not its name). "
     "`requirement` is the id of the required document it provides.",
@@ -185,7 +207,6 @@ def upload_document(
 @router.get(
     "/applications/{application}/documents/{document}",
     response={200: None, 404: Error},
-    auth=AUTH,
     summary="Download a document",
     description="The file itself, for those who may read the application.",
 )
@@ -197,37 +218,9 @@ def download_document(request, application: Id, document: Id) -> HttpResponse:
 @router.delete(
     "/applications/{application}/documents/{document}",
     response={204: None, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Remove a document from a draft",
 )
 def remove_document(request, application: Id, document: Id):
     found = selectors.application_for(request.user, application)
     services.remove_document(actor=request.user, document=selectors.document_of(found, document))
     return Status(204, None)
-
-
-@router.post(
-    "/applications/{application}/submit",
-    response={200: ApplicationDetail, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
-    summary="Submit a draft",
-    description="Refused (422, with what is missing) without products or required documents, "
-    "or when the call is closed.",
-)
-def submit_application(request, application: Id):
-    found = selectors.application_for(request.user, application)
-    services.submit(actor=request.user, application=found)
-    return selectors.application_detail(found.pk)
-
-
-@router.post(
-    "/applications/{application}/withdraw",
-    response={200: ApplicationDetail, 403: Error, 404: Error},
-    auth=AUTH,
-    summary="Withdraw an application",
-    description="An accepted exhibitor's place then goes to the waiting list.",
-)
-def withdraw_application(request, application: Id):
-    found = selectors.application_for(request.user, application)
-    services.withdraw(actor=request.user, application=found)
-    return selectors.application_detail(found.pk)

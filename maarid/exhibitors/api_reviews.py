@@ -15,7 +15,8 @@ from maarid.fairs.selectors import with_edition
 from . import selectors, services
 from .api_schemas import ApplicationStatus, OrganisationRef, money
 
-router = Router()  # tagged by the router of api.py
+# Every operation here is for signed-in callers; the router of api.py tags them.
+router = Router(auth=AUTH)
 
 
 class ReviewOut(Schema):
@@ -88,7 +89,6 @@ class ProgressOut(Schema):
 @router.get(
     "/editions/{series}/{number}/reviews",
     response={200: list[ReviewOut], 403: Error, 404: Error},
-    auth=AUTH,
     summary="My review assignments (reviewers)",
 )
 @with_edition()
@@ -100,7 +100,6 @@ def my_reviews(request, series: str, number: EditionNumber):
 @router.put(
     "/reviews/{review}",
     response={200: ReviewOut, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Mark an application (the reviewer assigned)",
     description="Every criterion of the call from 0 to 10, and a comment; marks may be revised "
     "until the decisions are published.",
@@ -119,7 +118,6 @@ def score_review(request, review: Id, payload: ReviewIn):
 @router.get(
     "/editions/{series}/{number}/reviewers",
     response={200: list[ReviewerOut], 403: Error, 404: Error},
-    auth=AUTH,
     summary="The reviewers of the call and their load (organisers)",
 )
 @with_edition(need="organise")
@@ -138,7 +136,6 @@ def list_reviewers(request, series: str, number: EditionNumber):
 @router.post(
     "/editions/{series}/{number}/assignments",
     response={201: AssignmentOut, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Assign a reviewer to an application (organisers)",
 )
 @with_edition(need="organise")
@@ -155,7 +152,6 @@ def assign_reviewer(request, series: str, number: EditionNumber, payload: Assign
 @router.post(
     "/editions/{series}/{number}/assignments/auto",
     response={200: AutoAssignOut, 403: Error, 404: Error},
-    auth=AUTH,
     summary="Give every submitted application its reviewers (organisers)",
     description="Each time to the least loaded reviewer without a conflict of interest.",
 )
@@ -168,7 +164,6 @@ def auto_assign(request, series: str, number: EditionNumber):
 @router.get(
     "/editions/{series}/{number}/progress",
     response={200: ProgressOut, 403: Error, 404: Error},
-    auth=AUTH,
     summary="How far the review has come, and where reviewers disagree (organisers)",
 )
 @with_edition(need="organise")

@@ -17,7 +17,8 @@ from . import selectors, services
 from .api_schemas import ApplicationDetail, money
 from .models import Call
 
-router = Router()  # tagged by the router of api.py
+# Every operation here is for signed-in callers; the router of api.py tags them.
+router = Router(auth=AUTH)
 
 
 class SelectionRunOut(Schema):
@@ -60,7 +61,6 @@ class PublishOut(Schema):
 @router.get(
     "/editions/{series}/{number}/selection",
     response={200: SelectionRunOut, 403: Error, 404: Error},
-    auth=AUTH,
     summary="The latest selection run (organisers)",
 )
 @with_edition(need="organise")
@@ -74,7 +74,6 @@ def latest_selection(request, series: str, number: EditionNumber):
 @router.post(
     "/editions/{series}/{number}/selection",
     response={200: SelectionRunOut, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Run the selection (organisers)",
     description="Synchronous: computes the selection that maximises the total score under the "
     "quotas and records each applicant's decision, score, rank and reason. Applicants see "
@@ -88,7 +87,6 @@ def run_selection(request, series: str, number: EditionNumber):
 @router.post(
     "/applications/{application}/override",
     response={200: ApplicationDetail, 403: Error, 404: Error, 422: FieldErrors},
-    auth=AUTH,
     summary="Force an applicant in or out, with a reason (organisers)",
     description="The next selection run respects it.",
 )
@@ -103,7 +101,6 @@ def override(request, application: Id, payload: OverrideIn):
 @router.post(
     "/editions/{series}/{number}/selection/publish",
     response={200: PublishOut, 403: Error, 404: Error},
-    auth=AUTH,
     summary="Publish the decisions (organisers)",
     description="Creates the exhibitors of the accepted applications and tells each applicant "
     "the decision they have not heard yet.",

@@ -59,6 +59,10 @@ def call_for_reviewer(user: User, edition: Edition) -> Call:
     return call_of(edition)
 
 
+def sector_quotas(call: Call) -> list[SectorQuota]:
+    return list(call.sector_quotas.order_by("sector"))
+
+
 def call_by_pk(pk: int) -> Call:
     return Call.objects.select_related("edition__series").get(pk=pk)
 
@@ -176,10 +180,6 @@ def document_of(application: Application, pk: int) -> ApplicationDocument:
 
 def documents_of(application: Application) -> list[ApplicationDocument]:
     return list(application.documents.select_related("requirement"))
-
-
-def sector_quotas(call: Call) -> list[SectorQuota]:
-    return list(call.sector_quotas.order_by("sector"))
 
 
 def given_requirements(application: Application) -> set[int]:

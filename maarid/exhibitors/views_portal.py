@@ -247,9 +247,9 @@ def application_step(request, series, number, pk, step):
             return redirect(application)
         return _render_step(request, application, step, {"errors": error.messages}, status=400)
     handler = {
-        "about": _about,
+        "about": _own_fields(AboutForm),
         "products": _products,
-        "booth": _booth,
+        "booth": _own_fields(BoothForm),
         "documents": _documents,
         "review": _review,
     }[step]
@@ -278,19 +278,25 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _about(request, application, step):
-    form = AboutForm(_posted(request), initial={"motivation": application.motivation})
-    if form.is_bound and form.is_valid():
-        try:
-            services.update_application(
-                actor=request.user, application=application, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _next(application, step)
-    status = 400 if form.is_bound else 200
-    return _render_step(request, application, step, {"form": form}, status)
+def _own_fields(form_class):
+    """A step that changes the application's own fields, those of ``form_class``."""
+
+    def step_view(request, application, step):
+        initial = {name: getattr(application, name) for name in form_class.base_fields}
+        form = form_class(_posted(request), initial=initial)
+        if form.is_bound and form.is_valid():
+            try:
+                services.update_application(
+                    actor=request.user, application=application, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return _next(application, step)
+        status = 400 if form.is_bound else 200
+        return _render_step(request, application, step, {"form": form}, status)
+
+    return step_view
 
 
 def _products(request, application, step):
@@ -327,28 +333,6 @@ def _products(request, application, step):
         {"form": form, "products": application.products.all()},
         400 if form.is_bound else 200,
     )
-
-
-def _booth(request, application, step):
-    form = BoothForm(
-        _posted(request),
-        initial={
-            "booth_size": application.booth_size,
-            "electricity": application.electricity,
-            "water": application.water,
-            "refrigeration": application.refrigeration,
-        },
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            services.update_application(
-                actor=request.user, application=application, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _next(application, step)
-    return _render_step(request, application, step, {"form": form}, 400 if form.is_bound else 200)
 
 
 def _documents(request, application, step):

@@ -34,9 +34,8 @@ class SelectionReport(pdf.Document):
 
     def context(self) -> dict[str, Any]:
         with translation.override(self.language):  # its sentences are in the report's language
-            context = reports.report_context(self.call)
-        context.pop("generated_at")  # when it was printed is no change to what it shows
-        return context
+            return reports.report_context(self.call)
 
     def extras(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        """When it was printed: no change to what it shows."""
         return {"generated_at": timezone.now()}

@@ -1,5 +1,5 @@
 """What the selection says in words (reasons, shortfalls), the applications as a spreadsheet,
-and the selection report as a PDF."""
+and what the selection report shows (made as a PDF by ``documents.SelectionReport``)."""
 
 import io
 from decimal import Decimal
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from maarid.core.models import User
-from maarid.core.pdf import render_pdf
 from maarid.core.spreadsheets import neutralise
 from maarid.registry.models import Kind, Province, Sector
 
@@ -399,11 +398,4 @@ def report_context(call: Call) -> dict:
         "womens": sum(1 for a in accepted if womens_coop(a.organisation)),
         "first_timers": sum(1 for a in accepted if a.first_time),
         "accepted_score": sum((a.score or Decimal(0) for a in accepted), Decimal(0)),
-        "generated_at": timezone.now(),
     }
-
-
-def report_pdf(call: Call, language: str) -> bytes:
-    with translation.override(language):
-        context = report_context(call)
-    return render_pdf("exhibitors/report.html", context, language)

@@ -19,6 +19,7 @@ from maarid.floorplan.allocate import (
     FIXED_BOOTH_TAKEN,
     FIXED_BOOTH_UNKNOWN,
     FIXED_BOOTH_UNSUITABLE,
+    FIXED_BOOTHS_DIFFER,
     MISSING_AMENITIES,
     NO_BOOTH_BIG_ENOUGH,
     NO_BOOTH_IN_ZONE,
@@ -43,6 +44,7 @@ CODES = {
     FIXED_BOOTH_TAKEN,
     FIXED_BOOTH_UNKNOWN,
     FIXED_BOOTH_UNSUITABLE,
+    FIXED_BOOTHS_DIFFER,
     NO_BOOTH_BIG_ENOUGH,
     NO_BOOTH_IN_ZONE,
     NO_BOOTH_WITH_AMENITIES,
@@ -378,6 +380,8 @@ def test_fixed_booths_stay_and_bad_ones_are_explained():
         Exhibitor(id="wet", sector="terroir", amenities=frozenset({"water"}), fixed="food1"),
         Exhibitor(id="wrong", sector="handicrafts", fixed="food0"),
         Exhibitor(id="free", sector="terroir", family="oil"),
+        Exhibitor(id="left", sector="terroir", fixed="food0", shared="pair"),
+        Exhibitor(id="right", sector="terroir", fixed="food2", shared="pair"),
     ]
     result = allocate(booths, exhibitors, zones_of, Options(**FAST))
     assert result.booths["fixed"] == "food3"
@@ -387,6 +391,15 @@ def test_fixed_booths_stay_and_bad_ones_are_explained():
     assert reasons["ghost"] == (FIXED_BOOTH_UNKNOWN, {"booth": "food9"})
     assert reasons["wet"] == (FIXED_BOOTH_UNSUITABLE, {"booth": "food1", "amenities": ["water"]})
     assert reasons["wrong"] == (FIXED_BOOTH_UNSUITABLE, {"booth": "food0", "zone": "food"})
+    # A group that shares a booth, its members fixed to two: it cannot be placed.
+    assert (
+        reasons["left"]
+        == reasons["right"]
+        == (
+            FIXED_BOOTHS_DIFFER,
+            {"booths": ["food0", "food2"]},
+        )
+    )
 
 
 def test_a_group_shares_one_booth_meeting_all_its_needs():
@@ -467,6 +480,18 @@ def test_the_same_input_gives_the_same_allocation(bench_fair):
     second = allocate(booths, exhibitors, zones_of, options)
     assert first.booths == second.booths
     assert (first.objective, first.bound) == (second.objective, second.bound)
+    assert broken_rules(booths, exhibitors, zones_of, first) == []
+
+
+def test_parts_solved_in_parallel_give_the_same_allocation(bench_fair, monkeypatch):
+    from maarid.floorplan.allocate import solver
+
+    monkeypatch.setattr(solver, "PARALLEL_FROM", 0)
+    booths, exhibitors, zones_of = bench_fair
+    options = Options(time_limit=120.0, deterministic_limit=3.0, workers=2)
+    first = allocate(booths, exhibitors, zones_of, options)
+    second = allocate(booths, exhibitors, zones_of, options)
+    assert first.booths == second.booths
     assert broken_rules(booths, exhibitors, zones_of, first) == []
 
 

@@ -22,9 +22,11 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from itertools import combinations
 
+from .matching import Completion
 from .problem import Problem
 
 MAX_REQUESTS = 12  # per group; larger groups fall back to each request's own least cost
+MAX_LAYOUTS = 50  # layouts of a set of requests checked for leaving every other unit a booth
 
 Pair = tuple[int, int]
 
@@ -61,15 +63,16 @@ def part_bound(pb: Problem, units: Sequence[int]) -> int:
     rotation = sum(
         w.rotation * min(pb.near[u].get(b, 0) for b in pb.domains[u]) for u in units if pb.near[u]
     )
-    return rotation + sum(Group(pb, group).least for group in components(pb, units))
+    completion = Completion(pb, units)
+    return rotation + sum(Group(pb, group, completion).least for group in components(pb, units))
 
 
 class Group:
     """The units of one group, the requests among them, and the cheapest set of them that can
     be honoured at once (``least``, with its ``pieces``: the connected parts of that set)."""
 
-    def __init__(self, pb: Problem, units: list[int]) -> None:
-        self.pb, self.units = pb, units
+    def __init__(self, pb: Problem, units: list[int], completion: Completion | None = None) -> None:
+        self.pb, self.units, self.completion = pb, units, completion
         inside = set(units)
         w = pb.options.weights
         self.requests = [pair for pair in pb.requests if set(pair) <= inside]
@@ -128,10 +131,16 @@ class Group:
         for u in order:  # breadth first: each next unit has a placed neighbour
             order.extend(v for v in sorted(links[u]) if v not in order)
         placed: dict[int, int] = {}
+        tries = [0]
 
         def place(i: int) -> bool:
             if i == len(order):
-                return True
+                if self.completion is None or within is not None:
+                    return True
+                # The other units must still all have a booth; past a few layouts that leave
+                # them none, assume one does (the bound stays a bound).
+                tries[0] += 1
+                return tries[0] > MAX_LAYOUTS or self.completion.fits(placed)
             u = order[i]
             candidates = set(domain[u])
             for v in links[u]:

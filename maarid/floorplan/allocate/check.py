@@ -135,6 +135,6 @@ def violations(
             if strangers:
                 out[e.id].append(Reason(BOOTH_SHARED, {"booth": booth_id, "with": strangers}))
             if e.shared is not None and len(group_booths[e.shared]) > 1:
-                others = sorted(map(str, group_booths[e.shared] - {booth_id}))
+                others = [b.id for b in booths if b.id in group_booths[e.shared] - {booth_id}]
                 out[e.id].append(Reason(GROUP_SPLIT, {"booth": booth_id, "others": others}))
     return dict(out)

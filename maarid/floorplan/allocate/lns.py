@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
@@ -23,8 +24,9 @@ from .model import PartModel
 from .problem import Part, Problem
 from .search import LocalSearch
 
-SIZE = 30  # units freed: the nearest to the seeds, breadth first over neighbouring booths
+SIZE = 45  # units freed: the nearest to the seeds, breadth first over neighbouring booths
 SUB_LIMIT = 0.5  # CP-SAT deterministic seconds per neighbourhood
+TRIES = 3  # neighbourhoods drawn around one unit (other blocks each time) before giving up
 
 
 class Lns:
@@ -46,21 +48,32 @@ class Lns:
         self.cost = self._cost(self.solution)
         self.groups = [(units, Group(pb, units)) for units in components(pb, sorted(self.solution))]
         self.group_of = {u: group for units, group in self.groups for u in units}
+        self.unmet: set[int] = set()  # units of groups that cost more than their least
+        self.target = 0
+        self.det_used = 0.0  # deterministic seconds of the sub-solves
 
     def _cost(self, solution: Mapping[int, int]) -> int:
         return penalties(self.pb, solution).cost(self.pb.options.weights)
 
-    def run(self, target: int, rounds: int, deadline: float) -> dict[int, int]:
-        """Up to ``rounds`` neighbourhoods, stopping at ``target`` (a lower bound) or at the
-        wall-clock ``deadline``; returns the best solution."""
-        tried: set[tuple[int, ...]] = set()
+    def run(
+        self, target: int, rounds: int, deadline: float, det: float | None = None
+    ) -> dict[int, int]:
+        """Up to ``rounds`` neighbourhoods, stopping at ``target`` (a lower bound), when the
+        sub-solves have used ``det`` deterministic seconds, at the wall-clock ``deadline``
+        (a safety cap: the other limits are reproducible), or when every unit that costs more
+        than it must has been tried ``TRIES`` times since the last improvement; returns the
+        best solution."""
+        self.target = target
+        tried: Counter[tuple[int, str]] = Counter()
         for _ in range(rounds):
             if self.cost <= target or time.monotonic() >= deadline:
                 break
-            seeds = self._seeds(tried)
-            if seeds is None:
+            if det is not None and self.det_used >= det:
                 break
-            found = self._solve(seeds, deadline)
+            region = self._neighbourhood(tried)
+            if region is None:
+                break
+            found = self._solve(*region, deadline)
             if found is not None:
                 value = self._cost(found)
                 if value < self.cost:
@@ -75,9 +88,11 @@ class Lns:
         pb, solution = self.pb, self.solution
         unit_at = {b: u for u, b in solution.items()}
         out: set[int] = set()
+        self.unmet = set()
         for units, group in self.groups:
             if self._group_cost(group) > group.least:
-                out.update(units)
+                self.unmet.update(units)
+        out.update(self.unmet)
         for u, b in solution.items():
             families = pb.units[u].families
             for c in pb.adjacent[b]:
@@ -102,23 +117,42 @@ class Lns:
             for r in group.requests
         )
 
-    def _seeds(self, tried: set[tuple[int, ...]]) -> list[int] | None:
-        """A unit that costs something, not tried since the last improvement, and the rest
-        of its request group."""
-        troubles = [u for u in self._troubles() if (u,) not in tried]
-        if not troubles:
+    def _neighbourhood(self, tried: Counter[tuple[int, str]]) -> tuple[list[int], set[int]] | None:
+        """The units to free and the booths they may take (theirs and the part's free
+        booths), around a unit that costs more than it must, drawn at random among those not
+        tried since the last improvement. A unit of a request group that costs more than its
+        least is tried twice: its group with the units of a block where the group's cheapest
+        requests can be laid out; then, like any other, the units of its block and of random
+        other blocks, about ``size`` in all."""
+        troubles = self._troubles()
+        options = [(u, kind) for u in troubles for kind in ("group", "blocks")]
+        options = [
+            (u, kind)
+            for u, kind in options
+            if tried[(u, kind)] < TRIES and (kind == "blocks" or u in self.unmet)
+        ]
+        if not options:
             return None
-        u = troubles[self.rng.randrange(len(troubles))]
-        tried.add((u,))
-        group = self.group_of.get(u)
-        return [u] if group is None else [u, *(v for v in group.units if v != u)]
+        u, kind = options[self.rng.randrange(len(options))]
+        tried[(u, kind)] += 1
+        chosen = [self.block[self.solution[u]]]
+        free = []
+        if kind == "group":
+            free = list(self.group_of[u].units)
+            chosen = self._meeting_blocks(self.group_of[u])
+        others = [k for k in range(len(self.blocks)) if k not in chosen]
+        self.rng.shuffle(others)
+        for k in [*chosen, *others]:
+            free.extend(v for v in self.units_in(k) if v not in free and self._movable(v))
+            if len(free) >= self.size:
+                break
+        occupied = set(self.solution.values())
+        empty = {b for b in self.part.booths if b not in occupied}
+        return free, {self.solution[v] for v in free} | empty
 
-    def _meeting_blocks(self, u: int) -> list[int]:
-        """For each piece of the cheapest set of requests of ``u``'s group, a block where it
-        can be laid out whole (drawn at random among those)."""
-        group = self.group_of.get(u)
-        if group is None:
-            return []
+    def _meeting_blocks(self, group: Group) -> list[int]:
+        """For each piece of the group's cheapest set of requests, a block where it can be
+        laid out whole (drawn at random among those)."""
         out: list[int] = []
         for piece in group.pieces:
             fitting = [
@@ -128,23 +162,6 @@ class Lns:
                 out.append(fitting[self.rng.randrange(len(fitting))])
         return out
 
-    def _region(self, seeds: list[int]) -> tuple[list[int], set[int]]:
-        """The units of the seeds' blocks (booths linked by neighbours: a double row), then of
-        other blocks drawn at random until about ``size`` units; and the booths they may take:
-        theirs and the part's free booths."""
-        chosen = list(dict.fromkeys(self.block[self.solution[u]] for u in seeds))
-        chosen += [k for k in self._meeting_blocks(seeds[0]) if k not in chosen]
-        others = [k for k in range(len(self.blocks)) if k not in chosen]
-        self.rng.shuffle(others)
-        free: list[int] = []
-        for k in chosen + others:
-            if len(free) >= self.size and k not in chosen:
-                break
-            free.extend(u for u in self.units_in(k) if self._movable(u))
-        occupied = set(self.solution.values())
-        empty = {b for b in self.part.booths if b not in occupied}
-        return free, {self.solution[u] for u in free} | empty
-
     def units_in(self, k: int) -> list[int]:
         unit_at = {b: u for u, b in self.solution.items()}
         return [unit_at[b] for b in self.blocks[k] if b in unit_at]
@@ -152,8 +169,7 @@ class Lns:
     def _movable(self, u: int) -> bool:
         return self.pb.units[u].fixed is None
 
-    def _solve(self, seeds: list[int], deadline: float) -> dict[int, int] | None:
-        free, room = self._region(seeds)
+    def _solve(self, free: list[int], room: set[int], deadline: float) -> dict[int, int] | None:
         if not free:
             return None
         m = PartModel(self.pb, self.part, self.solution, free=free, room=room)
@@ -164,6 +180,8 @@ class Lns:
                 if (kept := self.pb.units[u].kept) is not None and self.pb.booth_pos.get(kept) != b
             )
             m.model.add(m.moves <= self.moves_allowed - held_moves)
+        # No solution of the part is below the target: neither is the neighbourhood's.
+        m.model.add(m.cost >= self.target - m.held_cost())
         m.hint(self.solution)
         m.model.minimize(m.cost)
         solver = cp_model.CpSolver()
@@ -171,8 +189,11 @@ class Lns:
         params.num_workers = 1
         params.random_seed = self.seed
         params.max_deterministic_time = SUB_LIMIT
+        # Small models from a complete hint: presolving them costs more than it saves.
+        params.cp_model_presolve = False
         params.max_time_in_seconds = max(0.01, deadline - time.monotonic())
         code = solver.solve(m.model)
+        self.det_used += solver.deterministic_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         found = dict(self.solution)

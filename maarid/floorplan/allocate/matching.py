@@ -25,12 +25,7 @@ def placement(pb: Problem) -> tuple[dict[int, int], dict[int, Reason]]:
     holder: dict[int, int] = {}
     booth_of: dict[int, int] = {}
     reasons: dict[int, Reason] = {}
-    # The tightest booths first: a unit takes the smallest, least equipped booth it fits, so
-    # larger and better equipped booths stay free for those who need them.
-    ranked = [
-        sorted(d, key=lambda b: (pb.booths[b].area, len(pb.booths[b].amenities), b))
-        for d in pb.domains
-    ]
+    ranked = _ranked(pb)
     fixed = [u for u, unit in enumerate(pb.units) if unit.fixed is not None]
     kept = [u for u, unit in enumerate(pb.units) if unit.fixed is None and unit.kept is not None]
     rest = [u for u, unit in enumerate(pb.units) if unit.fixed is None and unit.kept is None]
@@ -45,6 +40,32 @@ def placement(pb: Problem) -> tuple[dict[int, int], dict[int, Reason]]:
         if reached is not None:
             reasons[u] = _taken(pb, u, reached, holder)
     return booth_of, reasons
+
+
+def _ranked(pb: Problem) -> list[list[int]]:
+    """Each unit's booths, the tightest first: a unit takes the smallest, least equipped booth
+    it fits, so larger and better equipped booths stay free for those who need them."""
+    return [
+        sorted(d, key=lambda b: (pb.booths[b].area, len(pb.booths[b].amenities), b))
+        for d in pb.domains
+    ]
+
+
+class Completion:
+    """Whether ``units`` can all have a booth when some of them are pinned to given booths."""
+
+    def __init__(self, pb: Problem, units: Sequence[int]) -> None:
+        self.ranked = _ranked(pb)
+        # Fixed units first: they can go nowhere else.
+        self.units = sorted(units, key=lambda u: len(pb.domains[u]))
+
+    def fits(self, pinned: Mapping[int, int]) -> bool:
+        ranked = list(self.ranked)
+        for u, b in pinned.items():
+            ranked[u] = [b]
+        holder = {b: u for u, b in pinned.items()}
+        booth_of = dict(pinned)
+        return all(u in pinned or _augment(u, ranked, holder, booth_of) is None for u in self.units)
 
 
 def _augment(

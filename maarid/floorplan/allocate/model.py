@@ -242,34 +242,54 @@ class PartModel:
             terms.append(1 - row[b] if b is not None and b in row else 1)
         return sum(terms) if terms else None
 
+    def held_cost(self) -> int:
+        """What the held units cost among themselves, left out of ``cost``: the part's cost of
+        a solution is this plus ``cost`` (a group's fair share is in ``cost`` whenever the
+        free units can move it off its range, and is met otherwise)."""
+        pb, w, held = self.pb, self.pb.options.weights, self.held
+        total = 0
+        for b, u in self.holder.items():
+            for c in pb.adjacent[b]:
+                v = self.holder.get(c)
+                if v is not None and c > b:
+                    total += w.family * len(pb.units[u].families & pb.units[v].families)
+            total += w.rotation * pb.near[u].get(b, 0)
+        for (a, c), count in pb.requests.items():
+            if a in held and c in held and held[c] not in pb.adjacent[held[a]]:
+                total += w.request * count
+        return total
+
     # --- solutions -------------------------------------------------------------------------
 
     def hint(self, booth_of: Mapping[int, int]) -> None:
         """Hint every variable with its value in ``booth_of`` (unit -> booth, a solution)."""
-        pb, m = self.pb, self.model
-        m.clear_hints()
+        pb = self.pb
         unit_at = {booth_of[u]: u for u in self.all_units}
+        pairs: list[tuple[cp_model.IntVar, bool | int]] = []
         for c, members in enumerate(self.classes):
             taken = {booth_of[u] for u in members}
-            for b, var in self.x[c].items():
-                m.add_hint(var, b in taken)
+            pairs.extend((var, b in taken) for b, var in self.x[c].items())
 
         def holds(b: int, f: str) -> bool:
             return b in unit_at and f in pb.units[unit_at[b]].families
 
-        for (b, f), var in self.fam.items():
-            m.add_hint(var, holds(b, f))
-        for pair, b, c, f in self.pairs:
-            m.add_hint(pair, holds(b, f) and holds(c, f))
-        for (a, c), h in self.honoured.items():
-            m.add_hint(h, booth_of[c] in pb.adjacent[booth_of[a]])
+        pairs.extend((var, holds(b, f)) for (b, f), var in self.fam.items())
+        pairs.extend((pair, holds(b, f) and holds(c, f)) for pair, b, c, f in self.pairs)
+        pairs.extend(
+            (h, booth_of[c] in pb.adjacent[booth_of[a]]) for (a, c), h in self.honoured.items()
+        )
         for dev, group, lo, hi in self.deviations:
             count = sum(
                 1
                 for u in self.all_units
                 if booth_of[u] in self.part.prime and group in pb.groups(pb.units[u])
             )
-            m.add_hint(dev, max(0, count - hi, lo - count))
+            pairs.append((dev, max(0, count - hi, lo - count)))
+        # In bulk: add_hint one variable at a time is most of the time of a small model.
+        self.model.clear_hints()
+        hints = self.model.proto.solution_hint
+        hints.vars.extend(var.index for var, _ in pairs)
+        hints.values.extend(int(value) for _, value in pairs)
 
     def read(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """unit -> booth for the free units: a class's booths go to its units in order."""

@@ -29,6 +29,7 @@ BOOTHS_TAKEN = "booths_taken"  # {"zones", "area", "amenities", "booths", "holde
 FIXED_BOOTH_UNKNOWN = "fixed_booth_unknown"  # {"booth"}
 FIXED_BOOTH_UNSUITABLE = "fixed_booth_unsuitable"  # {"booth", "zone", "area", "amenities"}
 FIXED_BOOTH_TAKEN = "fixed_booth_taken"  # {"booth", "by"}
+FIXED_BOOTHS_DIFFER = "fixed_booths_differ"  # {"booths"}: a sharing group fixed to several
 
 EPSILON_M2 = 1e-6  # areas are compared with this tolerance (floats from geometry)
 
@@ -311,6 +312,10 @@ class Problem:
 
     def _domain(self, u: int) -> list[int]:
         unit = self.units[u]
+        fixed = list(dict.fromkeys(f for i in unit.members if (f := self.exhibitors[i].fixed)))
+        if len(fixed) > 1:
+            self.reasons[u] = Reason(FIXED_BOOTHS_DIFFER, {"booths": fixed})
+            return []
         if unit.fixed is not None:
             b = self.booth_pos.get(unit.fixed)
             if b is None:

@@ -1,18 +1,26 @@
 """The allocation, phase by phase, and the result.
 
 1. Who is placed: :mod:`.matching` (exact, no solver), with the reason of each unit left out.
-2. Per independent part of the venue, when some of its units were announced: the fewest
-   announced units moved, fixed as a constraint of the next phase.
-3. Per part: the soft goals' weighted cost, minimised by CP-SAT from the previous solution.
+2. Per independent part of the venue: in re-run mode, the fewest announced units moved (a
+   min-cost matching), kept as a limit by what follows; the lower bound of :mod:`.bound`;
+   then the cost, by the annealing of :mod:`.search`, the neighbourhoods of :mod:`.lns` and
+   CP-SAT on the whole part in turn, each from the previous one's solution, until the cost
+   meets the bound or the time is up.
 
-See ``docs/floorplan-allocation.md``.
+The parts are independent: with ``workers`` above 1 they are solved in that many processes at
+once, the largest first, each with a single-threaded CP-SAT; else one after the other, the
+smallest first (the time they leave goes to the larger ones). See
+``docs/floorplan-allocation.md``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import multiprocessing
 import time
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from ortools.sat.python import cp_model
 
@@ -28,7 +36,6 @@ from .problem import (
     Booth,
     Exhibitor,
     Options,
-    Part,
     PartResult,
     Problem,
     Reason,
@@ -37,8 +44,21 @@ from .search import LocalSearch
 
 SEARCH_MOVES = 100  # annealing moves per unit
 LNS_ROUNDS = 400  # neighbourhoods at most per part
-SMALL_PART = 60  # units: CP-SAT on the whole part at once, no neighbourhoods
-LNS_SHARE = 0.7  # of a part's time, at most, for the neighbourhoods; CP-SAT has the rest
+# Units in a part: up to SMALL_PART, CP-SAT on the whole part after the annealing, no
+# neighbourhoods; over LARGE_PART, no CP-SAT on the whole part (its presolve alone takes
+# longer than the neighbourhoods need).
+SMALL_PART = 30
+LARGE_PART = 200
+# With a deterministic limit, the share of a part's that the neighbourhoods may use at most
+# (CP-SAT on the whole part has the rest).
+LNS_SHARE = 0.7
+
+# Placed units from which the parts are solved in several processes (starting one costs
+# about a second: more than a small fair takes in all).
+PARALLEL_FROM = 300
+
+Solution = dict[int, int]
+Report = Callable[[float, str], None]
 
 
 def allocate(
@@ -51,40 +71,113 @@ def allocate(
     the zones that take it. See ``docs/floorplan-allocation.md``."""
     options = options or Options()
     started = time.monotonic()
-    pb = Problem(booths, exhibitors, zones_of, options)
+    progress = options.progress
+    # The problem travels to other processes: without the callback, which stays here.
+    pb = Problem(booths, exhibitors, zones_of, dataclasses.replace(options, progress=None))
     booth_of, taken = placement(pb)
     reasons = {**pb.reasons, **taken}
-    parts = [(part, sum(1 for u in part.units if u in booth_of)) for part in pb.parts]
-    parts = [(part, n) for part, n in parts if n]
-    total = sum(n for _, n in parts)
+    sizes = {k: sum(1 for u in part.units if u in booth_of) for k, part in enumerate(pb.parts)}
+    jobs = [k for k in sorted(sizes, key=lambda k: sizes[k]) if sizes[k]]
     deadline = started + options.time_limit
-    results: list[PartResult] = []
-    done = 0
-    for part, n in parts:
-        wall = max(0.01, (deadline - time.monotonic()) * n / (total - done))
-        det = None
-        if options.deterministic_limit is not None:
-            det = options.deterministic_limit * n / total
-        report = _Report(options.progress, done / total, n / total, part)
-        result, solution = _PartSolver(pb, part, booth_of, wall, det, report).run()
+    if options.workers > 1 and len(jobs) > 1 and sum(sizes.values()) >= PARALLEL_FROM:
+        results = _in_parallel(pb, jobs[::-1], sizes, booth_of, deadline, progress)
+    else:
+        results = _in_turn(pb, jobs, sizes, booth_of, deadline, progress)
+    for _result_of_part, solution in results.values():
         booth_of.update(solution)
-        results.append(result)
-        done += n
-    allocation = _result(pb, booth_of, reasons, results)
+    allocation = _result(pb, booth_of, reasons, [results[k][0] for k in jobs])
     allocation.seconds = time.monotonic() - started
-    if options.progress is not None:
-        options.progress(1.0, "done")
+    if progress is not None:
+        progress(1.0, "done")
     return allocation
+
+
+def _in_turn(
+    pb: Problem,
+    jobs: list[int],
+    sizes: Mapping[int, int],
+    booth_of: Mapping[int, int],
+    deadline: float,
+    progress: Report | None,
+) -> dict[int, tuple[PartResult, Solution]]:
+    total, done = sum(sizes[k] for k in jobs), 0
+    results: dict[int, tuple[PartResult, Solution]] = {}
+    for k in jobs:
+        n = sizes[k]
+        now = time.monotonic()
+        until = now + max(0.01, (deadline - now) * n / (total - done))
+        report = _Report(progress, done / total, n / total, pb.parts[k].zones)
+        results[k] = solve_part(pb, k, booth_of, until, _det_share(pb, n, total), report)
+        done += n
+    return results
+
+
+def _in_parallel(
+    pb: Problem,
+    jobs: list[int],
+    sizes: Mapping[int, int],
+    booth_of: Mapping[int, int],
+    deadline: float,
+    progress: Report | None,
+) -> dict[int, tuple[PartResult, Solution]]:
+    """The parts in ``pb.options.workers`` processes (spawned: no state of the caller's, such
+    as a database connection, is shared), the largest first. A part starts when a process is
+    free, with its share of the time left: its units over those of the parts not done yet,
+    times the number of processes (monotonic clock readings are the same in every process of
+    a machine)."""
+    workers = pb.options.workers
+    total = sum(sizes[k] for k in jobs)
+    left = total  # units of the parts not done yet
+    pending = list(jobs)
+    running: dict[Future[tuple[PartResult, Solution]], int] = {}
+    results: dict[int, tuple[PartResult, Solution]] = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        while pending or running:
+            while pending and len(running) < workers:
+                k = pending.pop(0)
+                now = time.monotonic()
+                until = min(deadline, now + (deadline - now) * sizes[k] * workers / left)
+                start = {u: booth_of[u] for u in pb.parts[k].units if u in booth_of}
+                det = _det_share(pb, sizes[k], total)
+                running[pool.submit(solve_part, pb, k, start, until, det, None)] = k
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                k = running.pop(future)
+                results[k] = future.result()
+                left -= sizes[k]
+                if progress is not None:
+                    progress(1 - left / total, "+".join(pb.parts[k].zones))
+    return results
+
+
+def _det_share(pb: Problem, n: int, total: int) -> float | None:
+    limit = pb.options.deterministic_limit
+    return None if limit is None else limit * n / total
+
+
+def solve_part(
+    pb: Problem,
+    k: int,
+    booth_of: Mapping[int, int],
+    deadline: float,
+    det: float | None,
+    report: Report | None,
+) -> tuple[PartResult, Solution]:
+    """Part ``k`` of ``pb`` from the placement ``booth_of``, until the ``time.monotonic()``
+    deadline: its result and solution. Public and at module level so that another process
+    can run it."""
+    return _PartSolver(pb, k, booth_of, deadline, det, report, single=report is not None).run()
 
 
 class _Report:
     """Progress of one part, as a fraction of the whole allocation."""
 
     def __init__(
-        self, progress: Callable[[float, str], None] | None, start: float, span: float, part: Part
+        self, progress: Report | None, start: float, span: float, zones: tuple[str, ...]
     ) -> None:
         self.progress, self.start, self.span = progress, start, span
-        self.name = "+".join(part.zones)
+        self.name = "+".join(zones)
 
     def __call__(self, fraction: float, message: str) -> None:
         if self.progress is not None:
@@ -92,7 +185,7 @@ class _Report:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: _Report) -> None:
+    def __init__(self, report: Report) -> None:
         super().__init__()
         self.report = report
 
@@ -105,24 +198,27 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 class _PartSolver:
     """One part: the fewest moves (re-run mode), then the cost, by the local search, the large
     neighbourhood search and CP-SAT in turn, each starting from the previous one's solution,
-    until the cost meets the bound or the part's time is up."""
+    until the cost meets the bound or the part's time is up. ``single``: parts are solved one
+    at a time, CP-SAT may use every worker."""
 
     def __init__(
         self,
         pb: Problem,
-        part: Part,
+        k: int,
         booth_of: Mapping[int, int],
-        wall: float,
+        deadline: float,
         det: float | None,
-        report: _Report,
+        report: Report | None,
+        single: bool,
     ) -> None:
-        self.pb, self.part, self.report = pb, part, report
+        self.pb, self.part, self.single = pb, pb.parts[k], single
+        self.report: Report = report or (lambda fraction, message: None)
         self.begun = time.monotonic()
-        self.deadline, self.det = self.begun + wall, det
-        self.units = [u for u in part.units if u in booth_of]
+        self.deadline, self.det = deadline, det
+        self.units = [u for u in self.part.units if u in booth_of]
         self.start = {u: booth_of[u] for u in self.units}
 
-    def run(self) -> tuple[PartResult, dict[int, int]]:
+    def run(self) -> tuple[PartResult, Solution]:
         pb, seed = self.pb, self.pb.options.seed
         solution, moved = fewest_moves(pb, self.units, self.start)
         allowed = moved if any(pb.units[u].kept is not None for u in self.units) else None
@@ -135,12 +231,14 @@ class _PartSolver:
             self.report(0.3, f"search {value} (bound {bound})")
         if value > bound and len(self.units) > SMALL_PART:
             lns = Lns(pb, self.part, solution, seed, allowed)
-            lns_deadline = self.begun + LNS_SHARE * (self.deadline - self.begun)
-            solution = lns.run(bound, LNS_ROUNDS, lns_deadline)
+            det = None if self.det is None else LNS_SHARE * self.det
+            solution = lns.run(bound, LNS_ROUNDS, self.deadline, det)
             value = lns.cost
+            if self.det is not None:
+                self.det = max(0.0, self.det - lns.det_used)
             self.report(0.6, f"neighbourhoods {value} (bound {bound})")
-        status = OPTIMAL
-        if value > bound:
+        status = OPTIMAL if value <= bound else FEASIBLE
+        if value > bound and len(self.units) <= LARGE_PART:
             status, value, bound, solution = self._cp_sat(solution, value, bound, allowed)
         result = PartResult(
             zones=self.part.zones,
@@ -154,8 +252,8 @@ class _PartSolver:
         return result, solution
 
     def _cp_sat(
-        self, solution: dict[int, int], value: int, bound: int, allowed: int | None
-    ) -> tuple[str, int, int, dict[int, int]]:
+        self, solution: Solution, value: int, bound: int, allowed: int | None
+    ) -> tuple[str, int, int, Solution]:
         """The whole part's model from ``solution``, for the rest of the part's time: a better
         solution, or a better bound, or the proof."""
         m = PartModel(self.pb, self.part, solution)
@@ -171,10 +269,11 @@ class _PartSolver:
         if self.det is not None:
             params.max_deterministic_time = self.det
         params.random_seed = options.seed
-        params.num_workers = max(1, options.workers)
+        params.num_workers = max(1, options.workers) if self.single else 1
         params.relative_gap_limit = options.relative_gap
-        callback = _Progress(self.report) if options.progress is not None else None
-        code = solver.solve(m.model, callback)
+        # Probing in presolve took most of the time of proving the benchmark's optimum.
+        params.cp_model_probing_level = 0
+        code = solver.solve(m.model, _Progress(self.report))
         found_bound = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return FEASIBLE, value, found_bound, solution

@@ -7,7 +7,7 @@ import pytest
 import weasyprint
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maarid.core.models import OutboxMessage
 from maarid.exhibitors import selectors, services
@@ -174,7 +174,10 @@ def test_an_edition_whose_decisions_are_published_never_goes_back_to_draft(call,
     edition.save()
     services.run_selection(actor=organiser, call=call)
     services.publish_decisions(actor=organiser, call=call)
-    with pytest.raises(ValidationError, match="decisions on the applications are published"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="decisions on the applications are published"),
+    ):
         fairs.move_edition(actor=organiser, edition=edition, status="draft", reason="Again")
 
 

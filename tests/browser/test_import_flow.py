@@ -1,5 +1,5 @@
 """People importing spreadsheets in a browser: errors apart from warnings, the rows that are
-right imported when asked, the others downloaded with their reasons (issue 13)."""
+right imported when asked, the others downloaded with their reasons."""
 
 import io
 import re

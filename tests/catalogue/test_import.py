@@ -350,7 +350,7 @@ def test_stock_set_by_service_is_exported(cooperative, exhibitor, exhibiting, ta
     assert read_xlsx(importing.export_xlsx(cooperative))[1][-1] == 9
 
 
-# --- Field quality (issue 13) -------------------------------------------------------------------
+# --- Field quality ----------------------------------------------------------------------------
 
 
 def test_a_missing_unit_column_takes_the_default_and_says_so(cooperative, taxonomy):

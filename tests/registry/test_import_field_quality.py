@@ -1,4 +1,4 @@
-"""Imports that never save garbage (issue 13): files as regional offices really send them
+"""Imports that never save garbage: files as regional offices really send them
 (Windows Arabic encoding, French Latin-1, Excel's CSV with a byte order mark, files broken by
 hand), each problem of the issue reproduced, then what the import does about it."""
 

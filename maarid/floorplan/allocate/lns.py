@@ -56,20 +56,27 @@ class Lns:
         return penalties(self.pb, solution).cost(self.pb.options.weights)
 
     def run(
-        self, target: int, rounds: int, deadline: float, det: float | None = None
+        self,
+        target: int,
+        rounds: int,
+        deadline: float,
+        det: float | None = None,
+        stall: int | None = None,
     ) -> dict[int, int]:
-        """Up to ``rounds`` neighbourhoods, stopping at ``target`` (a lower bound), when the
-        sub-solves have used ``det`` deterministic seconds, at the wall-clock ``deadline``
-        (a safety cap: the other limits are reproducible), or when every unit that costs more
-        than it must has been tried ``TRIES`` times since the last improvement; returns the
-        best solution."""
+        """Up to ``rounds`` neighbourhoods, stopping at ``target`` (a lower bound), after
+        ``stall`` neighbourhoods in a row without improvement, when the sub-solves have used
+        ``det`` deterministic seconds, at the wall-clock ``deadline`` (a safety cap: the
+        other limits are reproducible), or when every unit that costs more than it must has
+        been tried ``TRIES`` times since the last improvement; returns the best solution."""
         self.target = target
         tried: Counter[tuple[int, str]] = Counter()
+        idle = 0
         for _ in range(rounds):
             if self.cost <= target or time.monotonic() >= deadline:
                 break
-            if det is not None and self.det_used >= det:
+            if (det is not None and self.det_used >= det) or (stall is not None and idle >= stall):
                 break
+            idle += 1
             region = self._neighbourhood(tried)
             if region is None:
                 break
@@ -79,6 +86,7 @@ class Lns:
                 if value < self.cost:
                     self.solution, self.cost = found, value
                     tried.clear()
+                    idle = 0
         return self.solution
 
     def _troubles(self) -> list[int]:

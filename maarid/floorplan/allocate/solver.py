@@ -42,13 +42,15 @@ from .problem import (
 )
 from .search import LocalSearch
 
-SEARCH_MOVES = 100  # annealing moves per unit
+SEARCH_MOVES = 300  # annealing moves per unit
 LNS_ROUNDS = 400  # neighbourhoods at most per part
 # Units in a part: up to SMALL_PART, CP-SAT on the whole part after the annealing, no
 # neighbourhoods; over LARGE_PART, no CP-SAT on the whole part (its presolve alone takes
 # longer than the neighbourhoods need).
 SMALL_PART = 30
 LARGE_PART = 200
+STALL = 10  # neighbourhoods without improvement before CP-SAT takes a part of LARGE_PART or less
+FIRST_TRY = 0.25  # of a part's time, CP-SAT's first try on a part of LARGE_PART units or less
 # With a deterministic limit, the share of a part's that the neighbourhoods may use at most
 # (CP-SAT on the whole part has the rest).
 LNS_SHARE = 0.7
@@ -107,7 +109,8 @@ def _in_turn(
         now = time.monotonic()
         until = now + max(0.01, (deadline - now) * n / (total - done))
         report = _Report(progress, done / total, n / total, pb.parts[k].zones)
-        results[k] = solve_part(pb, k, booth_of, until, _det_share(pb, n, total), report)
+        det = _det_share(pb, n, total)
+        results[k] = solve_part(pb, k, booth_of, (until, deadline), det, report)
         done += n
     return results
 
@@ -140,7 +143,8 @@ def _in_parallel(
                 until = min(deadline, now + (deadline - now) * sizes[k] * workers / left)
                 start = {u: booth_of[u] for u in pb.parts[k].units if u in booth_of}
                 det = _det_share(pb, sizes[k], total)
-                running[pool.submit(solve_part, pb, k, start, until, det, None)] = k
+                limits = (until, deadline)
+                running[pool.submit(solve_part, pb, k, start, limits, det, None)] = k
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 k = running.pop(future)
@@ -160,14 +164,14 @@ def solve_part(
     pb: Problem,
     k: int,
     booth_of: Mapping[int, int],
-    deadline: float,
+    deadlines: tuple[float, float],
     det: float | None,
     report: Report | None,
 ) -> tuple[PartResult, Solution]:
-    """Part ``k`` of ``pb`` from the placement ``booth_of``, until the ``time.monotonic()``
-    deadline: its result and solution. Public and at module level so that another process
-    can run it."""
-    return _PartSolver(pb, k, booth_of, deadline, det, report, single=report is not None).run()
+    """Part ``k`` of ``pb`` from the placement ``booth_of``: its result and solution.
+    ``deadlines`` (``time.monotonic()`` readings): the part's share of the time, and the
+    allocation's. Public and at module level so that another process can run it."""
+    return _PartSolver(pb, k, booth_of, deadlines, det, report, single=report is not None).run()
 
 
 class _Report:
@@ -206,7 +210,7 @@ class _PartSolver:
         pb: Problem,
         k: int,
         booth_of: Mapping[int, int],
-        deadline: float,
+        deadlines: tuple[float, float],
         det: float | None,
         report: Report | None,
         single: bool,
@@ -214,7 +218,13 @@ class _PartSolver:
         self.pb, self.part, self.single = pb, pb.parts[k], single
         self.report: Report = report or (lambda fraction, message: None)
         self.begun = time.monotonic()
-        self.deadline, self.det = deadline, det
+        # The neighbourhoods stop by themselves (at the bound, or when nothing is left to
+        # try) and may run past the part's share, up to twice it; CP-SAT on the whole part
+        # would use all the time it is given, so it has only what is left of the share.
+        share, last = deadlines
+        self.deadline = share
+        self.lns_deadline = min(last, share + (share - self.begun))
+        self.det = det
         self.units = [u for u in self.part.units if u in booth_of]
         self.start = {u: booth_of[u] for u in self.units}
 
@@ -224,22 +234,30 @@ class _PartSolver:
         allowed = moved if any(pb.units[u].kept is not None for u in self.units) else None
         bound = part_bound(pb, self.units)
         value = self._cost(solution)
+        status = FEASIBLE
+        whole = len(self.units) <= LARGE_PART  # CP-SAT can take the whole part
         if value > bound:
             search = LocalSearch(pb, self.part, solution, seed)
             solution = search.run(SEARCH_MOVES * len(self.units))
             value = self._cost(solution)
             self.report(0.3, f"search {value} (bound {bound})")
-        if value > bound and len(self.units) > SMALL_PART:
+        if value > bound and whole:
+            # A first, short try: enough for most small parts.
+            status, value, bound, solution = self._cp_sat(
+                solution, value, bound, allowed, FIRST_TRY
+            )
+        if value > bound and status != OPTIMAL and len(self.units) > SMALL_PART:
             lns = Lns(pb, self.part, solution, seed, allowed)
             det = None if self.det is None else LNS_SHARE * self.det
-            solution = lns.run(bound, LNS_ROUNDS, self.deadline, det)
+            # CP-SAT takes a part it can take whole again once the neighbourhoods stall.
+            stall = STALL if whole else None
+            solution = lns.run(bound, LNS_ROUNDS, self.lns_deadline, det, stall)
             value = lns.cost
             if self.det is not None:
                 self.det = max(0.0, self.det - lns.det_used)
             self.report(0.6, f"neighbourhoods {value} (bound {bound})")
-        status = OPTIMAL if value <= bound else FEASIBLE
-        if value > bound and len(self.units) <= LARGE_PART:
-            status, value, bound, solution = self._cp_sat(solution, value, bound, allowed)
+            if value > bound and whole:
+                status, value, bound, solution = self._cp_sat(solution, value, bound, allowed)
         result = PartResult(
             zones=self.part.zones,
             units=len(self.units),
@@ -252,10 +270,10 @@ class _PartSolver:
         return result, solution
 
     def _cp_sat(
-        self, solution: Solution, value: int, bound: int, allowed: int | None
+        self, solution: Solution, value: int, bound: int, allowed: int | None, share: float = 1.0
     ) -> tuple[str, int, int, Solution]:
-        """The whole part's model from ``solution``, for the rest of the part's time: a better
-        solution, or a better bound, or the proof."""
+        """The whole part's model from ``solution``, for ``share`` of the rest of the part's
+        time: a better solution, or a better bound, or the proof."""
         m = PartModel(self.pb, self.part, solution)
         if allowed is not None and m.moves is not None:
             m.model.add(m.moves <= allowed)
@@ -265,15 +283,17 @@ class _PartSolver:
         solver = cp_model.CpSolver()
         params = solver.parameters
         options = self.pb.options
-        params.max_time_in_seconds = max(0.01, self.deadline - time.monotonic())
+        params.max_time_in_seconds = max(0.01, share * (self.deadline - time.monotonic()))
         if self.det is not None:
-            params.max_deterministic_time = self.det
+            params.max_deterministic_time = share * self.det
         params.random_seed = options.seed
         params.num_workers = max(1, options.workers) if self.single else 1
         params.relative_gap_limit = options.relative_gap
         # Probing in presolve took most of the time of proving the benchmark's optimum.
         params.cp_model_probing_level = 0
         code = solver.solve(m.model, _Progress(self.report))
+        if self.det is not None:
+            self.det = max(0.0, self.det - solver.deterministic_time)
         found_bound = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return FEASIBLE, value, found_bound, solution

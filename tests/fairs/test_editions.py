@@ -86,8 +86,8 @@ def test_the_dashboard_asks_why_and_warns_before_a_step_back_to_draft(edition, o
     edition.status = Edition.Status.APPLICATIONS
     edition.save()
     client = client_for(organiser)
-    url = reverse("fairs:dashboard", args=[edition.series.slug, edition.number])
     with translation.override("en"):
+        url = reverse("fairs:dashboard", args=[edition.series.slug, edition.number])
         page = client.get(url).content.decode()
     assert 'name="reason"' in page and "will no longer be shown" in page
     status_url = reverse("fairs:edition-status", args=[edition.series.slug, edition.number])

@@ -1,9 +1,18 @@
 """A venue to work on: a 30 × 20 m tent of 3 × 3 m booths on a 60 × 40 m site."""
 
 import pytest
+from django.utils import translation
 
 from maarid.floorplan import geojson, services
 from maarid.floorplan.geometry import BoothPlan, Plan, StructurePlan, ZonePlan, rectangle
+
+
+@pytest.fixture(autouse=True)
+def in_english(settings):
+    """These tests read the messages in English: pages, API answers and services alike."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def square(x, y, side=3.0):

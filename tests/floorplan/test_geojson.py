@@ -85,7 +85,7 @@ def _outside() -> dict:
 
 # (what is sent, the status of the page, the messages that must be said)
 BAD = {
-    "not JSON": (b"{'type': 'FeatureCollection'", [_("The file cannot be read as JSON.")]),
+    "not JSON": (b"{'type': 'FeatureCollection'", ["The file cannot be read as JSON."]),
     "not UTF-8": (b'{"type": "\xff"}', ["The file cannot be read as JSON."]),
     "not a FeatureCollection": (
         {"type": "Feature", "features": []},

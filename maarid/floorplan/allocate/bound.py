@@ -23,7 +23,7 @@ from collections.abc import Collection, Sequence
 from itertools import combinations
 
 from .matching import Completion
-from .problem import Problem
+from .problem import Problem, connected
 
 MAX_REQUESTS = 12  # per group; larger groups fall back to each request's own least cost
 MAX_LAYOUTS = 50  # layouts of a set of requests checked for leaving every other unit a booth
@@ -33,28 +33,11 @@ Pair = tuple[int, int]
 
 def components(pb: Problem, units: Sequence[int]) -> list[list[int]]:
     """The groups of two or more ``units`` linked by requests, in a stable order."""
-    inside = set(units)
     links: dict[int, list[int]] = defaultdict(list)
     for a, c in pb.requests:
-        if a in inside and c in inside:
-            links[a].append(c)
-            links[c].append(a)
-    seen: set[int] = set()
-    groups: list[list[int]] = []
-    for u in units:
-        if u in seen or u not in links:
-            continue
-        group, stack = [], [u]
-        seen.add(u)
-        while stack:
-            v = stack.pop()
-            group.append(v)
-            for w in links[v]:
-                if w not in seen:
-                    seen.add(w)
-                    stack.append(w)
-        groups.append(sorted(group))
-    return groups
+        links[a].append(c)
+        links[c].append(a)
+    return [group for group in connected(units, links) if len(group) > 1]
 
 
 def part_bound(pb: Problem, units: Sequence[int]) -> int:

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from .bound import Group, components
 from .check import penalties
 from .model import PartModel
-from .problem import Part, Problem
+from .problem import Part, Problem, connected
 from .search import LocalSearch
 
 SIZE = 45  # units freed: the nearest to the seeds, breadth first over neighbouring booths
@@ -43,7 +43,8 @@ class Lns:
         self.solution = dict(solution)
         self.moves_allowed = moves_allowed
         self.size = SIZE
-        self.blocks = _blocks(pb, part)
+        # Blocks: the part's booths in connected groups of neighbours (a double row).
+        self.blocks = connected(part.booths, dict(enumerate(pb.adjacent)))
         self.block = {b: k for k, booths in enumerate(self.blocks) for b in booths}
         self.cost = self._cost(self.solution)
         self.groups = [(units, Group(pb, units)) for units in components(pb, sorted(self.solution))]
@@ -207,24 +208,3 @@ class Lns:
         found = dict(self.solution)
         found.update(m.read(solver))
         return found
-
-
-def _blocks(pb: Problem, part: Part) -> list[list[int]]:
-    """The part's booths in connected groups of neighbours, in booth order."""
-    inside = set(part.booths)
-    seen: set[int] = set()
-    blocks: list[list[int]] = []
-    for b in part.booths:
-        if b in seen:
-            continue
-        block, stack = [], [b]
-        seen.add(b)
-        while stack:
-            c = stack.pop()
-            block.append(c)
-            for n in pb.adjacent[c]:
-                if n in inside and n not in seen:
-                    seen.add(n)
-                    stack.append(n)
-        blocks.append(sorted(block))
-    return blocks

@@ -95,12 +95,15 @@ class Options:
 
     ``rotation_distance``: metres from its last booth under which a returning exhibitor counts
     as not rotated. ``prime_share``: the share of each part's booths, the best by quality, that
-    are its best places. ``time_limit``: wall-clock safety cap in seconds for the whole solve.
-    ``deterministic_limit``: CP-SAT deterministic seconds for the whole solve (the reproducible
-    limit). ``seed`` and ``workers``: CP-SAT's ``random_seed`` and ``num_workers``. ``keep``:
+    are its best places. ``time_limit``: wall-clock seconds for the whole solve.
+    ``deterministic_limit``: CP-SAT deterministic seconds for the whole solve; with it the
+    result depends only on the input, the seed and this limit (``time_limit`` is then a
+    safety cap only), without it on the time each step gets. ``seed``: the random seed of the
+    searches. ``workers``: processes the parts of a large fair are solved in at once, or
+    CP-SAT's threads when they are solved in turn (one with a deterministic limit). ``keep``:
     the announced assignment (exhibitor id -> booth id) to keep: only what must move moves.
-    ``progress``: called as ``progress(fraction, message)``. ``relative_gap``: stop a part once
-    its objective is within this fraction of its bound (0: prove optimality)."""
+    ``progress``: called as ``progress(fraction, message)``. ``relative_gap``: stop CP-SAT on
+    a part once its objective is within this fraction of its bound (0: prove optimality)."""
 
     weights: Weights = field(default_factory=Weights)
     rotation_distance: float = 6.0
@@ -214,6 +217,28 @@ class Part:
     booths: list[int]
     units: list[int]
     prime: frozenset[int]
+
+
+def connected(nodes: Sequence[int], links: Mapping[int, Collection[int]]) -> list[list[int]]:
+    """The connected groups of ``nodes`` by ``links`` (only links between nodes count), each
+    sorted, in the order of their first node."""
+    inside = set(nodes)
+    seen: set[int] = set()
+    groups: list[list[int]] = []
+    for node in nodes:
+        if node in seen:
+            continue
+        group, stack = [], [node]
+        seen.add(node)
+        while stack:
+            here = stack.pop()
+            group.append(here)
+            for there in links.get(here, ()):
+                if there in inside and there not in seen:
+                    seen.add(there)
+                    stack.append(there)
+        groups.append(sorted(group))
+    return groups
 
 
 def distance(booth: Booth, position: tuple[float, float]) -> float:

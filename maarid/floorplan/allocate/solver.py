@@ -16,11 +16,13 @@ smallest first (the time they leave goes to the larger ones). See
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import multiprocessing
 import time
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
 from ortools.sat.python import cp_model
 
@@ -42,6 +44,8 @@ from .problem import (
 )
 from .search import LocalSearch
 
+log = logging.getLogger(__name__)
+
 SEARCH_MOVES = 300  # annealing moves per unit
 LNS_ROUNDS = 400  # neighbourhoods at most per part
 # Units in a part: up to SMALL_PART, CP-SAT on the whole part after the annealing, no
@@ -60,6 +64,7 @@ LNS_SHARE = 0.7
 PARALLEL_FROM = 300
 
 Solution = dict[int, int]
+Results = dict[int, tuple[PartResult, Solution]]  # part index -> its result and solution
 Report = Callable[[float, str], None]
 
 
@@ -81,9 +86,15 @@ def allocate(
     sizes = {k: sum(1 for u in part.units if u in booth_of) for k, part in enumerate(pb.parts)}
     jobs = [k for k in sorted(sizes, key=lambda k: sizes[k]) if sizes[k]]
     deadline = started + options.time_limit
+    results = None
     if options.workers > 1 and len(jobs) > 1 and sum(sizes.values()) >= PARALLEL_FROM:
-        results = _in_parallel(pb, jobs[::-1], sizes, booth_of, deadline, progress)
-    else:
+        try:
+            results = _in_parallel(pb, jobs[::-1], sizes, booth_of, deadline, progress)
+        except (BrokenProcessPool, OSError) as error:
+            # No processes here (a main module without its ``__main__`` guard, no /dev/shm):
+            # the same work in turn.
+            log.warning("allocation: parts solved in turn, no process pool (%s)", error)
+    if results is None:
         results = _in_turn(pb, jobs, sizes, booth_of, deadline, progress)
     for _result_of_part, solution in results.values():
         booth_of.update(solution)
@@ -101,9 +112,9 @@ def _in_turn(
     booth_of: Mapping[int, int],
     deadline: float,
     progress: Report | None,
-) -> dict[int, tuple[PartResult, Solution]]:
+) -> Results:
     total, done = sum(sizes[k] for k in jobs), 0
-    results: dict[int, tuple[PartResult, Solution]] = {}
+    results: Results = {}
     for k in jobs:
         n = sizes[k]
         now = time.monotonic()
@@ -122,7 +133,7 @@ def _in_parallel(
     booth_of: Mapping[int, int],
     deadline: float,
     progress: Report | None,
-) -> dict[int, tuple[PartResult, Solution]]:
+) -> Results:
     """The parts in ``pb.options.workers`` processes (spawned: no state of the caller's, such
     as a database connection, is shared), the largest first. A part starts when a process is
     free, with its share of the time left: its units over those of the parts not done yet,
@@ -133,7 +144,7 @@ def _in_parallel(
     left = total  # units of the parts not done yet
     pending = list(jobs)
     running: dict[Future[tuple[PartResult, Solution]], int] = {}
-    results: dict[int, tuple[PartResult, Solution]] = {}
+    results: Results = {}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         while pending or running:
@@ -225,6 +236,10 @@ class _PartSolver:
         self.deadline = share
         self.lns_deadline = min(last, share + (share - self.begun))
         self.det = det
+        if det is not None:
+            # Reproducible: the deterministic limits share the work out; the clock is only
+            # the allocation's safety cap.
+            self.deadline = self.lns_deadline = last
         self.units = [u for u in self.part.units if u in booth_of]
         self.start = {u: booth_of[u] for u in self.units}
 
@@ -242,10 +257,10 @@ class _PartSolver:
             value = self._cost(solution)
             self.report(0.3, f"search {value} (bound {bound})")
         if value > bound and whole:
-            # A first, short try: enough for most small parts.
-            status, value, bound, solution = self._cp_sat(
-                solution, value, bound, allowed, FIRST_TRY
-            )
+            # A part too small for neighbourhoods has all its time; others a first, short try
+            # (enough for most).
+            share = 1.0 if len(self.units) <= SMALL_PART else FIRST_TRY
+            status, value, bound, solution = self._cp_sat(solution, value, bound, allowed, share)
         if value > bound and status != OPTIMAL and len(self.units) > SMALL_PART:
             lns = Lns(pb, self.part, solution, seed, allowed)
             det = None if self.det is None else LNS_SHARE * self.det
@@ -287,7 +302,10 @@ class _PartSolver:
         if self.det is not None:
             params.max_deterministic_time = share * self.det
         params.random_seed = options.seed
-        params.num_workers = max(1, options.workers) if self.single else 1
+        # Several threads only for a part alone and no deterministic limit: CP-SAT on several
+        # threads is not reproducible.
+        several = self.single and options.deterministic_limit is None
+        params.num_workers = max(1, options.workers) if several else 1
         params.relative_gap_limit = options.relative_gap
         # Probing in presolve took most of the time of proving the benchmark's optimum.
         params.cp_model_probing_level = 0

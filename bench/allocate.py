@@ -14,7 +14,7 @@ when it proves the optimum) and by the first-fit baseline, and reported as one J
 ``{"bench": "allocate", "exhibitors", "objective", "bound", "gap", "optimal", "first_fit",
 "seconds"}`` (``gap``: (objective - bound) / bound). A line on stderr gives the load average
 and the penalties. No database, no server: ``.venv/bin/python bench/allocate.py`` (``--sizes
-165`` for one size); it stops by itself within 10 minutes.
+165`` for one size, ``--seed N`` for other fairs); it stops by itself within 10 minutes.
 """
 
 from __future__ import annotations
@@ -331,10 +331,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=SIZES)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=SEED, help="the generator's (other fairs)")
     args = parser.parse_args()
     watchdog()
     for size in args.sizes:
-        booths, exhibitors, zones_of = fair(size)
+        booths, exhibitors, zones_of = fair(size, args.seed)
         options = Options(time_limit=TIME_LIMIT.get(size, 28.0), workers=args.workers)
         load = os.getloadavg()[0]
         started = time.monotonic()

@@ -8,8 +8,10 @@ the groups of what each costs at the least on its own is a lower bound on the pa
 
 A group's least cost: the cheapest set of its requests that can all be honoured at once. The
 sets are tried cheapest first; a set is possible when each connected piece of it can be laid on
-neighbouring booths each unit fits (a small backtracking search, the pieces checked apart: a
-relaxation, so the bound stays a bound). The linear relaxation of the main model sees the cost
+neighbouring booths each unit fits, leaving every other unit of the part a booth (a small
+backtracking search, then a matching; the pieces checked apart, and past ``MAX_LAYOUTS``
+layouts that leave someone out the piece is taken as possible: relaxations, so the bound stays
+a bound). The linear relaxation of the main model sees the cost
 of a same-family request but not a set of requests that cannot all be honoured, and CP-SAT's
 presolve weakens it further; on the benchmark fairs this bound is most of the optimum, and
 proves it where the local search reaches it. Each unit's rotation adds its least over the

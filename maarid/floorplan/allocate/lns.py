@@ -1,12 +1,16 @@
-"""Large neighbourhood search on one part: free a few dozen units around what costs something,
-let CP-SAT re-place them exactly with everyone else held, keep the result when it is cheaper.
+"""Large neighbourhood search on one part: free a few dozen units around what costs more than
+it must, let CP-SAT re-place them exactly with everyone else held, keep the result when it is
+cheaper.
 
 What the annealing of :mod:`.search` cannot mend takes several units moving at once: a union
-of three asking to be side by side whose members sit apart, with other exhibitors on the booths
-between them. A neighbourhood starts from a unit that costs something and its request partners,
-takes every unit within two booths of them and of their partners, and may use those units'
-booths and every free booth of the part. The order of the neighbourhoods and the sub-solves'
-limits are fixed (deterministic time), so the search depends on the input and the seed only.
+of four asking to be side by side whose members sit apart, with other exhibitors on the booths
+between them. A neighbourhood starts from a unit that costs more than it must: a unit of a
+request group above its least cost frees its group and the units of a block (booths linked by
+neighbours, such as a double row) where the group's cheapest requests can be laid out; any such
+unit frees its block and random others, about ``SIZE`` units. The freed units may take their
+booths and every free booth of the part. The draws are seeded and the sub-solves limited in
+deterministic time, so the search depends on the input and the seed (and on the wall clock only
+when it is the limit that stops it).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from .model import PartModel
 from .problem import Part, Problem, connected
 from .search import LocalSearch
 
-SIZE = 45  # units freed: the nearest to the seeds, breadth first over neighbouring booths
+SIZE = 45  # units freed by a neighbourhood of blocks
 SUB_LIMIT = 0.5  # CP-SAT deterministic seconds per neighbourhood
 TRIES = 3  # neighbourhoods drawn around one unit (other blocks each time) before giving up
 

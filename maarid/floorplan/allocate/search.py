@@ -1,4 +1,5 @@
-"""A quick local search on one part, to give CP-SAT a good first solution.
+"""A quick local search on one part: the first step on the cost, whose solution the
+neighbourhoods and CP-SAT start from.
 
 Simulated annealing: a unit goes to another booth it fits (a random one, or, for a share of the
 moves, one beside a partner it asked for); the unit on that booth, if any, takes the first

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from maarid.core import access
 from maarid.core.models import User
-from maarid.core.text import normalise
+from maarid.core.text import words_filter
 from maarid.fairs.models import Edition
 from maarid.registry.models import BUYER_KINDS, Kind, Organisation, Province
 
@@ -232,8 +232,8 @@ def applications_for(user: User, call: Call, query: ApplicationQuery) -> QuerySe
         found = found.filter(womens) if query.women else found.exclude(womens)
     if query.first_time is not None:
         found = found.filter(first_time=query.first_time)
-    for word in normalise(query.q or "").split():
-        found = found.filter(organisation__search_text__contains=word)
+    if query.q:
+        found = found.filter(words_filter(query.q, "organisation__search_text"))
     return found.order_by("submitted_at", "id")
 
 

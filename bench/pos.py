@@ -86,6 +86,7 @@ def prepare() -> list[dict]:
     SaleLine.objects.filter(sale__edition=edition).delete()
     Sale.objects.filter(edition=edition).exclude(corrects=None).delete()
     Sale.objects.filter(edition=edition).delete()
+    services.rebuild_summaries(edition=edition)  # its summaries emptied with it
     tokens = list(Device.objects.filter(exhibitor__edition=edition).values_list("token", flat=True))
     Device.objects.filter(exhibitor__edition=edition).delete()
     ApiToken.objects.filter(pk__in=tokens).delete()

@@ -87,13 +87,17 @@ INSTALLED_APPS = [
     "maarid.floorplan",
     "maarid.sales",
     "maarid.b2b",
+    "maarid.programme",
+    "maarid.visitors",
+    "maarid.awards",
+    "maarid.reports",
     "maarid.api",
     "maarid.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "maarid.core.policy.PolicyMiddleware",  # django-csp's, the usual header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,6 +187,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    ("vendor/qr-scanner", BASE_DIR / "node_modules" / "qr-scanner"),
+    ("vendor/svg-pan-zoom", BASE_DIR / "node_modules" / "svg-pan-zoom" / "dist"),
 ]
 STORAGES = {
     # Uploads go to MEDIA_ROOT (below), outside the static root.
@@ -299,3 +305,7 @@ MAARID_SITE_NAME = _("Maarid")
 # The public address, for links in messages sent by background tasks (no request to ask).
 MAARID_SITE_URL = os.environ.get("MAARID_SITE_URL", "http://127.0.0.1:8000")
 MAARID_VERSION = "0.1.0"
+
+# The observatory's open data: a figure of sales or members built from fewer organisations is
+# suppressed (reports/opendata_protect.py hides others with it so it cannot be recovered).
+OPENDATA_MIN_ORGANISATIONS = int(os.environ.get("MAARID_OPENDATA_MIN_ORGANISATIONS", "3"))

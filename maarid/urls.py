@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from maarid.api.api import api
+from maarid.awards.api import router as awards_api
 from maarid.b2b.api import router as b2b_api
 from maarid.catalogue.api import router as catalogue_api
 from maarid.catalogue.api_search import router as search_api
@@ -13,19 +14,26 @@ from maarid.core.views import favicon
 from maarid.exhibitors.api import router as exhibitors_api
 from maarid.fairs.api import router as fairs_api
 from maarid.floorplan.api import router as floorplan_api
+from maarid.programme.api import router as programme_api
 from maarid.registry.api import router as registry_api
 from maarid.sales import views as sales_views
 from maarid.sales.api import router as sales_api
+from maarid.visitors.api import router as visitors_api
 
-# Every app's router, under /api/v1/<app>/.
+# Every app's router, under /api/v1/<app>/. URLs are matched in this order, one pattern after
+# another: the phones' calls (tills, gates, doors) and the search come first, so that the
+# busiest requests are matched after a few patterns rather than eighty.
+api.add_router("/v1/sales/", sales_api)
+api.add_router("/v1/visitors/", visitors_api)
+api.add_router("/v1/programme/", programme_api)
+api.add_router("/v1/search", search_api)
 api.add_router("/v1/registry/", registry_api)
 api.add_router("/v1/fairs/", fairs_api)
 api.add_router("/v1/exhibitors/", exhibitors_api)
-api.add_router("/v1/search", search_api)
 api.add_router("/v1/catalogue/", catalogue_api)
 api.add_router("/v1/floorplan/", floorplan_api)
-api.add_router("/v1/sales/", sales_api)
 api.add_router("/v1/b2b/", b2b_api)
+api.add_router("/v1/awards/", awards_api)
 
 urlpatterns = [
     path("api/", api.urls),
@@ -61,5 +69,10 @@ urlpatterns += i18n_patterns(
     path("<slug:series>/<int:number>/", include("maarid.floorplan.urls")),
     path("<slug:series>/<int:number>/", include("maarid.sales.urls_edition")),
     path("<slug:series>/<int:number>/", include("maarid.b2b.urls")),
+    path("<slug:series>/<int:number>/", include("maarid.programme.urls")),
+    path("<slug:series>/<int:number>/", include("maarid.visitors.urls")),
+    path("<slug:series>/<int:number>/", include("maarid.awards.urls")),
+    path("<slug:series>/<int:number>/", include("maarid.reports.urls")),
+    path("observatory/", include("maarid.reports.urls_observatory")),
     path("", include("maarid.fairs.urls")),
 )

@@ -42,6 +42,15 @@ def main():
         desktop.screenshot(path=OUT / "turnover-fr.png", full_page=False)
         desktop.goto(f"{BASE}/fr/ess-tta/3/b2b/meetings/")
         desktop.screenshot(path=OUT / "b2b-meetings-fr.png", full_page=False)
+        desktop.goto(f"{BASE}/fr/ess-tta/3/footfall/?day=2024-06-01")
+        desktop.screenshot(path=OUT / "footfall-fr.png", full_page=False)
+        desktop.goto(f"{BASE}/fr/ess-tta/3/report/")
+        desktop.screenshot(path=OUT / "report-fr.png", full_page=False)
+        phone.goto(f"{BASE}/ar/observatory/")
+        phone.screenshot(path=OUT / "observatory-ar-phone.png", full_page=False)
+        phone.goto(f"{BASE}/ar/ess-tta/3/floorplan/map/?q=عسل")
+        phone.wait_for_timeout(500)  # the map opens on the booths found
+        phone.screenshot(path=OUT / "map-ar-phone.png", full_page=False)
         sales_app(browser)
         browser.close()
 

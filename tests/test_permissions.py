@@ -53,6 +53,26 @@ OPEN = {
     "sales:app",
     "sales:manifest",
     "pos-service-worker",
+    # Anyone checks a certificate (scanning its QR code or typing its code).
+    "core:verify-form",
+    # The public programme, a session's page (and its registration form), the calendar feed.
+    "programme:programme",
+    "programme:ical",
+    # The door phone's app holds nothing personal (it signs with a door phone's device token).
+    "programme:door-app",
+    # The gate app's page and manifest (it signs with a device token, like the sales app), the
+    # public ticket registration and the visitor survey with its QR code.
+    "visitors:app",
+    "visitors:app-manifest",
+    "visitors:register",
+    "visitors:survey",
+    "visitors:survey-qr",
+    # The edition's award winners (what the organisers published).
+    "awards:winners",
+    # The observatory and its open data: aggregates only, for anyone.
+    "observatory:home",
+    "observatory:data",
+    "observatory:dataset",
 }
 LOGGED_IN = {
     "exhibitors:apply",
@@ -82,10 +102,37 @@ ORGANISER_ONLY = {
     "b2b:checkin",
     "floorplan:venue",
     "floorplan:export",
+    "programme:certificates",
+    "programme:grid",
+    "programme:setup",
+    "programme:session-new",
+    "programme:door-phones",
+    "floorplan:allocate",
+    "floorplan:arrange",
+    "visitors:board",
+    "visitors:gates",
+    "visitors:ticket-types",
+    "awards:categories",
+    "awards:crafts",
+    "awards:certificates",
+    "awards:ceremony",
+    "awards:ceremony-pdf",
+    # The closing report while the edition runs (a draft); its exports and the rows behind
+    # its figures always. A closed edition's report is the public's: tests/reports.
+    "reports:report",
+    "reports:export",
+    "reports:rows",
 }
 # Documents made in the background: the organisers of this edition's series are sent to the
 # job's page (which offers the file: tests/catalogue/test_qr_sheet.py), nobody else.
-ORGANISER_JOBS = {"site:qr-sheet", "b2b:table-signs", "exhibitors:selection-report"}
+ORGANISER_JOBS = {
+    "site:qr-sheet",
+    "b2b:table-signs",
+    "exhibitors:selection-report",
+    "floorplan:signs",  # tests/floorplan/test_printables.py
+    "floorplan:plan-pdf",
+    "reports:pdf",  # the closing report's, while the edition runs (tests/reports)
+}
 # Organisation pages: their own members and their series' organisers only.
 OWN_ORGANISATION = {
     "registry:detail",
@@ -111,6 +158,8 @@ B2B_PARTICIPANTS = {
 }
 # Their home page: the participants and the organisers.
 B2B_HOME = {"b2b:home"}
+# The jurors' home: the series' jurors (and whoever sits on one of its juries) and organisers.
+JURY_HOME = {"awards:jury"}
 POST_ONLY = {
     "exhibitors:assign",
     "exhibitors:selection-run",
@@ -134,6 +183,22 @@ POST_ONLY = {
     "floorplan:import",
     "floorplan:copy",
     "floorplan:publish",
+    "programme:certificates-make",
+    "programme:certificate-correct",
+    "programme:certificate-revoke",
+    "programme:certificate-send",
+    "programme:door-phone-revoke",
+    "floorplan:announce",
+    "floorplan:move",
+    "visitors:close-day",
+    "visitors:review-conflict",
+    "visitors:revoke-device",
+    "visitors:revoke-ticket",
+    "awards:compute",
+    "awards:lock",
+    "awards:publish",
+    "awards:conflict",
+    "awards:certificates-make",
 }
 # Tested on their own: tokens in the address (tests/core), jobs (tests/core/test_jobs.py), exports.
 # An application's pages are walked role by role in tests/exhibitors.
@@ -159,6 +224,39 @@ SPECIAL = {
     "turnover:sale",
     "b2b:outcome",  # tests/b2b
     "floorplan:booth",  # tests/floorplan/test_pages.py
+    # The public map is a 404 until the plan is published, then open; an entrance's QR code
+    # is the organisers' (tests/floorplan/test_map.py).
+    "floorplan:map",
+    "floorplan:entrance-qr",
+    "core:verify",  # a certificate's code in the address: tests/core/test_certificates.py
+    "core:verify-pdf",  # the same
+    # A certificate of the edition, the zip of a batch: tests/programme/test_certificates.py
+    "programme:certificate",
+    "programme:certificate-pdf",
+    "programme:certificates-zip",
+    "floorplan:allocation",  # tests/floorplan/test_allocation_job.py
+    # A person's registrations open with the secret key in their link (tests/programme).
+    "programme:mine",
+    "programme:ical-mine",
+    "programme:cancel",
+    "programme:my",  # to one's own key, signed in (tests/programme/test_pages.py)
+    # An exhibitor's own registrations; a session's pages (public, organisers', the door):
+    # tests/programme/test_pages.py
+    "programme:exhibitor-registrations",
+    "programme:session",
+    "programme:session-edit",
+    "programme:registrants",
+    "programme:registrants-xlsx",
+    "programme:door",
+    # A ticket opens with the unguessable code in its link (tests/visitors/test_tickets.py).
+    "visitors:ticket",
+    "visitors:ticket-manifest",
+    # A category's page, its results, a juror's seat and sheets: tests/awards/test_pages.py
+    "awards:category",
+    "awards:results",
+    "awards:seat",
+    "awards:sheet",
+    "awards:photo",
 }
 
 
@@ -241,6 +339,20 @@ def world(
             "turnover:revoke-device": {**site, "pk": 1},
             "b2b:ask": {**edition_args, "pk": 1},
             "b2b:answer": {**edition_args, "pk": 1},
+            "programme:certificate-correct": {**edition_args, "pk": 1},
+            "programme:certificate-revoke": {**edition_args, "pk": 1},
+            "programme:certificate-send": {**edition_args, "pk": 1},
+            "programme:door-phone-revoke": {**edition_args, "pk": 1},
+            "visitors:review-conflict": {**edition_args, "pk": 1},
+            "visitors:revoke-device": {**edition_args, "pk": 1},
+            "visitors:revoke-ticket": {**edition_args, "pk": 1},
+            "awards:compute": {**edition_args, "pk": 1},
+            "awards:lock": {**edition_args, "pk": 1},
+            "awards:publish": {**edition_args, "pk": 1},
+            "awards:conflict": {**edition_args, "pk": 1, "exhibitor": 1},
+            "observatory:dataset": {"name": "editions", "extension": "csv"},
+            "reports:export": {**edition_args, "fmt": "xlsx"},
+            "reports:rows": {**edition_args, "what": "sales"},
         },
         "series": series,
         "edition": edition,
@@ -295,6 +407,8 @@ def expected(name, role):
         return {200} if role in {"exhibitor", "buyer"} else {404}
     if name in B2B_HOME:
         return {200} if role in {"exhibitor", "buyer", "organiser"} else {404}
+    if name in JURY_HOME:
+        return {200} if role in {"juror", "organiser"} else {403}
     if name in POST_ONLY:
         return {405}
     raise AssertionError(f"{name}: say who may open it")
@@ -312,6 +426,7 @@ def test_every_page_answers_each_role_as_specified(world):
         | MEMBERS_ONLY
         | B2B_PARTICIPANTS
         | B2B_HOME
+        | JURY_HOME
         | POST_ONLY
         | SPECIAL
     )
@@ -408,6 +523,8 @@ def api_paths(world):
         "day": "2024-06-05",
         "meeting_id": "1",
         "booth_id": "1",
+        "pk": "1",
+        "code": "not-a-code",
     }
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from maarid.catalogue import selectors as catalogue
 from maarid.catalogue.models import Category, Label
 from maarid.core import access, formatting
-from maarid.core.models import User
+from maarid.core.models import Job, User
 from maarid.core.params import id_or_404
 from maarid.core.text import normalise
 from maarid.fairs.models import Edition
@@ -438,6 +438,53 @@ def report(programme: Programme) -> Report:
             (row["top"] for row in deals.values("meeting").annotate(top=Max("amount")).order_by()),
             Decimal("0.00"),
         ),
+    }
+
+
+def deal_meetings(programme: Programme) -> int:
+    """The meetings of which at least one side reported a deal (a deal reported by both sides
+    is one deal, as in ``report``'s amount)."""
+    deals = Outcome.objects.filter(meeting__programme=programme, result=Outcome.Result.DEAL)
+    return deals.values("meeting").distinct().count()
+
+
+class ScheduleRun(TypedDict):
+    """The last scheduling run's figures: ``gap`` is how many breaks more than the best
+    possible it may have (the prover's bound), 0 when ``optimal``; None when unknown."""
+
+    status: str
+    breaks: int | None
+    bound: int | None
+    optimal: bool
+    gap: int | None
+
+
+def last_schedule_run(programme: Programme) -> ScheduleRun | None:
+    """The figures of the programme's last finished scheduling run (``tasks.run_schedule``)."""
+    job = (
+        Job.objects.filter(
+            kind="b2b.schedule",  # tasks.SCHEDULE_JOB (tasks import this module)
+            series_id=programme.edition.series_id,
+            status=Job.Status.DONE,
+            result__programme=programme.pk,
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    if job is None:
+        return None
+    figures = job.result
+    breaks, bound = figures.get("breaks"), figures.get("bound")
+    optimal = figures.get("status") == schedule.OPTIMAL
+    gap = None
+    if isinstance(breaks, int) and isinstance(bound, int):
+        gap = 0 if optimal else max(0, breaks - bound)
+    return {
+        "status": str(figures.get("status", "")),
+        "breaks": breaks if isinstance(breaks, int) else None,
+        "bound": bound if isinstance(bound, int) else None,
+        "optimal": optimal,
+        "gap": gap,
     }
 
 

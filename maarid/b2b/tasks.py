@@ -3,6 +3,7 @@ page."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from maarid.core import jobs, pdf
@@ -30,6 +31,7 @@ def run_schedule(job_id: str, programme_pk: int) -> None:
         edition = programme.edition
         job.result = {
             **figures,
+            "programme": programme.pk,
             "redirect": reverse("b2b:meetings", args=[edition.series.slug, edition.number]),
         }
         job.message = _(
@@ -39,6 +41,15 @@ def run_schedule(job_id: str, programme_pk: int) -> None:
             "unplaced": figures["unplaced"],
             "breaks": figures["breaks"],
         }
+        breaks, bound = figures["breaks"], figures["bound"]
+        if figures["status"] == "optimal":
+            job.message += " " + _("No schedule has fewer breaks.")
+        elif breaks is not None and bound is not None and breaks > bound:
+            job.message += " " + ngettext(
+                "At most %(n)d break more than the best possible.",
+                "At most %(n)d breaks more than the best possible.",
+                breaks - bound,
+            ) % {"n": breaks - bound}
 
 
 @task()

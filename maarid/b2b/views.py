@@ -307,6 +307,7 @@ def meetings(request, series, number):
         page=page,
         form=form,
         report=selectors.report(programme),
+        run=selectors.last_schedule_run(programme),
     )
     return render(request, "b2b/meetings.html", context)
 

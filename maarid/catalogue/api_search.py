@@ -69,7 +69,7 @@ def _product(p) -> dict:
         "unit": p.unit,
         "category": _named(p.category),
         "organisation": _named(p.organisation),
-        "url": p.get_absolute_url(),
+        "url": p.url,
         "exhibitor_url": p.exhibitor_url,
     }
 

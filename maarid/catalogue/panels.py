@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from maarid.core import access, hooks
 from maarid.core.formatting import number
 
-from . import services
+from . import search, services
 from .selectors import exhibitors_of, figures
 
 
@@ -67,3 +67,20 @@ def organisation_links(organisation, user) -> list:
 def products_from_application(application) -> None:
     """The products an accepted application listed become the organisation's (once each)."""
     services.products_from_application(application=application)
+
+
+# --- The floor plan's map asks who matches a search (``hooks.exhibitors_matching``) --------
+
+
+@hooks.exhibitors_matching.answer
+def exhibitors_matching(edition_id: int, query: str) -> dict[int, list[str]]:
+    """The edition's exhibitors found by name or by a product, with the products found."""
+    found: dict[int, list[str]] = {}
+    for organisation in search.find(query, kind="organisations", edition=edition_id).results:
+        found.setdefault(organisation.pk, [])
+    products = search.find(query, kind="products", edition=edition_id, limit=100).results
+    for product in products:
+        names = found.setdefault(product.organisation_id, [])
+        if len(names) < 3:
+            names.append(str(product))
+    return found

@@ -54,6 +54,7 @@ back, rebuilding the index.
 """
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -68,8 +69,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.base import ModelState
 from django.db.models.expressions import Expression
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
+from maarid.core import prepared
 from maarid.core.text import is_arabic, normalise, word_forms
 
 PAGE_SIZE = 20
@@ -77,6 +83,7 @@ WINDOW = 300  # the most matches ranked (and counted)
 MAX_WORDS = 6
 MAX_QUERY_LENGTH = 100
 KINDS = ("products", "organisations")
+TABLES = {"products": "catalogue_product", "organisations": "registry_organisation"}
 
 # Per searched table: the tsvector to match (PostgreSQL) and the table of its words.
 VECTORS = {
@@ -119,20 +126,22 @@ def find(query, *, kind="products", edition=None, limit=PAGE_SIZE, offset=0) -> 
         return Found([], 0)
     limit = max(0, min(limit, WINDOW - offset))  # no further than the matches counted
     edition_id = getattr(edition, "pk", edition)
-    candidates = _candidates(kind, edition_id)
-    table = candidates.model._meta.db_table
-    ranked = _postgresql if connection.vendor == "postgresql" else _sqlite
-    if connection.vendor == "sqlite":
-        _ensure_sqlite_index(table)
-    results, count = ranked(candidates, groups, limit, offset, edition_id)
+    table = TABLES[kind]
+    if connection.vendor == "postgresql":
+        ranked = functools.partial(_postgresql, kind)
+    else:
+        if connection.vendor == "sqlite":
+            _ensure_sqlite_index(table)
+        ranked = functools.partial(_sqlite, _candidates(kind, edition_id))
+    results, count = ranked(groups, limit, offset, edition_id)
     fuzzy = False
     if not count:
         corrected = corrections(table, groups)
         if corrected == groups:
             return Found([], 0)
-        results, count = ranked(candidates, corrected, limit, offset, edition_id)
+        results, count = ranked(corrected, limit, offset, edition_id)
         fuzzy = True
-    _attach_exhibitor_urls(results, kind)
+    _attach_urls(results, kind)
     return Found(results, min(count, WINDOW), more=count > WINDOW, fuzzy=fuzzy)
 
 
@@ -243,12 +252,44 @@ def _candidates(kind, edition_id):
 
 
 def _shaped(queryset, edition_id):
-    """Only what a result shows, with its organisation and category, and where its exhibitor
-    page is (:func:`_attach_exhibitor_urls`), in the same query."""
+    """Only what a result shows (:data:`SHOWN`), with its organisation and category, and where
+    its exhibitor page is (:func:`_with_exhibitor_page`), in the same query."""
+    queryset = _with_exhibitor_page(queryset, edition_id)
+    kind = (
+        "organisations" if queryset.model._meta.db_table == TABLES["organisations"] else "products"
+    )
+    related = [relation for relation, _fields in SHOWN[kind][1:]]
+    shown = [
+        f"{relation}__{f}" if relation else f for relation, fields in SHOWN[kind] for f in fields
+    ]
+    return queryset.select_related(*related).only(*shown)
+
+
+# What a result shows: its own fields, then its relations' (``attname``s).
+SHOWN = {
+    "products": [
+        (
+            None,
+            ("id", "organisation_id", "slug", "name_ar", "name_fr", "category_id", "price", "unit"),
+        ),
+        ("organisation", ("id", "slug", "name_ar", "name_fr")),
+        ("category", ("id", "slug", "name_ar", "name_fr")),
+    ],
+    "organisations": [
+        (None, ("id", "slug", "kind", "name_ar", "name_fr", "province_id", "sector")),
+        ("province", ("code", "name_ar", "name_fr")),
+    ],
+}
+
+
+def _with_exhibitor_page(queryset, edition_id):
+    """Where each result's exhibitor page is: the edition (its series' slug and number) of
+    ``edition_id`` or the latest public one its organisation exhibits at
+    (:func:`_attach_urls`)."""
     from maarid.exhibitors.selectors import active_exhibitors
     from maarid.fairs.models import Edition
 
-    organisations = queryset.model._meta.db_table == "registry_organisation"
+    organisations = queryset.model._meta.db_table == TABLES["organisations"]
     # The organisation's exhibitor page at the edition asked for, or at the latest public
     # edition it exhibited at.
     at = active_exhibitors().filter(
@@ -257,27 +298,23 @@ def _shaped(queryset, edition_id):
     if edition_id is not None:
         at = at.filter(edition_id=edition_id)
     at = at.exclude(edition__status=Edition.Status.DRAFT).order_by("-edition__starts_on")
-    queryset = queryset.annotate(
+    return queryset.annotate(
         exhibitor_series=Subquery(at.values("edition__series__slug")[:1]),
         exhibitor_number=Subquery(at.values("edition__number")[:1]),
     )
-    if organisations:
-        return queryset.select_related("province").only(
-            "id", "slug", "kind", "name_ar", "name_fr", "sector", "province__name_ar",
-            "province__name_fr",
-        )  # fmt: skip
-    return queryset.select_related("organisation", "category").only(
-        "id", "slug", "name_ar", "name_fr", "price", "unit",
-        "organisation__id", "organisation__slug", "organisation__name_ar", "organisation__name_fr",
-        "category__id", "category__slug", "category__name_ar", "category__name_fr",
-    )  # fmt: skip
 
 
-def _attach_exhibitor_urls(results, kind):
-    """Each result's ``exhibitor_url`` from the edition :func:`_shaped` found, one reverse()
-    per edition rather than per result."""
+def _attach_urls(results, kind):
+    """Each result's ``exhibitor_url`` from the edition :func:`_with_exhibitor_page` found,
+    and each product's ``url`` (its page): one reverse() per page and edition rather than per
+    result (the slugs are ASCII slugs, which reverse() would not change)."""
     from django.urls import reverse
 
+    if kind == "products" and results:
+        url = reverse("catalogue:product", args=["-"])
+        product_page = url[: url.rindex("/-/") + 1] + "{}/"
+        for result in results:
+            result.url = product_page.format(result.slug)
     pattern: dict[tuple[str, int], str] = {}
     for result in results:
         at = (result.exhibitor_series, result.exhibitor_number)
@@ -325,46 +362,189 @@ class Searched(Expression):
         return self.sql.replace("{table}", table), list(self.params)
 
 
-def _postgresql(candidates, groups, limit, offset, edition_id):
+_compiled_queries: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _compiled(name: str, kind: str, by_edition: bool) -> tuple[str, tuple]:
+    """The SQL and parameters (some of them :class:`Slot`) of the query ``name`` for ``kind``,
+    with or without an edition, compiled once per process: building and compiling the same
+    querysets took a quarter of a search's time, on each search."""
+    key = (connection.vendor, name, kind, by_edition)
+    if key not in _compiled_queries:
+        edition = prepared.Slot("edition") if by_edition else None
+        if name == "window":
+            queryset = _window(
+                _candidates(kind, edition),
+                prepared.Slot("match"),
+                prepared.Slot("rank"),
+                prepared.Slot("exact"),
+            )
+        else:  # "page"
+            queryset = _page_rows(kind, edition)
+        _compiled_queries[key] = queryset.query.sql_with_params()
+    return _compiled_queries[key]
+
+
+def _window(candidates, matching, rank, exact):
+    """The matches (the primary key and the rank), unordered: what :func:`_postgresql` takes the
+    first WINDOW + 1 of."""
+    table = candidates.model._meta.db_table
+    vector = VECTORS[table]
+    score = Searched(
+        f"ts_rank({vector}, to_tsquery('simple', %s))"
+        f" + ts_rank({vector}, to_tsquery('simple', %s))",
+        [rank, exact],
+        FloatField(),
+    )
+    return (
+        candidates.filter(
+            Searched(f"{vector} @@ to_tsquery('simple', %s)", [matching], BooleanField())
+        )
+        .order_by()
+        .annotate(search_rank=score)
+        .values_list("pk", "search_rank")
+    )
+
+
+def _page_rows(kind, edition):
+    """The rows of the results whose primary keys are given (the ``ids`` slot), each as
+    :data:`SHOWN` lists its fields and those of its relations, then its exhibitor page."""
+    from maarid.registry.models import Organisation
+
+    from .models import Product
+
+    model = Product if kind == "products" else Organisation
+    by_id = Searched(
+        f"{{table}}.{model._meta.pk.column} = ANY(%s)", [prepared.Slot("ids")], BooleanField()
+    )
+    columns = [
+        f"{relation}__{f}" if relation else f
+        for relation, _model, fields, _at in _row_layout(kind)
+        for f in fields
+    ]
+    queryset = _with_exhibitor_page(model._default_manager.filter(by_id), edition)
+    return queryset.order_by().values_list(*columns, "exhibitor_series", "exhibitor_number")
+
+
+@functools.cache
+def _row_layout(kind: str) -> list[tuple[str | None, Any, tuple[str, ...], int]]:
+    """Per model of a row of :func:`_page_rows`: the relation (None for the result itself),
+    the model, its fields in the model's order (what ``Model.from_db`` reads) and where they
+    start in the row."""
+    from maarid.registry.models import Organisation
+
+    from .models import Product
+
+    model: Any = Product if kind == "products" else Organisation
+    layout: list[tuple[str | None, Any, tuple[str, ...], int]] = []
+    at = 0
+    for relation, fields in SHOWN[kind]:
+        related = model if relation is None else model._meta.get_field(relation).related_model
+        ordered = tuple(f.attname for f in related._meta.concrete_fields if f.attname in fields)
+        if len(ordered) != len(fields):
+            raise ValueError(f"not fields of {related.__name__}: {set(fields) - set(ordered)}")
+        layout.append((relation, related, ordered, at))
+        at += len(ordered)
+    return layout
+
+
+def _instances(kind, rows):
+    """The model instances of rows of :func:`_page_rows`, with their relations and exhibitor
+    page, as ``select_related`` and ``only`` would have made them."""
+    layout = _row_layout(kind)
+    main_model = layout[0][1]
+    setters = [main_model._meta.get_field(relation).set_cached_value for relation, *_ in layout[1:]]
+    db = connection.alias
+    makers = [(_maker(model, fields), at, at + len(fields)) for _r, model, fields, at in layout]
+    results = []
+    for row in rows:
+        made = [make(db, row[start:end]) for make, start, end in makers]
+        result = made[0]
+        for setter, related in zip(setters, made[1:], strict=True):
+            setter(result, related)
+        result.exhibitor_series, result.exhibitor_number = row[-2], row[-1]
+        results.append(result)
+    return results
+
+
+def _maker(model, fields: tuple[str, ...]) -> Callable[[str, tuple], Any]:
+    """Makes an instance of ``model`` from the values of ``fields`` (attnames) as
+    ``Model.from_db`` does, without ``Model.__init__``'s walk over every field of the model
+    (most of the time the search spent making its results): the values go into the instance's
+    attributes as ``__init__`` would put them, then ``post_init`` is sent (the audit's
+    snapshot). ``from_db`` itself where that would not be the same: a model with ``pre_init``
+    receivers or its own ``__init__`` or ``from_db``, a field set through a descriptor of its
+    own."""
+    plain = (
+        not pre_init.has_listeners(model)
+        and model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+        and all(type(getattr(model, f, None)) in _PLAIN_ATTRIBUTES for f in fields)
+    )
+    if not plain:
+        return lambda db, values: model.from_db(db, fields, values)
+    new, initialised = object.__new__, post_init.has_listeners(model)
+
+    def make(db: str, values: tuple) -> Any:
+        instance = new(model)
+        state = ModelState()
+        state.adding, state.db = False, db
+        attributes = instance.__dict__
+        attributes["_state"] = state
+        attributes.update(zip(fields, values, strict=True))
+        if initialised:
+            post_init.send(sender=model, instance=instance)
+        return instance
+
+    return make
+
+
+# The attributes of fields that ``Model.__init__`` sets as it would set any attribute (a
+# foreign key's only clears the related object it caches: a new instance has none).
+_PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def _postgresql(kind, groups, limit, offset, edition_id):
     """The first WINDOW + 1 matches in table order (through the GIN index, or reading the table
     when the words are everywhere: either way it stops there), ranked and counted in one query;
     then the page's rows with their organisation, category and exhibitor page, by primary key.
-    (One query doing both is slower: it reads the 300 rows again to join them.)"""
-    table = candidates.model._meta.db_table
-    vector = VECTORS[table]
+    (One query doing both is slower: it reads the 300 rows again to join them.) Both queries
+    are compiled once (:func:`_compiled`) and their rows made into models here
+    (:func:`_instances`); the second, whose plan does not depend on the words, is also
+    prepared once per connection (``core.prepared``: planning it cost more than running it)."""
+    table = TABLES[kind]
     # One word's prefix costs the index no more than its words; words together are intersected.
     matching = _spelled_out(table, groups) if len(groups) > 1 else groups
     if matching is None:
         return [], 0
     strong = _strong(groups)
-    exact = " | ".join(w.rstrip("=") for g in strong for w in g)
-    rank = Searched(
-        f"ts_rank({vector}, to_tsquery('simple', %s))"
-        f" + ts_rank({vector}, to_tsquery('simple', %s))",
-        [_tsquery(strong), exact],
-        FloatField(),
-    )
-    window = (
-        candidates.filter(
-            Searched(f"{vector} @@ to_tsquery('simple', %s)", [_tsquery(matching)], BooleanField())
-        )
-        .order_by()
-        .annotate(search_rank=rank)
-        .values_list("pk", "search_rank")[: WINDOW + 1]
-    )
-    sql, params = window.query.sql_with_params()
+    values = {
+        "edition": edition_id,
+        "match": _tsquery(matching),
+        "rank": _tsquery(strong),
+        "exact": " | ".join(w.rstrip("=") for g in strong for w in g),
+    }
+    sql, params = _compiled("window", kind, edition_id is not None)
+    window = [*prepared.filled(params, values), WINDOW + 1]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT w.*, count(*) OVER () FROM ({sql}) w "  # noqa: S608
+            f"SELECT w.*, count(*) OVER () FROM ({sql} LIMIT %s) w "  # noqa: S608
             "ORDER BY 2 DESC, 1 DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+            [*window, limit, offset],
         )
         rows = cursor.fetchall()
-    if not rows:  # nothing matches, or the page is past the end: count then
-        return [], (window.count() if offset or not limit else 0)
-    chosen = candidates.model.objects.filter(pk__in=[row[0] for row in rows])
-    found = _shaped(chosen, edition_id).in_bulk()
-    return [found[row[0]] for row in rows if row[0] in found], rows[0][2]
+        if not rows:  # nothing matches, or the page is past the end: count then
+            if not (offset or not limit):
+                return [], 0
+            cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) w", window)  # noqa: S608
+            return [], cursor.fetchone()[0]
+        name = f"maarid_search_page_{kind}" + ("_edition" if edition_id is not None else "")
+        sql, params = _compiled("page", kind, edition_id is not None)
+        filled = prepared.filled(params, {"ids": [row[0] for row in rows], "edition": edition_id})
+        prepared.execute(cursor, name, sql, filled)  # planned once per connection
+        found = {row[0]: row for row in cursor.fetchall()}
+    results = _instances(kind, [found[row[0]] for row in rows if row[0] in found])
+    return results, rows[0][2]
 
 
 def _close_postgresql(table, words: list[str]) -> dict[str, list[str]]:

@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the audit signal handlers)
+        from . import audit  # connects the audit signal handlers
+        from .models import Certificate
+
+        audit.register(Certificate)

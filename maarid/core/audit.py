@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import FileField
 from django.db.models.signals import post_delete, post_init, post_save
 
 # The actor: a user, or a function giving the request's user when a change is made.
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("maarid_audit_actor", default=None)
 _registry: dict[type, tuple[str, ...]] = {}
+_files: dict[type, frozenset[str]] = {}  # the registered models' file fields
 # Why the changes being made are made, when the person said (kept with each of them).
 _reason: contextvars.ContextVar[str] = contextvars.ContextVar("maarid_audit_reason", default="")
 
@@ -90,6 +92,9 @@ def register(model, exclude: tuple[str, ...] = ()):
         if f.attname not in exclude and not f.primary_key and not getattr(f, "auto_now", False)
     )
     _registry[model] = fields
+    _files[model] = frozenset(
+        f.attname for f in model._meta.concrete_fields if isinstance(f, FileField)
+    )
     uid = f"audit-{model._meta.label_lower}"
     post_init.connect(_remember, sender=model, dispatch_uid=uid + "-init", weak=False)
     post_save.connect(_saved, sender=model, dispatch_uid=uid + "-save", weak=False)
@@ -116,16 +121,32 @@ def record(action, instance, changes=None, user=None):
 
 
 def _remember(sender, instance, **kwargs):
-    # Deferred fields would cost a query each; they are left out of the snapshot.
-    skip = instance.get_deferred_fields()
-    instance._audit_before = _snapshot(instance, skip) if instance.pk else {}
+    """What a row held when it was loaded: a copy of the instance's attributes, read only if
+    it is saved (:func:`_before`). Every loaded row of a registered model passes here (a
+    search page loads dozens it will never save): copying is all it costs. Deferred fields are
+    not in the attributes, hence left out (reading them would cost a query each)."""
+    instance._audit_before = instance.__dict__.copy() if instance.pk else {}
+
+
+def _before(instance) -> dict:
+    """The snapshot (:func:`_snapshot`'s form) of the values :func:`_remember` kept."""
+    kept = getattr(instance, "_audit_before", {})
+    files = _files[type(instance)]
+    before = {}
+    for name in _registry[type(instance)]:
+        if name in kept:
+            value = kept[name]
+            if name in files:  # as the field's descriptor shows it: a FieldFile, or None
+                value = getattr(value, "name", value) or None
+            before[name] = _plain(value)
+    return before
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     after = _snapshot(instance)
-    before = getattr(instance, "_audit_before", {})
+    before = {} if created else _before(instance)
     if created:
         changes = {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
         record("create", instance, changes)
@@ -135,7 +156,9 @@ def _saved(sender, instance, created, raw=False, **kwargs):
         }
         if changes:
             record("update", instance, changes)
-    instance._audit_before = after
+    instance._audit_before = {
+        name: instance.__dict__[name] for name in after if name in instance.__dict__
+    }
 
 
 def _deleted(sender, instance, **kwargs):

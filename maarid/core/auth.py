@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from . import prepared
 from .models import ApiToken, User
 from .phones import looks_like_phone, normalise_phone
 
@@ -160,6 +161,27 @@ def reset_allowed(identifier: str, address: str) -> bool:
     )
 
 
+def lookup_allowed(kind: str, address: str, per_minute: int) -> bool:
+    """Whether a public lookup (a certificate's code, …) may be answered for this client
+    address: each takes a slot of the address's counter for a minute. Codes cannot be guessed
+    anyway; this keeps anyone from trying millions of them or scraping the pages."""
+    if not address:
+        return True
+    return _take(f"{kind}-ip:{_address_key(address)}", per_minute, 60) is not None
+
+
+# Lookups of certificate codes per client address and minute, the verification page's and the
+# API's together (a fair's Wi-Fi is shared: room for a crowd checking their certificates, none
+# for someone trying codes by the million). Settings: MAARID_VERIFY_PER_MINUTE.
+VERIFY_PER_MINUTE = 60
+
+
+def verify_allowed(request) -> bool:
+    """Whether this client may look up one more certificate code now (it takes a slot)."""
+    limit = getattr(settings, "MAARID_VERIFY_PER_MINUTE", VERIFY_PER_MINUTE)
+    return lookup_allowed("verify", client_address(request), limit)
+
+
 def client_address(request) -> str:
     """The client's address. Behind a proxy (MAARID_BEHIND_PROXY) every request comes from the
     proxy, which appends the address it sees to X-Forwarded-For: the last entry is the client
@@ -173,15 +195,20 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+# Every API call asks it first: compiled once per process, prepared once per connection.
+_ACTIVE_TOKEN: prepared.Compiled[ApiToken] = prepared.Compiled(
+    "maarid_active_token",
+    lambda digest: ApiToken.objects.filter(digest=digest, revoked_at__isnull=True)[:1],
+    model=ApiToken,
+    related=("user",),
+)
+
+
 def user_for_token(raw: str):
     """The active user a bearer token belongs to, or None."""
     if not raw or not raw.startswith("mrd_"):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.hash(raw), revoked_at__isnull=True)
-        .first()
-    )
+    token = _ACTIVE_TOKEN.first(digest=ApiToken.hash(raw))
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

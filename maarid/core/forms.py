@@ -126,3 +126,13 @@ class ProfileForm(forms.ModelForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name of the token or device"), max_length=100)
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form that sent it: on its field when it names one of
+    the form's fields, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)

@@ -17,8 +17,12 @@ Each hook is an object of this module, so a misspelt name fails at import and "f
 follows every provider and caller.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
 
 
 class Question:
@@ -104,6 +108,9 @@ edition_commitments = Hook("edition_commitments")
 #: application -> None; an accepted application has made its organisation an active exhibitor
 #: (the catalogue turns the products the application listed into the organisation's)
 exhibitor_admitted = Hook("exhibitor_admitted")
+#: (edition, actor, previous status) -> None; an organiser has moved the edition to another
+#: stage (the reports app freezes the closing report when the edition closes)
+edition_moved = Hook("edition_moved")
 
 # --- Personal data (law 09-08) ------------------------------------------------------------
 
@@ -111,3 +118,76 @@ exhibitor_admitted = Hook("exhibitor_admitted")
 personal_data = Hook("personal_data")
 #: person -> None; each app erases or anonymises what it holds about them
 erase_personal_data = Hook("erase_personal_data")
+
+
+# --- Where exhibitors stand (answered by floorplan; asked by the catalogue's pages) --------
+
+#: An exhibitor at an edition: (series slug, edition number, organisation id).
+StandKey = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class BoothRef:
+    """Where an exhibitor stands: its booth's number and the public map with the booth lit."""
+
+    number: str
+    map_url: str
+
+
+#: list of StandKey -> {StandKey: BoothRef} for those the public may know placed (announced,
+#: on a published plan), in one query for a whole page of them (ask through ``booths_of``)
+exhibitor_booths = Question("exhibitor_booths", default={})
+#: (edition, organisation) -> the booth block of the exhibitor's public page (HTML: the booth
+#: number and a small map), "" when it has no booth the public may know
+booth_on_map = Question("booth_on_map", default="")
+
+
+def booths_of(keys: Sequence[StandKey]) -> dict[StandKey, BoothRef]:
+    """The booths of a page of exhibitors (``exhibitor_booths``), nothing asked for none."""
+    return exhibitor_booths(list(keys)) if keys else {}
+
+
+# --- What the catalogue finds (answered by catalogue; asked by the floor plan's map) -------
+
+#: (edition id, query) -> {organisation id: [names of its products matching, may be empty]}:
+#: the edition's exhibitors whose name or products match the query (the catalogue's engine)
+exhibitors_matching = Question("exhibitors_matching", default={})
+
+
+# --- What is on now (answered by programme; asked by the edition's home page) ---------------
+
+
+@dataclass(frozen=True)
+class SessionNow:
+    """A session of the programme as the edition's home page shows it."""
+
+    title: str
+    kind: str  # the kind's name in the page's language ("Workshop")
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    room: str
+    url: str
+    map_url: str  # the floor plan's map when the room is on a published plan, else ""
+
+    @property
+    def starts(self) -> datetime.time:
+        """The start on the fair's clock (Casablanca's), for ``{% time_range %}``."""
+        return timezone.localtime(self.starts_at).time()
+
+    @property
+    def ends(self) -> datetime.time:
+        return timezone.localtime(self.ends_at).time()
+
+
+@dataclass(frozen=True)
+class OnNow:
+    """The published sessions running now and the next ones starting later today."""
+
+    running: tuple[SessionNow, ...]
+    later: tuple[SessionNow, ...]
+    programme_url: str
+
+
+#: edition -> OnNow, or None when nothing runs and nothing starts later today
+#: (ask with ``{% load whats_on %}{% whats_on edition as on %}``)
+whats_on = Question("whats_on", default=None)

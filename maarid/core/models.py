@@ -220,3 +220,82 @@ class Job(models.Model):
         if message is not None:
             self.message = fields["message"] = str(message)[:300]
         Job.objects.filter(pk=self.pk).update(**fields)
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+class Certificate(models.Model):
+    """A certificate given to a person (participation, speaker, appreciation, award), which
+    anyone can check at ``/<lang>/verify/<code>/`` from the QR code printed on it.
+
+    What it shows is kept on the row as it was issued (the holder's name in Arabic and Latin
+    letters, its title and lines in Arabic and French, the issuer's identity as data: core
+    imports no app), so a certificate printed again years later reads the same. It is never
+    edited nor deleted: a corrected name makes a new version (``replaced_by``) and the old
+    code then says it was replaced; a certificate withdrawn is revoked with the date and reason.
+
+    ``group`` names the batch's scope in the app that issues it (``programme:<edition pk>``),
+    ``subject`` what it is given for there (``attendee:<registration pk>``): one certificate in
+    force per group, kind and subject, so a batch made twice issues nothing twice.
+    """
+
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    kind = models.CharField(_("kind"), max_length=50, db_index=True)  # "programme.speaker"
+    series_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    group = models.CharField(max_length=60, db_index=True)
+    subject = models.CharField(max_length=80)
+    holder_name_ar = models.CharField(_("name in Arabic letters"), max_length=200, blank=True)
+    holder_name_latin = models.CharField(_("name in Latin letters"), max_length=200, blank=True)
+    title_ar = models.CharField(_("title in Arabic"), max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=200)
+    # [{"ar": "…", "fr": "…"}, …]: what it is given for, line by line.
+    lines = models.JSONField(default=list, blank=True)
+    # {"name_ar", "name_fr", "place_ar", "place_fr", "logo", "partners": [{"name_ar",
+    # "name_fr", "logo"}]}; logos are storage names of uploaded images.
+    issuer = models.JSONField(default=dict, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="ar"
+    )
+    issued_at = models.DateTimeField(_("issued on"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    replaced_at = models.DateTimeField(_("replaced on"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["group", "kind", "holder_name_latin", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "kind", "subject"],
+                condition=models.Q(revoked_at__isnull=True, replaced_at__isnull=True),
+                name="one_certificate_in_force",
+            )
+        ]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self):
+        return f"{self.title_fr}: {self.holder_name_latin or self.holder_name_ar} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("core:verify", args=[self.display_code])
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None and self.replaced_at is None
+
+    @property
+    def display_code(self) -> str:
+        """The code in groups of four, as printed and typed: ``K7QM-X3PA-9HTR-WDZE``."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    def access_scope(self):
+        from .access import Scope
+
+        return Scope(series_ids=frozenset({self.series_id}) if self.series_id else frozenset())

@@ -1,15 +1,17 @@
 """Reads of accounts, tokens, the outbox and personal data."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from . import access
-from .models import ApiToken, OutboxMessage, User
+from . import access, certificates
+from .models import ApiToken, Certificate, OutboxMessage, User
 
 PEOPLE_FOUND_AT_MOST = 50
 OUTBOX_SHOWN = 200
@@ -79,3 +81,40 @@ def outbox_for(actor: Any) -> QuerySet[OutboxMessage]:
     if not f.superuser:
         messages = messages.filter(series_id__in=f.series_for(access.Role.ORGANISER))
     return messages[:OUTBOX_SHOWN]
+
+
+# --- Certificates -------------------------------------------------------------------------------
+
+
+def certificate_by_code(raw: object) -> Certificate | None:
+    """The certificate a typed or scanned code names (None for what cannot be a code)."""
+    code = certificates.normalise_code(raw)
+    if code is None:
+        return None
+    return Certificate.objects.select_related("replaced_by").filter(code=code).first()
+
+
+def verify(raw: object) -> certificates.Verdict:
+    """What the public verification page says about a code."""
+    return certificates.verdict_of(certificate_by_code(raw))
+
+
+def certificates_in(
+    group: str, *, kinds: Iterable[str] | None = None, in_force: bool = True
+) -> QuerySet[Certificate]:
+    """The certificates of a group (an app's scope, e.g. an edition's programme)."""
+    found = Certificate.objects.filter(group=group)
+    if kinds is not None:
+        found = found.filter(kind__in=list(kinds))
+    if in_force:
+        found = found.filter(revoked_at__isnull=True, replaced_at__isnull=True)
+    return found.select_related("replaced_by")
+
+
+def certificate_in(group: str, pk: object) -> Certificate:
+    """One certificate of a group, or 404 (the caller has checked who may see the group)."""
+    if not isinstance(pk, int) and not (isinstance(pk, str) and pk.isdigit()):
+        raise Http404
+    return get_object_or_404(
+        Certificate.objects.select_related("replaced_by"), group=group, pk=int(pk)
+    )

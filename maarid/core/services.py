@@ -1,7 +1,7 @@
 """Accounts, password resets and personal data (law 09-08)."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +14,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from . import audit, hooks, messaging, selectors
+from . import audit, certificates, hooks, messaging, selectors
 from .auth import find_user
-from .models import ApiToken, AuditEvent, User
+from .models import ApiToken, AuditEvent, Certificate, User
 
 PROFILE_FIELDS = ("first_name", "last_name", "language", "show_contact_publicly")
 
@@ -183,3 +183,137 @@ def erase_personal_data(*, actor: User, person: User) -> None:
     person.save()
     person.api_tokens.update(revoked_at=timezone.now())
     audit.record("erase", person, {}, user=actor)
+
+
+# --- Certificates -------------------------------------------------------------------------------
+
+NAME_MAX = 200
+REASON_MAX = 300
+
+
+def _clean_name(value: str) -> str:
+    name = " ".join((value or "").split())
+    if len(name) > NAME_MAX:
+        raise ValidationError(
+            _("A name is %(max)d characters at most.") % {"max": NAME_MAX}, code="too_long"
+        )
+    return name
+
+
+def _new_codes(count: int) -> list[str]:
+    """``count`` codes used by no certificate (a clash among 2^77 is not expected, but checked)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = {certificates.new_code() for _n in range(count - len(codes))}
+        taken = set(Certificate.objects.filter(code__in=wanted).values_list("code", flat=True))
+        codes |= wanted - taken
+    return list(codes)
+
+
+@transaction.atomic
+def issue_certificates(
+    *,
+    actor: User | None,
+    issuer: certificates.Issuer,
+    specs: Sequence[certificates.CertificateSpec],
+) -> list[Certificate]:
+    """Issues the certificates asked for that are not in force already (same group, kind and
+    subject); returns the one in force for each spec, in their order. Made again, a batch
+    issues nothing twice."""
+    existing = {
+        (c.kind, c.subject): c
+        for c in Certificate.objects.select_for_update().filter(
+            group=issuer.group,
+            revoked_at__isnull=True,
+            replaced_at__isnull=True,
+            kind__in={s.kind for s in specs},
+        )
+    }
+    wanted: dict[tuple[str, str], certificates.CertificateSpec] = {}
+    for spec in specs:
+        wanted.setdefault((spec.kind, spec.subject), spec)
+    missing = [s for key, s in wanted.items() if key not in existing]
+    identity = issuer.identity()
+    now = timezone.now()
+    made = [
+        Certificate(
+            code=code,
+            kind=spec.kind,
+            series_id=issuer.series_id,
+            group=issuer.group,
+            subject=spec.subject,
+            holder_name_ar=_clean_name(spec.holder_name_ar),
+            holder_name_latin=_clean_name(spec.holder_name_latin),
+            title_ar=spec.title_ar[:200],
+            title_fr=spec.title_fr[:200],
+            lines=[{"ar": ar, "fr": fr} for ar, fr in spec.lines],
+            issuer=identity,
+            language=spec.language,
+            issued_at=now,
+            issued_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        for spec, code in zip(missing, _new_codes(len(missing)), strict=True)
+    ]
+    Certificate.objects.bulk_create(made, batch_size=500)
+    if made:
+        audit.record(
+            "create",
+            made[0],
+            {"certificates issued": [None, len(made)], "group": [None, issuer.group]},
+            user=actor,
+        )
+    for certificate in made:
+        existing[(certificate.kind, certificate.subject)] = certificate
+    return [existing[key] for key in wanted]
+
+
+@transaction.atomic
+def correct_certificate(
+    *, actor: User, certificate: Certificate, holder_name_ar: str, holder_name_latin: str
+) -> Certificate:
+    """A corrected name is a new version with a new code; the old code then says it was
+    replaced (and by which). Only a certificate in force is corrected."""
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not old.in_force:
+        raise ValidationError(_("This certificate is no longer in force: it cannot be corrected."))
+    name_ar, name_latin = _clean_name(holder_name_ar), _clean_name(holder_name_latin)
+    if not (name_ar or name_latin):
+        raise ValidationError(_("Give the name in Arabic or in Latin letters."))
+    old.replaced_at = timezone.now()
+    old.save(update_fields=["replaced_at"])
+    new = Certificate.objects.create(
+        code=_new_codes(1)[0],
+        kind=old.kind,
+        series_id=old.series_id,
+        group=old.group,
+        subject=old.subject,
+        holder_name_ar=name_ar,
+        holder_name_latin=name_latin,
+        title_ar=old.title_ar,
+        title_fr=old.title_fr,
+        lines=old.lines,
+        issuer=old.issuer,
+        language=old.language,
+        issued_by=actor,
+    )
+    old.replaced_by = new
+    old.save(update_fields=["replaced_by"])
+    return new
+
+
+@transaction.atomic
+def revoke_certificate(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Withdraws a certificate: its code then says it was revoked, and when."""
+    current = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if current.revoked_at is not None:
+        raise ValidationError(_("This certificate has already been revoked."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Say why the certificate is revoked."))
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            _("A reason is %(max)d characters at most.") % {"max": REASON_MAX}, code="too_long"
+        )
+    current.revoked_at, current.revoked_reason = timezone.now(), reason
+    current.save(update_fields=["revoked_at", "revoked_reason"])
+    return current

@@ -20,4 +20,7 @@ urlpatterns = [
     path("people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("outbox/", views.outbox, name="outbox"),
     path("jobs/<uuid:pk>/", views.job, name="job"),
+    path("verify/", views.verify_form, name="verify-form"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:code>/pdf/", views.verify_pdf, name="verify-pdf"),
 ]

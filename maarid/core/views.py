@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from . import access, auth, jobs, selectors, services
+from . import access, auth, certificates, jobs, scanner, selectors, services, uploads
 from .forms import LoginForm, ProfileForm, ResetRequestForm, SetPasswordForm, SignupForm, TokenForm
 from .money import babel_locale
 
@@ -176,3 +176,65 @@ def favicon(request):
     path = finders.find("core/favicon.ico")
     assert isinstance(path, str)  # the file ships with the code (scripts/icons.py)
     return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115 (closed by the response)
+
+
+# --- Certificates -----------------------------------------------------------------------------
+
+
+def _verify_throttled(request) -> bool:
+    """The page and the API share one counter per address (``auth.verify_allowed``)."""
+    return not auth.verify_allowed(request)
+
+
+@require_safe
+@scanner.page
+def verify_form(request):
+    """Checks a certificate: scan its QR code with the phone's camera, or type its code."""
+    typed = request.GET.get("code")
+    if typed is not None:
+        code = certificates.normalise_code(typed)
+        if code is not None:
+            return redirect("core:verify", certificates.display(code))
+        error = _("This is not a certificate code: it has 16 letters and digits, like %(example)s.")
+        return render(
+            request,
+            "core/verify_form.html",
+            {"error": error % {"example": "K7QM-X3PA-9HTR-WDZE"}, "typed": typed[:40]},
+            status=400,
+        )
+    return render(request, "core/verify_form.html")
+
+
+@require_safe
+def verify(request, code):
+    """The public page that says whether a certificate is genuine, revoked or replaced."""
+    if _verify_throttled(request):
+        response = render(request, "core/verify.html", {"throttled": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    verdict = selectors.verify(code)
+    status = 404 if verdict.status == certificates.UNKNOWN else 200
+    response = render(
+        request,
+        "core/verify.html",
+        {"verdict": verdict, "asked": code[:40], "cert": verdict.certificate},
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def verify_pdf(request, code):
+    """A certificate in force as PDF, for whoever holds its code (the code, unguessable, is
+    what an e-mail or SMS sends the holder). Revoked, replaced and unknown codes get the
+    verification page, which says why."""
+    if _verify_throttled(request):
+        return verify(request, code)
+    verdict = selectors.verify(code)
+    if verdict.status != certificates.GENUINE or verdict.certificate is None:
+        return verify(request, code)
+    name = certificates.pdf_of(verdict.certificate)
+    return uploads.serve_protected(
+        request, name, True, filename=certificates.download_name(verdict.certificate)
+    )

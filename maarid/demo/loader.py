@@ -37,7 +37,18 @@ from maarid.fairs.models import (
 from maarid.registry.models import Commune, Kind, Membership, Organisation, Province
 from maarid.registry.models import search_text as organisation_search_text
 
-from . import b2b, catalogue, content, exhibitors, sales
+from . import (
+    awards,
+    b2b,
+    catalogue,
+    content,
+    exhibitors,
+    floorplan,
+    history,
+    programme,
+    sales,
+    visitors,
+)
 
 SEED = 2024
 REGION = "01"
@@ -74,7 +85,12 @@ def load_demo() -> DemoSummary:
         exhibitors.load(editions, organisations, keyed)
         catalogue.load(editions[content.REFERENCE_EDITION])
         sales.load(editions[content.REFERENCE_EDITION], keyed)
+        floorplan.load(editions[content.REFERENCE_EDITION], keyed)
         b2b.load(editions[content.REFERENCE_EDITION])
+        programme.load(editions[content.REFERENCE_EDITION], keyed)
+        visitors.load(editions[content.REFERENCE_EDITION])
+        awards.load(editions[content.REFERENCE_EDITION], keyed)
+        history.load(editions)
     return DemoSummary(
         series=series,
         reference_edition=editions[content.REFERENCE_EDITION],

@@ -21,7 +21,7 @@ from maarid.catalogue.models import Stock
 from maarid.core.money import CENT
 from maarid.exhibitors.selectors import active_exhibitors
 from maarid.sales.models import DayClose, Device, Reconciliation, Sale, SaleLine
-from maarid.sales.services import line_total, receipt_number
+from maarid.sales.services import line_total, rebuild_summaries, receipt_number
 
 from . import content
 
@@ -58,6 +58,7 @@ def load(edition, organisations: dict) -> Decimal:
         if shelves[stand.pk]:
             total += _sell(rng, stand, shelves[stand.pk], targets[stand.pk], hours, sold)
     _restock(rng, edition, shelves, sold)
+    rebuild_summaries(edition=edition)  # the ledger was written directly: add it up
     return total
 
 

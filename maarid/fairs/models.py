@@ -31,6 +31,7 @@ RESERVED_SLUGS = {
     "static",
     "files",
     "i18n",
+    "observatory",
 }
 
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from maarid.core import access, hooks
+from maarid.core import access, hooks, prepared
 from maarid.registry.models import Commune, Kind, Organisation
 
 from .models import Edition, Partner, Series, SeriesRole
@@ -20,14 +20,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+# Every page and API call of an edition asks for it first: compiled once per process.
+_EDITION: prepared.Compiled[Edition] = prepared.Compiled(
+    "maarid_edition_for",
+    lambda series, number: Edition.objects.filter(series__slug=series, number=number)[:1],
+    model=Edition,
+    related=("series", "city"),
+)
+
+
 def edition_for(user: Any, series: str, number: int, *, need: Need = "view") -> Edition:
     """The edition the URL names, if ``user`` may reach it for ``need``.
 
     An edition the user may not see is a 404 (its existence is not revealed); one the user sees
     but does not organise, when ``need`` is "organise", is a 403."""
-    edition = get_object_or_404(
-        Edition.objects.select_related("series", "city"), series__slug=series, number=number
-    )
+    edition = _EDITION.first(series=series, number=number)
+    if edition is None:
+        raise Http404
     access.require_view(user, edition)
     if need == "organise":
         access.require_organiser(user, edition.series_id)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from maarid.core import access, audit
+from maarid.core import access, audit, hooks
 from maarid.core.models import User
 from maarid.core.services import account_for, reset_link, tell
 from maarid.registry.models import Organisation
@@ -79,9 +79,10 @@ def move_edition(*, actor: User, edition: Edition, status: str, reason: str = ""
                     % {"held": "; ".join(held)}
                 }
             )
-    edition.status = status
+    previous, edition.status = edition.status, status
     with audit.because(reason):
         edition.save(update_fields=["status"])
+    hooks.edition_moved.collect(edition, actor, previous)
     return edition
 
 

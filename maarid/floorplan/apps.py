@@ -11,10 +11,11 @@ class FloorplanConfig(AppConfig):
         from maarid.core import audit
 
         from . import panels  # noqa: F401  (registers the dashboard's panel)
-        from .models import Assignment, Booth, Structure, Venue, Zone
+        from .models import Assignment, Booth, NeighbourRequest, Structure, Venue, Zone
 
         audit.register(Venue)
         audit.register(Structure)
         audit.register(Booth)
         audit.register(Zone)
         audit.register(Assignment)
+        audit.register(NeighbourRequest)

@@ -207,3 +207,36 @@ class Assignment(models.Model):
         # exhibitor is not an owner: moving is the organisers' decision.
         scope = self.booth.venue.access_scope()
         return Scope(series_ids=scope.series_ids, public=scope.public and self.announced)
+
+
+class NeighbourRequest(models.Model):
+    """An exhibitor asks to stand next to another of the same edition (the cooperatives of one
+    union together): a soft goal of the allocation, which says how many it could not honour."""
+
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="neighbour_requests"
+    )
+    neighbour = models.ForeignKey(
+        Exhibitor,
+        verbose_name=_("next to"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["exhibitor", "neighbour"], name="unique_neighbour"),
+            models.CheckConstraint(
+                condition=~models.Q(exhibitor=models.F("neighbour")), name="neighbour_not_self"
+            ),
+        ]
+        verbose_name = _("neighbour request")
+        verbose_name_plural = _("neighbour requests")
+
+    def __str__(self):
+        return f"{self.exhibitor.organisation} → {self.neighbour.organisation}"
+
+    def access_scope(self):
+        return Scope(series_ids=frozenset({self.exhibitor.edition.series_id}))

@@ -10,6 +10,7 @@ that it still has; a booth whose exhibitor was announced cannot be taken away.
 The organisers of the series write; nobody else does (an exhibitor never moves itself).
 """
 
+from collections.abc import Callable, Hashable
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
@@ -22,14 +23,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from maarid.core import access
+from maarid.core import access, audit
 from maarid.core.models import User
 from maarid.exhibitors.models import Exhibitor
 from maarid.fairs.models import Edition
 
-from . import geojson, geometry, selectors, wording
+from . import allocate, geojson, geometry, selectors, wording
 from .geometry import BoothPlan, Coordinates, Part, Plan, RowsSpec, StructurePlan
-from .models import Assignment, Booth, Structure, Venue, Zone
+from .models import Assignment, Booth, NeighbourRequest, Structure, Venue, Zone
 
 # Past this many, a plan (or a generated tent) is a mistake, not a fair: 1,000 exhibitors is
 # the largest fair the allocation is measured on.
@@ -404,3 +405,359 @@ def publish(*, actor: User, edition: Edition, published: bool) -> Venue:
         venue.published_at = timezone.now() if published else None
         venue.save(update_fields=["published_at", "updated_at"])
     return venue
+
+
+# --- The allocation (fpops) ---------------------------------------------------------------
+
+# What an organiser may ask of a run: the weights of the soft goals, and deterministic seconds.
+MAX_WEIGHT = 100
+MIN_SECONDS, MAX_SECONDS = 1, 300
+
+
+class AllocationResult(TypedDict):
+    """A run's proposal, as a job keeps it (JSON): exhibitor pk -> booth pk (keys as strings),
+    the unplaced with their reasons (ids already turned into numbers and zone names), the
+    figures, and what it was asked with."""
+
+    booths: dict[str, int]
+    unplaced: list[dict[str, Any]]
+    objective: int
+    bound: int
+    gap: float | None
+    optimal: bool
+    penalties: dict[str, int]
+    moved: list[int]
+    first_fit: int
+    placed: int
+    exhibitors: int
+    seed: int
+    seconds: int
+    weights: dict[str, int]
+
+
+def allocation_options(
+    *, family: int, request: int, rotation: int, fairness: int, seed: int, seconds: int
+) -> tuple[allocate.Weights, int, int]:
+    """The weights, seed and limit an organiser asked for, checked (a 400 with the fields
+    named, never a 500)."""
+    errors: dict[str, list[str]] = {}
+    for name, value in (
+        ("family", family),
+        ("request", request),
+        ("rotation", rotation),
+        ("fairness", fairness),
+    ):
+        if not 0 <= value <= MAX_WEIGHT:
+            errors[name] = [_("Between 0 and %(max)s.") % {"max": MAX_WEIGHT}]
+    if not 0 <= seed <= 2**31 - 1:
+        errors["seed"] = [_("Between 0 and %(max)s.") % {"max": 2**31 - 1}]
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        errors["seconds"] = [
+            _("Between %(min)s and %(max)s seconds.") % {"min": MIN_SECONDS, "max": MAX_SECONDS}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return allocate.Weights(family, request, rotation, fairness), seed, seconds
+
+
+def _reason_params(params: dict[str, object], data: selectors.AllocationInput) -> dict[str, object]:
+    """A reason's params with booth pks made numbers and zone ids made zone names (an empty
+    name: the open area), so that the reason can be read after the plan changed."""
+    out: dict[str, object] = {}
+    for key, value in params.items():
+        if key == "zones" and isinstance(value, list | tuple):
+            out[key] = [data.zone_names.get(str(z), str(z)) for z in value]
+        elif key == "zone":
+            out[key] = data.zone_names.get(str(value), str(value))
+        elif key in ("booth", "by") and isinstance(value, int):
+            if key == "by":
+                out[key] = data.names.get(value, str(value))
+            else:
+                out[key] = data.booth_numbers.get(value, str(value))
+        elif key == "booths" and isinstance(value, list | tuple):
+            out[key] = [data.booth_numbers.get(int(str(b)), str(b)) for b in value]
+        elif isinstance(value, frozenset | set | tuple):
+            out[key] = sorted(str(v) for v in value)
+        else:
+            out[key] = value
+    return out
+
+
+def _keep(announced: dict[int, int]) -> dict[Hashable, Hashable] | None:
+    keep: dict[Hashable, Hashable] = {}
+    keep.update(announced.items())
+    return keep or None
+
+
+def run_allocation(
+    *,
+    actor: User,
+    edition: Edition,
+    weights: allocate.Weights,
+    seed: int,
+    seconds: int,
+    progress: Callable[[float, str], None] | None = None,
+) -> AllocationResult:
+    """Runs the optimiser on the edition's venue and accepted exhibitors and returns its
+    proposal (nothing is written: ``apply_allocation`` does, once the organiser confirms).
+    Deterministic for a seed and a limit (``seconds`` of the solver's deterministic time); an
+    announced assignment is kept: only what must move moves."""
+    require_organiser(actor, edition)
+    data = selectors.allocation_input(edition)
+    if not data.booths:
+        raise ValidationError(_("This edition has no booth yet: draw the plan first."))
+    if not data.exhibitors:
+        raise ValidationError(_("This edition has no accepted exhibitor to place."))
+    options = allocate.Options(
+        weights=weights,
+        seed=seed,
+        deterministic_limit=float(seconds),
+        time_limit=float(4 * seconds + 30),  # a safety cap only: the result is reproducible
+        workers=1,
+        keep=_keep(data.announced),
+        progress=progress,
+    )
+    result = allocate.allocate(data.booths, data.exhibitors, data.zones_of, options)
+    first = allocate.first_fit(data.booths, data.exhibitors, data.zones_of, options)
+    first_cost = allocate.evaluate(data.booths, data.exhibitors, data.zones_of, first, options)
+    return {
+        "booths": {str(e): int(str(b)) for e, b in result.booths.items()},
+        "unplaced": [
+            {
+                "exhibitor": int(str(e)),
+                "name": data.names.get(int(str(e)), ""),
+                "code": reason.code,
+                "params": _reason_params(dict(reason.params), data),
+            }
+            for e, reason in result.unplaced.items()
+        ],
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "optimal": result.optimal,
+        "penalties": {
+            "family": result.penalties.family,
+            "request": result.penalties.request,
+            "rotation": result.penalties.rotation,
+            "fairness": result.penalties.fairness,
+        },
+        "moved": [int(str(e)) for e in result.moved],
+        "first_fit": first_cost.cost(weights),
+        "placed": len(result.booths),
+        "exhibitors": len(data.exhibitors),
+        "seed": seed,
+        "seconds": seconds,
+        "weights": {
+            "family": weights.family,
+            "request": weights.request,
+            "rotation": weights.rotation,
+            "fairness": weights.fairness,
+        },
+    }
+
+
+def apply_allocation(*, actor: User, edition: Edition, result: AllocationResult) -> int:
+    """Writes a run's proposal (audited, as one change): each placed exhibitor in its booth
+    (an unchanged place keeps being announced, a new one is not announced yet), the others
+    taken out. Refused, with nothing written, if the plan or the exhibitors changed since the
+    run so that the proposal breaks a rule now. Returns how many exhibitors changed place."""
+    require_organiser(actor, edition)
+    data = selectors.allocation_input(edition)
+    proposal: dict[int, int] = {}
+    for key, booth in result["booths"].items():
+        try:
+            proposal[int(key)] = int(booth)
+        except (TypeError, ValueError):
+            raise ValidationError(_("This proposal cannot be read: run the allocation again."))
+    known = {e.id for e in data.exhibitors}
+    broken = allocate.violations(
+        data.booths,
+        data.exhibitors,
+        data.zones_of,
+        {e: b for e, b in proposal.items() if e in known},
+    )
+    if broken or not set(proposal) <= known:
+        raise ValidationError(
+            _(
+                "The plan or the exhibitors changed since this allocation was run: it no longer "
+                "keeps the rules. Run it again."
+            )
+        )
+    venue = selectors.venue_of(edition)
+    assert venue is not None  # the booths above are its booths
+    changed = 0
+    with transaction.atomic(), audit.acting_as(actor), audit.because(_("Booth allocation")):
+        for stale in Assignment.objects.filter(booth__venue=venue).exclude(
+            exhibitor_id__in=list(proposal)
+        ):
+            stale.delete()
+            changed += 1
+        current = {a.exhibitor_id: a for a in Assignment.objects.filter(booth__venue=venue)}
+        for exhibitor_id, booth_id in proposal.items():
+            assignment = current.get(exhibitor_id)
+            if assignment is None:
+                Assignment.objects.create(booth_id=booth_id, exhibitor_id=exhibitor_id)
+                changed += 1
+            elif assignment.booth_id != booth_id:
+                assignment.booth_id, assignment.announced = booth_id, False
+                assignment.save(update_fields=["booth", "announced"])
+                changed += 1
+        audit.record(
+            "allocate",
+            venue,
+            {
+                "placed": [None, len(proposal)],
+                "changed": [None, changed],
+                "objective": [None, result["objective"]],
+                "seed": [None, result["seed"]],
+            },
+            user=actor,
+        )
+    return changed
+
+
+def announce_assignments(*, actor: User, edition: Edition) -> int:
+    """Marks every exhibitor's place announced (they were told): a later run keeps them where
+    it can. Returns how many were newly announced."""
+    require_organiser(actor, edition)
+    venue = selectors.venue_of(edition)
+    if venue is None:
+        return 0
+    count = 0
+    with transaction.atomic(), audit.acting_as(actor):
+        for assignment in Assignment.objects.filter(booth__venue=venue, announced=False):
+            assignment.announced = True
+            assignment.save(update_fields=["announced"])
+            count += 1
+    return count
+
+
+def request_neighbour(*, actor: User, exhibitor: Exhibitor, neighbour: Exhibitor) -> None:
+    """Records that ``exhibitor`` asks to stand next to ``neighbour`` (same edition)."""
+    require_organiser(actor, exhibitor.edition)
+    if exhibitor.pk == neighbour.pk or exhibitor.edition_id != neighbour.edition_id:
+        raise ValidationError(_("A neighbour must be another exhibitor of the same edition."))
+    NeighbourRequest.objects.get_or_create(exhibitor=exhibitor, neighbour=neighbour)
+
+
+# --- Moving an exhibitor on the organisers' map (fpmap) -----------------------------------
+
+
+class MoveBreaks(Exception):
+    """A move that breaks rules, not saved until the organiser confirms it: ``breaks`` says
+    each rule broken, in the organiser's language."""
+
+    def __init__(self, breaks: list[str]):
+        super().__init__("; ".join(breaks))
+        self.breaks = breaks
+
+
+def _amenity_names(codes: list[str]) -> str:
+    names = {"electricity": _("electricity"), "water": _("water"), "refrigeration": _("cold")}
+    return ", ".join(str(names.get(code, code)) for code in codes)
+
+
+def _say(
+    code: str, params: dict[str, Any], who: str, data: selectors.AllocationInput
+) -> str | None:
+    """A broken rule (``allocate.check``'s codes) in words; None for what a move cannot
+    cause."""
+    numbers: dict[Any, str] = dict(data.booth_numbers)
+    number = numbers.get(params.get("booth"), "?")
+    if code == allocate.WRONG_ZONE:
+        zone = data.zone_names.get(str(params.get("zone")), "")
+        return _("Booth %(booth)s is in %(zone)s, which does not take the sector of %(who)s.") % {
+            "booth": number,
+            "zone": zone or _("the open area"),
+            "who": who,
+        }
+    if code == allocate.TOO_SMALL:
+        return _("Booth %(booth)s has %(area)s m²; %(who)s needs %(needed)s m².") % {
+            "booth": number,
+            "area": geometry.fmt(float(params["area"])),
+            "needed": geometry.fmt(float(params["needed"])),
+            "who": who,
+        }
+    if code == allocate.MISSING_AMENITIES:
+        return _("Booth %(booth)s has no %(amenities)s, which %(who)s needs.") % {
+            "booth": number,
+            "amenities": _amenity_names(list(params["amenities"])),
+            "who": who,
+        }
+    if code == allocate.BOOTH_SHARED:
+        names: dict[Any, str] = dict(data.names)
+        others = ", ".join(names.get(e, "?") for e in params["with"])
+        return _("Booth %(booth)s would hold %(who)s and %(others)s: one exhibitor a booth.") % {
+            "booth": number,
+            "who": who,
+            "others": others,
+        }
+    if code == allocate.NOT_FIXED_BOOTH:
+        return _("%(who)s is fixed in booth %(fixed)s.") % {
+            "who": who,
+            "fixed": numbers.get(params["fixed"], "?"),
+        }
+    return None
+
+
+def move_breaks(*, actor: User, exhibitor: Exhibitor, booth: Booth | None) -> list[str]:
+    """What moving ``exhibitor`` to ``booth`` (None: out of the plan) would break that holds
+    now: the hard rules of the allocation (its size and amenity needs, the zone of its
+    sector, one exhibitor a booth, booths fixed by the organisers) and the word given to an
+    exhibitor already told its booth. Organisers only."""
+    edition = exhibitor.edition
+    require_organiser(actor, edition)
+    if booth is not None and booth.venue.edition_id != edition.pk:
+        raise ValidationError(_("This exhibitor does not exhibit at this edition."))
+    data = selectors.allocation_input(edition)
+    before: dict[Hashable, Hashable] = dict(data.current.items())
+    after = dict(before)
+    after.pop(exhibitor.pk, None)
+    if booth is not None:
+        after[exhibitor.pk] = booth.pk
+    now = allocate.violations(data.booths, data.exhibitors, data.zones_of, before)
+    then = allocate.violations(data.booths, data.exhibitors, data.zones_of, after)
+    names: dict[Hashable, str] = dict(data.names.items())
+    breaks: list[str] = []
+    shared: set[Hashable] = set()  # a booth shared is said once, from the mover's side
+    mover_first = sorted(then.items(), key=lambda item: item[0] != exhibitor.pk)
+    for who_pk, reasons in mover_first:
+        held = {(r.code, repr(sorted(r.params.items()))) for r in now.get(who_pk, [])}
+        for reason in reasons:
+            if (reason.code, repr(sorted(reason.params.items()))) in held:
+                continue
+            if reason.code == allocate.BOOTH_SHARED:
+                if reason.params["booth"] in shared:
+                    continue
+                shared.add(reason.params["booth"])
+            said = _say(reason.code, dict(reason.params), names.get(who_pk, "?"), data)
+            if said and said not in breaks:
+                breaks.append(said)
+    name = str(exhibitor.organisation)
+    if booth is not None and booth.fixed_exhibitor_id not in (None, exhibitor.pk):
+        breaks.append(
+            _("Booth %(booth)s is fixed for %(other)s.")
+            % {"booth": booth.number, "other": names.get(booth.fixed_exhibitor_id, "?")}
+        )
+    was = data.announced.get(exhibitor.pk)
+    if was is not None and (booth is None or was != booth.pk):
+        breaks.append(
+            _("%(who)s was told its booth, %(booth)s: tell it again after the move.")
+            % {"who": name, "booth": data.booth_numbers.get(was, "?")}
+        )
+    return breaks
+
+
+def move(
+    *, actor: User, exhibitor: Exhibitor, booth: Booth | None, confirmed: bool = False
+) -> Assignment | None:
+    """Moves ``exhibitor`` to ``booth`` (None: out of the plan), as an organiser decides on
+    the map. A move that breaks something (``move_breaks``) is refused with ``MoveBreaks``
+    until the organiser confirms it; then it is saved, and the audit trail records what it
+    broke beside the change. An exhibitor never moves itself: organisers only."""
+    breaks = move_breaks(actor=actor, exhibitor=exhibitor, booth=booth)
+    if breaks and not confirmed:
+        raise MoveBreaks(breaks)
+    reason = _("Moved on the map although: %(breaks)s") % {"breaks": " ".join(breaks)}
+    with audit.acting_as(actor), audit.because(reason if breaks else ""), transaction.atomic():
+        return place(actor=actor, exhibitor=exhibitor, booth=booth)

@@ -45,3 +45,82 @@ def problem(p: Problem) -> str:
             "container": second,
         }
     return capfirst(text)
+
+
+# --- Why the allocation could not place an exhibitor (fpops) --------------------------------
+# The optimiser returns reason codes with their params (``allocate.Reason``); the service
+# turned booth ids into numbers and zone ids into names (an empty name: the open area).
+
+
+def amenity(name: str) -> str:
+    names = {
+        "electricity": _("electricity"),
+        "water": _("water"),
+        "refrigeration": _("refrigeration"),
+    }
+    return names.get(name, name)
+
+
+def _list(values: object) -> str:
+    items = [str(v) for v in values] if isinstance(values, list | tuple) else [str(values)]
+    return ", ".join(items)
+
+
+def _zones(values: object) -> str:
+    names = values if isinstance(values, list | tuple) else [values]
+    return ", ".join(str(n) if n else _("the open area") for n in names) or "—"
+
+
+def _area(value: object) -> str:
+    try:
+        return _("%(area)s m²") % {"area": f"{float(str(value)):g}"}
+    except ValueError:
+        return str(value)
+
+
+def reason(code: str, params: dict[str, object]) -> str:
+    """Why an exhibitor is not placed, in the reader's language."""
+    amenities = params.get("amenities") or []
+    needs = ", ".join(amenity(str(a)) for a in amenities) if isinstance(amenities, list) else ""
+    values = {
+        "zones": _zones(params.get("zones", [])),
+        "area": _area(params.get("area", "")),
+        "largest": _area(params.get("largest", "")),
+        "amenities": needs or "—",
+        "booth": str(params.get("booth", "")),
+        "booths": _list(params.get("booths", [])),
+        "by": str(params.get("by", "")),
+        "sectors": _list(params.get("sectors", [])),
+        "holders": params.get("holders", ""),
+    }
+    texts = {
+        "no_zone_for_sector": _("No zone of the plan takes its sector."),
+        "no_booth_in_zone": _("The zones that take its sector (%(zones)s) have no booth."),
+        "no_booth_big_enough": _(
+            "It needs %(area)s; the largest booth in %(zones)s has %(largest)s."
+        ),
+        "no_booth_with_amenities": _(
+            "No booth of %(area)s or more in %(zones)s has what it needs: %(amenities)s."
+        ),
+        "booths_taken": _(
+            "Every booth that fits it in %(zones)s (%(area)s or more, with %(amenities)s) is "
+            "taken by exhibitors who applied before it."
+        ),
+        "fixed_booth_unknown": _("The booth fixed for it, %(booth)s, is not in the plan."),
+        "fixed_booth_unsuitable": _(
+            "The booth fixed for it, %(booth)s, does not meet its needs or its sector's zone."
+        ),
+        "fixed_booth_taken": _("The booth fixed for it, %(booth)s, is fixed for %(by)s."),
+        "fixed_booths_differ": _(
+            "The exhibitors sharing its booth are fixed in different booths: %(booths)s."
+        ),
+    }
+    if code == "booths_taken" and not needs:
+        texts[code] = _(
+            "Every booth that fits it in %(zones)s (%(area)s or more) is taken by exhibitors "
+            "who applied before it."
+        )
+    text = texts.get(code)
+    if text is None:
+        return _("It could not be placed.")
+    return text % values

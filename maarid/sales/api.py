@@ -28,6 +28,7 @@ from maarid.api.schemas import FIRST_DAY, LAST_DAY, Day, Error, FieldErrors, Id
 from maarid.core.params import MAX_INT
 from maarid.core.services import absolute_url
 from maarid.fairs.selectors import with_edition
+from maarid.floorplan import selectors as floorplan_selectors
 
 from . import selectors, services
 from .models import Payment, Sale
@@ -67,6 +68,7 @@ class DeviceOut(Schema):
     exhibitor: int
     organisation: str
     edition: str
+    booth: str = Field("", description="the number of the exhibitor's booth; empty: none yet")
     last_sequence: int = Field(description="the highest receipt sequence the server has seen")
     products: list[SaleProductOut]
     payments: list[PaymentOut]
@@ -88,6 +90,7 @@ def device_info(request):
         "exhibitor": device.exhibitor_id,
         "organisation": device.exhibitor.organisation.name,
         "edition": device.exhibitor.edition.name,
+        "booth": floorplan_selectors.booth_number_of(device.exhibitor),
         "last_sequence": selectors.last_sequence(device),
         "products": selectors.catalogue_for(device.exhibitor),
         "payments": [{"code": p.value, "label": str(p.label)} for p in Payment],
@@ -340,6 +343,8 @@ TurnoverOut = create_model(
     total=(Decimal, ...),
     sales=(int, ...),
     average_basket=(Decimal, ...),
+    offline_total=(Decimal, ...),
+    offline_sales=(int, ...),
     **_slicings,
 )
 

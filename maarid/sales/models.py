@@ -215,3 +215,88 @@ class DayClose(models.Model):
     @property
     def difference(self):
         return self.counted_cash - self.expected_cash
+
+
+# --- Summaries ------------------------------------------------------------------------------
+
+
+class Summary(models.Model):
+    """What the ledger adds up to for one exhibitor in one slice of the fair: kept by the
+    services in the same transaction as every entry they write, so that the turnover, the
+    closing report and the observatory read a few thousand rows per edition instead of every
+    sale. These rows are data derived from the ledger, not a cache: nothing expires them, and
+    ``services.rebuild_summaries`` recomputes an edition's from its ledger for those who
+    write the ledger directly (the demo, the benchmarks).
+
+    Each entry of the ledger counts in the slice of its own time (the fair's day and hour in
+    Casablanca), payment and place: a void or refund made on Sunday lowers Sunday's figures,
+    as it does when the ledger itself is added up.
+
+    - ``total``: the net amount (MAD): sales less voids and refunds, which are negative.
+    - ``sales``: the net number of sales: +1 a sale, −1 a void, 0 a refund (it gives money
+      back but leaves the sale a sale), as ``selectors.NET_SALES`` counts them.
+    - ``items``: the net number of units sold (the lines' quantities, negative on corrections).
+
+    No row is shared by two exhibitors: the 165 stands of a fair selling at once each write
+    their own rows, and only two phones of one stand ever wait for each other.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+", db_index=False)
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
+    sales = models.IntegerField(default=0)
+    items = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DayTotal(Summary):
+    """An exhibitor's day by payment method and by whether the sales were made offline.
+
+    Keyed by exhibitor × day × payment × offline: at most exhibitors × days × 4 × 2 rows an
+    edition, whatever the number of sales (165 stands over ten days: 13,200 at most; an
+    edition of 400,000 sales and 920,000 lines made 12,500), so the observatory's questions
+    over 60 such editions read under 800,000 rows. Everything that is not an hour is read
+    here: an edition's or an exhibitor's total, by day, payment, offline share, and through
+    the exhibitor's organisation by sector, province, kind.
+    """
+
+    payment = models.CharField(_("payment"), max_length=8, choices=Payment.choices)
+    offline = models.BooleanField(_("made offline"), default=False)
+
+    class Meta:
+        constraints = [
+            # Leads with the edition: the same index serves the upsert and every read of an
+            # edition's (or several editions') rows.
+            models.UniqueConstraint(
+                fields=["edition", "exhibitor", "day", "payment", "offline"], name="day_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exhibitor_id} {self.day} {self.payment}{' offline' if self.offline else ''}"
+
+
+class HourTotal(Summary):
+    """An exhibitor's hour of a day (the fair's time): when people buy.
+
+    Keyed by exhibitor × day × hour: at most exhibitors × days × opening hours rows an edition
+    (165 stands, ten days of twelve hours: under 20,000). Payment and offline are left out
+    here, or the hours would multiply the rows by eight; the day is kept, so that a report can
+    draw a day's hours and an exhibitor's busiest hours. Only questions about hours read this
+    table (``selectors.totals_by`` with ``hour``); all others read ``DayTotal``.
+    """
+
+    hour = models.PositiveSmallIntegerField()  # 0–23, the fair's time
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "exhibitor", "day", "hour"], name="hour_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exhibitor_id} {self.day} {self.hour:02d}h"

@@ -9,17 +9,14 @@ A sale counts as one sale until it is voided; a partial refund leaves it a sale.
 import datetime
 import time
 import uuid as uuidlib
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, NotRequired, TypedDict, get_args
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,7 +32,7 @@ from maarid.exhibitors.models import Exhibitor
 from maarid.fairs.models import Edition
 from maarid.registry.models import Kind, Membership, Organisation, Province, Sector
 
-from .models import DayClose, Device, Payment, Sale, SaleLine
+from .models import DayClose, DayTotal, Device, HourTotal, Payment, Sale, SaleLine
 
 TOP_SELLERS = 10
 
@@ -277,6 +274,8 @@ class Turnover(TypedDict):
     total: Decimal
     sales: int
     average_basket: Decimal
+    offline_total: Decimal  # what was sold while the phones had no network
+    offline_sales: int
     by_day: list[Slice]
     by_hour: list[Slice]
     by_sector: list[Slice]
@@ -306,14 +305,101 @@ def average(total: Decimal, count: int) -> Decimal:
     return (total / count).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+# --- Totals from the summaries ------------------------------------------------------------
+
+# The keys ``totals_by`` groups by, and where each is read: on the summary row itself, or
+# through its exhibitor's organisation (as the organisation is now: a cooperative that
+# changes sector takes its past sales with it), or its edition.
+KEYS: dict[str, str] = {
+    "edition": "edition_id",
+    "series": "edition__series_id",
+    "exhibitor": "exhibitor_id",
+    "organisation": "exhibitor__organisation_id",
+    "day": "day",
+    "hour": "hour",
+    "payment": "payment",
+    "offline": "offline",
+    "sector": "exhibitor__organisation__sector",
+    "kind": "exhibitor__organisation__kind",
+    "province": "exhibitor__organisation__province_id",
+    "region": "exhibitor__organisation__province__region_id",
+}
+# Kept per hour, not per payment: the hour table has neither payment nor offline.
+NOT_BY_HOUR = frozenset({"payment", "offline"})
+
+Editions = Edition | int | Iterable[Edition | int] | QuerySet[Edition]
 
 
-def _slices(entries: QuerySet[Sale], field: str) -> Found:
-    """key -> (total, sales) for one way of slicing the entries."""
-    rows = entries.values(field).annotate(t=Sum("total"), n=NET_SALES).values_list(field, "t", "n")
-    return {key: (cents(total), n) for key, total, n in rows}
+def _edition_filter(editions: Editions) -> Q:
+    if isinstance(editions, QuerySet):
+        return Q(edition__in=editions.values("pk"))  # a subquery: no list of ids in Python
+    if isinstance(editions, Edition | int):
+        editions = [editions]
+    ids = [e.pk if isinstance(e, Edition) else e for e in editions]
+    return Q(edition_id__in=ids)
+
+
+def totals_by(editions: Editions, *keys: str) -> list[dict[str, Any]]:
+    """The net turnover of ``editions`` grouped by ``keys``, read from the summary tables
+    (``DayTotal``, ``HourTotal``): a few thousand rows an edition, however many sales it had.
+
+    ``editions``: an ``Edition``, an edition id, a list of either, or a ``QuerySet`` of
+    editions (used as a subquery, e.g. ``Edition.objects.filter(series__region_id="01")``).
+
+    ``keys``, any of (each row carries them under these names, with these values):
+
+    - ``edition``, ``series``, ``exhibitor``, ``organisation``: ids (``int``);
+    - ``day``: the fair's day of the entries (``datetime.date``, Casablanca time);
+    - ``hour``: their hour in Casablanca (``int`` 0–23);
+    - ``payment``: ``Payment`` value (``"cash"``, ``"card"``, ``"mobile"``, ``"transfer"``);
+    - ``offline``: ``bool``, whether the sales were made while the phone had no network;
+    - ``sector``, ``kind``: the exhibitor's organisation's ``registry.Sector`` / ``Kind`` value;
+    - ``province``, ``region``: the code of the organisation's province or its region (where the
+      exhibitor comes from; the fair's own region is its series' ``region_id``).
+
+    ``hour`` cannot be combined with ``payment`` or ``offline`` (``ValueError``): hours are
+    kept per exhibitor and day only.
+
+    Each row also has ``total`` (``Decimal``, MAD, to the centime: sales less voids and
+    refunds), ``sales`` (``int``: sales less voids; a refund leaves a sale a sale) and
+    ``items`` (``int``: units sold, less those taken back). Rows come in the order of the keys;
+    groups with no entry are absent (a day without sales has no row). No key: one row, the
+    total of the editions (zeros when they sold nothing).
+
+    Examples::
+
+        totals_by(edition)                          # [{"total", "sales", "items"}]
+        totals_by(edition, "day", "payment")        # the closing report's table
+        totals_by(Edition.objects.filter(series__region_id="01"), "edition", "sector")
+    """
+    unknown = [key for key in keys if key not in KEYS]
+    if unknown:
+        raise ValueError(f"Unknown keys {unknown}: choose among {sorted(KEYS)}.")
+    by_hour = "hour" in keys
+    if by_hour and NOT_BY_HOUR & set(keys):
+        raise ValueError("The hours are not kept by payment or offline.")
+    table: type[DayTotal] | type[HourTotal] = HourTotal if by_hour else DayTotal
+    rows = table.objects.filter(_edition_filter(editions))
+    sums = {"t": Sum("total"), "n": Sum("sales"), "u": Sum("items")}
+    if not keys:
+        found = rows.aggregate(**sums)
+        return [{"total": cents(found["t"]), "sales": found["n"] or 0, "items": found["u"] or 0}]
+    paths = [KEYS[key] for key in keys]
+    grouped = rows.values(*paths).annotate(**sums).order_by(*paths)
+    return [
+        {
+            **{key: row[path] for key, path in zip(keys, paths, strict=True)},
+            "total": cents(row["t"]),
+            "sales": row["n"],
+            "items": row["u"],
+        }
+        for row in grouped
+    ]
+
+
+def _found(edition: Edition, key: str) -> Found:
+    """key -> (total, sales) for one way of slicing the edition's turnover."""
+    return {row[key]: (row["total"], row["sales"]) for row in totals_by(edition, key)}
 
 
 def _slice(key: object, label: object, pair: tuple[Decimal, int]) -> Slice:
@@ -338,11 +424,10 @@ def _names_in_language(edition: Edition, exhibitor_ids: Iterable[int]) -> dict[i
 
 
 def turnover(edition: Edition) -> Turnover:
-    entries = Sale.objects.filter(edition=edition)
-    totals = _totals(entries)
-    zone = _zone()
-
-    by_day = _slices(entries.annotate(d=TruncDate("sold_at", tzinfo=zone)), "d")
+    """The edition's turnover sliced every way the organisers' board shows it, with the share
+    sold offline; read from the summary tables (``totals_by``), never from the ledger's rows."""
+    totals = edition_total(edition)
+    by_day = _found(edition, "day")
     days: list[Slice] = [
         {
             **_slice(day.isoformat(), format_date(day, "EEEE d"), by_day.pop(day, (ZERO, 0))),
@@ -353,26 +438,29 @@ def turnover(edition: Edition) -> Turnover:
     # Sales dated outside the fair's days (a device's early test, a late refund) still count.
     days += [_slice(d.isoformat(), format_date(d, "d MMM"), p) for d, p in sorted(by_day.items())]
 
-    by_hour = _slices(entries.annotate(h=ExtractHour("sold_at", tzinfo=zone)), "h")
+    by_hour = _found(edition, "hour")
     last = edition.closes_at.hour - (edition.closes_at.minute == 0)
     open_hours = set(range(edition.opens_at.hour, last + 1)) | set(by_hour)
     hours = [_slice(h, f"{h:02d}h", by_hour.get(h, (ZERO, 0))) for h in sorted(open_hours)]
 
-    provinces = _slices(entries, "exhibitor__organisation__province")
+    provinces = _found(edition, "province")
     province_names = {p.pk: p.name for p in Province.objects.filter(pk__in=provinces)}
-    sellers = _slices(entries, "exhibitor")
-    top = sorted(sellers.items(), key=lambda item: -item[1][0])[:TOP_SELLERS]
+    sellers = _found(edition, "exhibitor")
+    top = sorted(sellers.items(), key=lambda item: (-item[1][0], item[0]))[:TOP_SELLERS]
     names = _names_in_language(edition, [k for k, _pair in top])
+    offline = _found(edition, "offline").get(True, (ZERO, 0))
     return {
         "total": totals["total"],
         "sales": totals["sales"],
         "average_basket": average(totals["total"], totals["sales"]),
+        "offline_total": offline[0],
+        "offline_sales": offline[1],
         "by_day": days,
         "by_hour": hours,
-        "by_sector": _ranked(_slices(entries, "exhibitor__organisation__sector"), _labels(Sector)),
+        "by_sector": _ranked(_found(edition, "sector"), _labels(Sector)),
         "by_province": _ranked(provinces, province_names),
-        "by_kind": _ranked(_slices(entries, "exhibitor__organisation__kind"), _labels(Kind)),
-        "by_payment": _ranked(_slices(entries, "payment"), _labels(Payment)),
+        "by_kind": _ranked(_found(edition, "kind"), _labels(Kind)),
+        "by_payment": _ranked(_found(edition, "payment"), _labels(Payment)),
         "top_sellers": [_slice(k, names.get(k, k), pair) for k, pair in top],
     }
 
@@ -407,18 +495,18 @@ def charts(figures: Turnover) -> dict[str, list[Slice]]:
     return {name: bars(slices) for name, slices in sliced.items()}
 
 
-def _totals(entries: QuerySet[Sale]) -> Totals:
-    totals = entries.aggregate(t=Sum("total"), n=NET_SALES)
-    return {"total": cents(totals["t"]), "sales": totals["n"] or 0}
-
-
 def edition_total(edition: Edition) -> Totals:
-    return _totals(Sale.objects.filter(edition=edition))
+    """The edition's net turnover and number of sales so far (from the summaries)."""
+    row = totals_by(edition)[0]
+    return {"total": row["total"], "sales": row["sales"]}
 
 
 def exhibitor_total(exhibitor: Exhibitor) -> Totals:
-    """An exhibitor's turnover at its edition so far."""
-    return _totals(Sale.objects.filter(exhibitor=exhibitor))
+    """An exhibitor's turnover at its edition so far (from the summaries)."""
+    found = DayTotal.objects.filter(
+        edition_id=exhibitor.edition_id, exhibitor_id=exhibitor.pk
+    ).aggregate(t=Sum("total"), n=Sum("sales"))
+    return {"total": cents(found["t"]), "sales": found["n"] or 0}
 
 
 # --- The sales app's catalogue ------------------------------------------------------------

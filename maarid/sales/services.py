@@ -10,11 +10,15 @@ checked against ours.
 import datetime
 import functools
 import uuid as uuidlib
+import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,9 +31,10 @@ from maarid.core.money import CENT, ZERO
 from maarid.core.phones import normalise_phone
 from maarid.core.services import absolute_url
 from maarid.exhibitors.models import Exhibitor
+from maarid.fairs.models import Edition
 
 from . import selectors
-from .models import DayClose, Device, Payment, Reconciliation, Sale, SaleLine
+from .models import DayClose, DayTotal, Device, HourTotal, Payment, Reconciliation, Sale, SaleLine
 
 MAX_LINES = 100
 MAX_QUANTITY = 100_000
@@ -424,6 +429,10 @@ def _save(
                 )
             )
     SaleLine.objects.bulk_create(lines)
+    units: dict[uuidlib.UUID, int] = {}
+    for sale in fresh:
+        units[sale.uuid] = sum(line.quantity for line in sale.lines)
+    add_to_summaries((entry, units[entry.uuid]) for entry in entries)
     for entry in entries:
         if entry.buyer_phone:
             transaction.on_commit(functools.partial(send_receipt, sale=entry))
@@ -512,6 +521,7 @@ def _correction(
     count = Sale.objects.filter(corrects=sale).count() + 1
     entry.number = f"{sale.number}-{'V' if kind == Sale.Kind.VOID else 'R'}{count}"
     entry.save()
+    add_to_summaries([(entry, -sum(returned.values()))])
     SaleLine.objects.bulk_create(
         SaleLine(
             sale=entry,
@@ -579,6 +589,141 @@ def reconcile(*, actor: User, sale: Sale, note: str) -> Reconciliation:
         sale=sale, defaults={"note": note[:300], "by": actor}
     )
     return reconciliation
+
+
+# --- Summaries ----------------------------------------------------------------------------
+#
+# ``DayTotal`` and ``HourTotal`` (see models.py) add up the ledger per exhibitor and slice of
+# the fair. Every service above that writes the ledger adds its entries to them before its
+# transaction commits; whoever writes ledger rows directly (the demo, the benchmarks) calls
+# ``rebuild_summaries`` once done.
+
+# What an entry does to the number of sales: a void takes its sale off the count, a refund
+# only gives money back (as ``selectors.NET_SALES`` counts).
+NET_COUNT = {Sale.Kind.SALE: 1, Sale.Kind.VOID: -1, Sale.Kind.REFUND: 0}
+DAY_KEYS: tuple[str, ...] = ("edition_id", "exhibitor_id", "day", "payment", "offline")
+HOUR_KEYS: tuple[str, ...] = ("edition_id", "exhibitor_id", "day", "hour")
+SUMS = ("total", "sales", "items")
+# A summary row's key (the values of DAY_KEYS or HOUR_KEYS) -> what to add to its SUMS.
+Additions = dict[tuple[Any, ...], list[Any]]
+
+
+def _fair_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def add_to_summaries(entries: Iterable[tuple[Sale, int]]) -> None:
+    """Adds ledger entries just written, each with its net units (negative on corrections), to
+    their exhibitors' summary rows, in the caller's transaction.
+
+    One statement per table, whatever the number of entries: an upsert that adds to the row
+    (``INSERT … ON CONFLICT … DO UPDATE SET total = total + excluded.total``), atomic on
+    PostgreSQL and SQLite alike, so two phones of one stand syncing at once both count. Rows
+    are written in the order of their keys, so two transactions cannot deadlock on them."""
+    zone = _fair_zone()
+    days: Additions = {}
+    hours: Additions = {}
+    for entry, units in entries:
+        local = entry.sold_at.astimezone(zone)
+        count = NET_COUNT[Sale.Kind(entry.kind)]
+        keys = (entry.edition_id, entry.exhibitor_id, local.date())
+        for table, key in (
+            (days, (*keys, entry.payment, entry.offline)),
+            (hours, (*keys, local.hour)),
+        ):
+            row = table.setdefault(key, [ZERO, 0, 0])
+            row[0] += entry.total
+            row[1] += count
+            row[2] += units
+    if not days:
+        return
+    statements = [
+        _upsert(DayTotal._meta.db_table, DAY_KEYS, days),
+        _upsert(HourTotal._meta.db_table, HOUR_KEYS, hours),
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+            "server_side_binding"
+        ):
+            # One round trip for both: Django's client-side binding cursor takes several
+            # statements at once, run in their order (day rows, then hour rows).
+            cursor.execute(
+                "; ".join(sql for sql, _params in statements),
+                [value for _sql, params in statements for value in params],
+            )
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+
+
+def _upsert(table: str, keys: tuple[str, ...], rows: Additions) -> tuple[str, list[Any]]:
+    """The statement that adds ``rows`` to the table's, in the order of their keys."""
+    name = connection.ops.quote_name
+    columns = [*keys, *SUMS]
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    adding = ", ".join(f"{c} = {name(table)}.{c} + excluded.{c}" for c in SUMS)
+    sql = (
+        f"INSERT INTO {name(table)} ({', '.join(columns)})"  # noqa: S608 - names from the models
+        f" VALUES {', '.join([row] * len(rows))}"
+        f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adding}"
+    )
+    params: list[Any] = []
+    for key in sorted(rows):
+        day = connection.ops.adapt_datefield_value(key[2])
+        params += [*key[:2], day, *key[3:], *rows[key]]
+    return sql, params
+
+
+def _rebuild_sql(table: str, edition_id: int) -> tuple[str, list[Any]]:
+    """``INSERT INTO table SELECT …``: the summary rows of an edition's ledger, added up in one
+    set-based statement. The fair's day and hour are computed by the database in the fair's
+    time zone, as Django's ``TruncDate`` and ``ExtractHour`` do (PostgreSQL's ``AT TIME ZONE``,
+    SQLite's functions). Table names come from the models, values are parameters."""
+    ops, name = connection.ops, connection.ops.quote_name
+    day_sql, day_params = ops.datetime_cast_date_sql("s.sold_at", (), settings.TIME_ZONE)
+    if table == DayTotal._meta.db_table:
+        keys, extra, extra_params = DAY_KEYS, "s.payment, s.offline", []
+    else:
+        hour_sql, hour_params = ops.datetime_extract_sql(
+            "hour", "s.sold_at", (), settings.TIME_ZONE
+        )
+        keys, extra, extra_params = HOUR_KEYS, hour_sql, list(hour_params)
+    sales, lines = name(Sale._meta.db_table), name(SaleLine._meta.db_table)
+    sql = (
+        f"INSERT INTO {name(table)} ({', '.join(keys)}, {', '.join(SUMS)})"  # noqa: S608
+        f" SELECT s.edition_id, s.exhibitor_id, {day_sql}, {extra},"
+        " SUM(s.total),"
+        " SUM(CASE s.kind WHEN %s THEN 1 WHEN %s THEN -1 ELSE 0 END),"
+        " COALESCE(SUM(u.units), 0)"
+        f" FROM {sales} s LEFT JOIN ("
+        f"  SELECT l.sale_id, SUM(l.quantity) AS units FROM {lines} l"
+        f"  JOIN {sales} e ON e.id = l.sale_id WHERE e.edition_id = %s GROUP BY l.sale_id"
+        " ) u ON u.sale_id = s.id"
+        " WHERE s.edition_id = %s"
+        f" GROUP BY {', '.join(str(n) for n in range(1, len(keys) + 1))}"
+    )
+    kinds = [Sale.Kind.SALE.value, Sale.Kind.VOID.value]
+    return sql, [*day_params, *extra_params, *kinds, edition_id, edition_id]
+
+
+@transaction.atomic
+def rebuild_summaries(*, edition: Edition) -> None:
+    """Deletes the edition's summary rows and computes them again from its ledger: one
+    set-based statement per table, on SQLite and PostgreSQL. For those who write the ledger
+    without the services (the demo's and the benchmarks' bulk loads), once they are done.
+
+    On PostgreSQL the summary tables are locked against writes until it commits (reads go on):
+    a sale recorded meanwhile waits, then adds itself to the rebuilt rows, so none is lost or
+    counted twice. (SQLite has one writer at a time anyway.)"""
+    name = connection.ops.quote_name
+    tables = [DayTotal._meta.db_table, HourTotal._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {', '.join(map(name, tables))} IN EXCLUSIVE MODE")
+        DayTotal.objects.filter(edition=edition).delete()
+        HourTotal.objects.filter(edition=edition).delete()
+        for table in tables:
+            cursor.execute(*_rebuild_sql(table, edition.pk))
 
 
 # --- The day's close ----------------------------------------------------------------------

@@ -222,3 +222,107 @@ def test_many_products_from_bulk_create(exhibiting):
     assert engine.search("زربيه زمور")[1] == 50
     assert engine.find("zemour").total == 50
     assert make_product(exhibiting.organisation, name_fr="Tapis 2").pk
+
+
+def _prepared_here():
+    return {name for (name,) in rows("SELECT name FROM pg_prepared_statements")}
+
+
+def _statements(run):
+    return [q["sql"].split("(")[0].split(" AS ")[0] for q in _captured(run)]
+
+
+def test_the_page_rows_are_a_statement_prepared_once_per_connection(
+    catalogue, exhibiting, monkeypatch
+):
+    """The page's rows (five tables, two subqueries) are planned once per connection, with and
+    without an edition: the same results as the query run as it is."""
+    names("huile")
+    names("huile", edition=exhibiting.edition_id)
+    assert {"maarid_search_page_products", "maarid_search_page_products_edition"} <= (
+        _prepared_here()
+    )
+    statements = _statements(lambda: names("huile"))
+    assert "EXECUTE maarid_search_page_products" in statements
+    assert not [s for s in statements if s.startswith("PREPARE")]
+    found = names("huile"), names("huile", edition=exhibiting.edition_id)
+    assert "Huile d'argan alimentaire" in found[0] and found[0] == found[1]
+    monkeypatch.setattr(engine.prepared, "execute", _as_it_is)
+    assert (names("huile"), names("huile", edition=exhibiting.edition_id)) == found
+    [amal] = engine.search("amal", kind="organisations")[0]
+    assert amal.pk == exhibiting.organisation_id and amal.exhibitor_url
+
+
+def _as_it_is(cursor, name, sql, params):
+    """The page's query executed as it is, for comparison."""
+    cursor.execute(sql, params)
+
+
+def test_a_statement_prepared_in_a_rolled_back_transaction_stays(catalogue):
+    with transaction.atomic():
+        names("huile")
+        transaction.set_rollback(True)
+    assert "maarid_search_page_products" in _prepared_here()
+    assert "PREPARE" not in " ".join(_statements(lambda: names("huile")))
+    assert "Huile d'argan alimentaire" in names("huile")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_again(exhibiting):
+    """After the connection is closed (CONN_MAX_AGE, a failed health check) the statement is
+    prepared on the new one."""
+    make_product(exhibiting.organisation, name_fr="Huile d'argan", name_ar="زيت الأركان")
+    assert names("huile") == ["Huile d'argan"]
+    connection.close()
+    assert "maarid_search_page_products" not in _prepared_here()
+    assert names("huile") == ["Huile d'argan"]
+    assert "maarid_search_page_products" in _prepared_here()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_refused_in_a_failed_transaction_is_prepared_next_time():
+    def add_one(cursor):
+        engine.prepared.execute(cursor, "maarid_test_add_one", "SELECT %s::int + 1", [41])
+        return cursor.fetchone()[0]
+
+    connection.close()
+    with (
+        pytest.raises(Exception, match="current transaction is aborted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        with pytest.raises(Exception, match="division by zero"):
+            cursor.execute("SELECT 1/0")
+        add_one(cursor)
+    assert "maarid_test_add_one" not in _prepared_here()
+    with connection.cursor() as cursor:
+        assert add_one(cursor) == 42
+        assert add_one(cursor) == 42
+    assert "maarid_test_add_one" in _prepared_here()
+
+
+def _as_loaded(instance):
+    """What an instance holds: its attributes, how it was loaded and the audit's snapshot."""
+    attributes = dict(vars(instance))
+    state = attributes.pop("_state")
+    before = attributes.pop("_audit_before", None)
+    return attributes, state.adding, state.db, sorted(state.fields_cache), before and sorted(before)
+
+
+@pytest.mark.parametrize("kind", engine.KINDS)
+def test_results_are_made_as_the_orm_makes_them(catalogue, kind, monkeypatch):
+    """The results skip ``Model.__init__`` (most of the time spent making them) and hold what
+    ``Model.from_db`` gives: the same attributes, loaded from the database, their relations
+    cached, the audit's snapshot taken."""
+    query = "huile" if kind == "products" else "amal"
+    made = engine.search(query, kind=kind)[0]
+    monkeypatch.setattr(
+        engine, "_maker", lambda model, fields: lambda db, row: model.from_db(db, fields, row)
+    )
+    loaded = engine.search(query, kind=kind)[0]
+    assert made and len(made) == len(loaded)
+    for fast, orm in zip(made, loaded, strict=True):
+        assert _as_loaded(fast) == _as_loaded(orm)
+        assert fast._audit_before["name_fr"] == orm._audit_before["name_fr"]
+        relation = "organisation" if kind == "products" else "province"
+        assert _as_loaded(getattr(fast, relation)) == _as_loaded(getattr(orm, relation))

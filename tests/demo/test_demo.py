@@ -625,3 +625,160 @@ def test_the_b2b_meetings_are_scheduled_without_double_booking(demo, db):
     assert max(busy.values()) == 1
     assert Counter(accepted.values_list("slot", "table")).most_common(1)[0][1] == 1
     assert programme.meetings.filter(outcomes__result="deal").exists()
+
+
+def test_a_little_over_60000_visitors_counted_at_three_gates_over_the_ten_days(demo, db):
+    from maarid.visitors import selectors as visitors
+    from maarid.visitors.models import Admission, SurveyAnswer, Ticket
+
+    edition = demo.reference_edition
+    days = list(edition.dates())
+    figures = visitors.footfall(edition, days[1])
+    assert 60_000 <= figures.total <= 63_000
+    by_day = [visitors.footfall(edition, day).day_entries for day in days]
+    assert sum(by_day) == figures.total and min(by_day) > 2_000
+    saturday, monday = days[1], days[3]  # the fair opened on a Friday
+    assert saturday.weekday() == 5 and by_day[1] > by_day[3] > 0 and monday.weekday() == 0
+    assert 2_000 <= Ticket.objects.filter(edition=edition).count() <= 5_000
+    assert Admission.objects.filter(ticket__edition=edition).count() > 1_000
+    assert SurveyAnswer.objects.filter(edition=edition).count() >= 500
+
+
+def test_forty_sessions_with_registrations_and_attendance(demo, db):
+    from maarid.programme.models import CheckIn, Registration, Session
+
+    edition = demo.reference_edition
+    assert Session.objects.filter(edition=edition, published=True).count() == 40
+    assert Registration.objects.filter(edition=edition).count() >= 2_000
+    assert CheckIn.objects.filter(session__edition=edition).exists()
+
+
+# --- The awards of the reference fair ---------------------------------------------------------
+
+
+def awards_state(edition):
+    from maarid.awards.models import CeremonyItem, Result, Score, Winner
+
+    return (
+        sorted(
+            Winner.objects.filter(result__category__edition=edition).values_list(
+                "result__category__name_fr", "rank", "exhibitor__organisation__slug", "measure"
+            )
+        ),
+        sorted(
+            Score.objects.filter(category__edition=edition).values_list(
+                "category__name_fr",
+                "juror__user__username",
+                "exhibitor__organisation__slug",
+                "criterion__name_fr",
+                "value",
+                "scored_at",
+            )
+        ),
+        # The trail's parameters name the crafts at risk by id: rebuilt, they have new ones.
+        sorted(
+            (name, locked, locked_at, published_at, {**trail, "params": None})
+            for name, locked, locked_at, published_at, trail in Result.objects.filter(
+                category__edition=edition
+            ).values_list("category__name_fr", "locked", "locked_at", "published_at", "trail")
+        ),
+        list(
+            CeremonyItem.objects.filter(edition=edition).values_list(
+                "position", "kind", "name_fr", "partner__organisation__slug", "category__name_fr"
+            )
+        ),
+    )
+
+
+def test_the_eight_awards_of_the_reference_fair_go_to_their_real_winners(demo, db):
+    from django.db.models import Sum
+
+    from maarid.awards.models import AwardCategory, Winner
+    from maarid.sales.models import Sale
+
+    edition = demo.reference_edition
+    categories = list(AwardCategory.objects.filter(edition=edition))
+    assert len(categories) == 7
+    assert [c.kind for c in categories].count(AwardCategory.Kind.JUDGED) == 4
+    winners = Winner.objects.filter(result__category__edition=edition)
+    assert winners.count() == 8
+    assert sorted(winners.values_list("rank", flat=True)) == [1] * 7 + [2]
+
+    def won(name_en):
+        return {
+            w.exhibitor.organisation_id
+            for w in winners.filter(result__category__name_en=name_en).select_related("exhibitor")
+        }
+
+    keyed = demo.organisations
+    assert won("Highest sales at the fair") == {keyed["coral-divers"].pk}
+    assert won("Oldest cooperative") == {keyed["oldest-cooperative"].pk}
+    assert won("Most eco-friendly cooperative") == {keyed["eco-cooperative"].pk}
+    assert won("Oldest artisan in a craft at risk of disappearing") == {keyed["oldest-artisan"].pk}
+    assert won("Best product") == {keyed["exhibitor-cooperative"].pk}
+    assert len(won("Innovation award")) == 2 and len(won("Best booth")) == 1
+    assert not won("Innovation award") & won("Best booth")
+
+    # The highest sales, recomputed from the ledger's rows: voids and refunds are negative.
+    net = (
+        Sale.objects.filter(edition=edition)
+        .values("exhibitor__organisation_id")
+        .annotate(net=Sum("total"))
+        .order_by("-net")
+    )
+    assert net[0]["exhibitor__organisation_id"] == keyed["coral-divers"].pk
+    sales_winner = winners.get(result__category__name_en="Highest sales at the fair")
+    assert Decimal(sales_winner.measure) == net[0]["net"]
+    assert net[0]["net"] > net[1]["net"]
+    assert winners.get(result__category__name_en="Oldest cooperative").measure == "1955-11-02"
+
+
+def test_the_awards_are_judged_locked_by_the_chair_published_and_certified(demo, db):
+    from maarid.awards import certificates
+    from maarid.awards.models import ArtisanPractice, AwardCategory, Conflict, Juror, Result
+    from maarid.core.models import Certificate
+
+    edition = demo.reference_edition
+    chair = User.objects.get(username="juror")
+    for category in AwardCategory.objects.filter(edition=edition):
+        result = Result.objects.get(category=category)
+        assert result.locked and result.published_at is not None
+        if category.kind == AwardCategory.Kind.JUDGED:
+            jury = Juror.objects.filter(category=category)
+            assert jury.count() == 4 and jury.get(chair=True).user == chair
+            assert result.locked_by == chair
+            assert category.criteria.count() >= 3
+            assert category.scores.values("exhibitor").distinct().count() == 8
+        else:
+            assert result.locked_by.username == "organiser"
+    assert Conflict.objects.filter(juror__category__edition=edition).count() == 1
+    assert edition.crafts_at_risk.count() == sum(c.at_risk for c in content.CRAFTS.values())
+    # Every artisan exhibiting a craft at risk practises it, since they set up on their own.
+    practices = ArtisanPractice.objects.filter(craft__edition=edition).select_related(
+        "exhibitor__organisation"
+    )
+    at_risk = active_exhibitors(edition).filter(
+        organisation__kind=Kind.ARTISAN, organisation__craft_at_risk=True
+    )
+    assert {p.exhibitor_id for p in practices} == set(at_risk.values_list("pk", flat=True))
+    assert all(p.since == p.exhibitor.organisation.founded_on.year for p in practices)
+    issued = Certificate.objects.filter(group=certificates.group_of(edition))
+    assert issued.count() == 8
+
+
+def test_the_closing_ceremony_runs_speeches_then_shields_then_awards(demo, db):
+    from maarid.awards.models import CeremonyItem
+
+    edition = demo.reference_edition
+    kinds = list(CeremonyItem.objects.filter(edition=edition).values_list("kind", flat=True))
+    partners = edition.partners.count()
+    assert kinds == ["speech"] * 3 + ["shield"] * partners + ["award"] * 7 + ["other"]
+
+
+def test_loading_the_awards_again_gives_the_same_awards(demo, db):
+    from maarid.demo import awards
+
+    edition = demo.reference_edition
+    before = awards_state(edition)
+    awards.load(edition, demo.organisations)
+    assert awards_state(edition) == before

@@ -237,6 +237,7 @@ def test_turnover_figures_are_for_the_organisers(
 
     figures = client_for(organiser).get(path).json()
     assert figures["total"] == "360.00" and figures["sales"] == 1
+    assert figures["offline_total"] == "0.00" and figures["offline_sales"] == 0
     assert figures["top_sellers"][0]["total"] == "360.00"
     assert sum(Decimal(d["total"]) for d in figures["by_day"]) == Decimal("360.00")
     assert client_for(exhibitor).get(path).status_code == 403

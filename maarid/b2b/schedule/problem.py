@@ -86,7 +86,9 @@ class Options:
     the previous schedule (meeting id -> :class:`Placement`) to keep in place. ``progress``:
     called as ``progress(fraction, message)`` as solutions improve. ``require_all``: every
     meeting must happen (benchmark mode). ``assign_tables``: False leaves ``Placement.table``
-    None (benchmark mode: only "at most as many meetings as tables per slot")."""
+    None (benchmark mode: only "at most as many meetings as tables per slot"). ``maxsat``: the
+    breaks' prover is the core-guided MaxSAT one (:mod:`.maxsat`) when every meeting is forced;
+    False keeps the CP-SAT prover alone."""
 
     fairness: int | None = None
     fairness_spread: bool = False
@@ -98,6 +100,7 @@ class Options:
     progress: Callable[[float, str], None] | None = None
     require_all: bool = False
     assign_tables: bool = True
+    maxsat: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,8 @@ class Phase:
 class Schedule:
     """The result. ``status``: optimal (every phase proven), feasible, infeasible or unknown (no
     schedule found in time). ``bound``: the proven lower bound on the breaks (None when unknown).
-    ``breaks_by_participant`` only lists people with at least one break."""
+    ``breaks_by_participant`` only lists people with at least one break. ``reason``: when
+    infeasible, why (in English, for logs and the benchmark), where it can be said."""
 
     status: str
     placements: dict[Hashable, Placement] = field(default_factory=dict)
@@ -137,6 +141,7 @@ class Schedule:
     phases: list[Phase] = field(default_factory=list)
     released: list[Hashable] = field(default_factory=list)
     seconds: float = 0.0
+    reason: str = ""
 
 
 def count_breaks(slot_indices: Iterable[int], slots: Sequence[Slot]) -> int:

@@ -12,9 +12,19 @@ import time
 from ortools.sat.python import cp_model
 
 from .budget import Budget
+from .maxsat import Message, ProverProcess, descend, encoding_size, prove
 from .model import Model, Solution, slots_of
 from .problem import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Options, Phase, Problem, Slots
 from .search import Lns, LocalSearch
+
+# The MaxSAT prover's deterministic budget in SAT conflicts per CP-SAT deterministic second
+# (one worker): about what glucose makes in a wall-clock second on the benchmark's models.
+CONFLICTS_PER_SECOND = 5_000
+# The MaxSAT prover runs when its clauses are about this many at most (maxsat.encoding_size):
+# the published benchmark's largest, forum-14, about 250,000, built in about 2 s; the fairs of
+# 300 and 1,000 participants of bench/b2b.py, with 75 and 250 tables, would need millions for
+# the tables' counts alone (the CP-SAT prover and the annealing do those).
+MAXSAT_SIZE = 600_000
 
 
 class BreaksPhase:
@@ -54,20 +64,41 @@ class BreaksPhase:
         self.running: list[cp_model.CpSolver] = []
         self.stopped = False
         self.det_used = 0.0
+        self.reason = ""  # why the rules cannot all hold, when proven infeasible
+        # The SAT descent after the annealing needs what the MaxSAT prover needs (every
+        # meeting forced, a clause encoding small enough) and two workers (wall-clock only).
+        self.maxsat_fits = m.force_all and options.maxsat and encoding_size(problem) <= MAXSAT_SIZE
+        self.sat_descent = self.maxsat_fits and options.workers >= 2
 
     def run(self) -> tuple[Phase, Solution | None]:
         begun = time.monotonic()
+        # The MaxSAT prover needs every meeting forced (the all-forced model of phase 2), and a
+        # clause encoding small enough to be built in a few seconds.
+        maxsat = self.maxsat_fits
         if self.options.workers >= 2:
-            prover = threading.Thread(target=self._prove, args=(None,))
-            prover.start()
+            # Both provers at once: CP-SAT's is quick where the windows and the seats'
+            # cumulative bite (often "nobody has a break" fails at once), the MaxSAT one where
+            # cores add up; each starts from the other's bound.
+            targets = [self._prove, *([self._prove_maxsat] if maxsat else [])]
+            provers = [threading.Thread(target=t, args=(None,)) for t in targets]
+            for prover in provers:
+                prover.start()
             self._improve(None, workers=self.options.workers - 1)
-            prover.join()
+            self._stop_all()
+            for prover in provers:
+                prover.join()
         else:
             _wall, det = self.budget.limits(1.0)
-            # Reproducible turns: 30% of the budget to the prover, the rest to the improver.
-            wall, _det = self.budget.limits(0.3)
+            # Reproducible turns: 30% of the budget to the provers (half each when the MaxSAT
+            # one runs), the rest to the improver.
+            share = 0.15 if maxsat else 0.3
+            wall, _det = self.budget.limits(share)
             self.prover_until = time.monotonic() + wall
-            self._prove(None if det is None else det * 0.3)
+            self._prove(None if det is None else det * share)
+            if maxsat and not self._closed():
+                wall, _det = self.budget.limits(share / (1 - share))
+                self.prover_until = time.monotonic() + wall
+                self._prove_maxsat(None if det is None else det * share)
             if not self._closed():
                 self._improve(None)
         self.budget.det_used += self.det_used
@@ -91,10 +122,11 @@ class BreaksPhase:
 
     def _record(self, value: int, solution: Solution) -> None:
         with self.lock:
-            if self.best is None or value < self.best[0]:
+            better = self.best is None or value < self.best[0]
+            if better:
                 self.best = (value, solution)
         report = self.options.progress
-        if report is not None:
+        if report is not None and better:
             gap = 0.0 if value <= self.lb else min(1.0, (value - self.lb) / max(1, value))
             report((self.index + 1.0 - gap) / self.n_phases, f"breaks: {value} (bound {self.lb})")
         if self._closed():
@@ -107,7 +139,11 @@ class BreaksPhase:
         # A spread bound (max - min <= d) where everybody could have breaks is no per-person
         # cap, but "at most d each" implies it: the search keeps to that (slightly stronger) cap.
         cap = self.options.fairness
-        wall, _det = self.budget.limits(0.85)
+        # With the SAT descent to follow, the annealing gets half the time: it stalls a few
+        # breaks above the optimum on the published forum and ticf instances, where the
+        # descent goes on lowering and proves (see maxsat.descend; at a fifth, forum-13crafc
+        # was left open once, in a run under heavy load).
+        wall, _det = self.budget.limits(0.5 if self.sat_descent else 0.85)
         search = LocalSearch(self.pb, start, cap, self.options.seed, time.monotonic() + wall)
         placed = search.run(
             lambda breaks: (
@@ -122,6 +158,10 @@ class BreaksPhase:
         m.hint(solution)
         if value <= self.lb:
             return
+        if self.sat_descent:
+            placed = self._descend(placed)
+            if self._closed() or self.stopped:
+                return
         wall, det = self.budget.limits(0.75)
         lns = Lns(self.pb, placed, self.options, self.options.seed)
 
@@ -135,6 +175,34 @@ class BreaksPhase:
             report,
         )
         m.hint(m.as_solution(lns.slot))
+
+    def _descend(self, placed: Slots) -> Slots:
+        """The solution-guided SAT descent (:func:`.maxsat.descend`) from the annealing's
+        schedule, for most of the time left; returns the best schedule it found."""
+        best = [placed]
+        wall, _det = self.budget.limits(0.8)
+
+        def found(value: int, slots: Slots) -> None:
+            best[0] = slots
+            self._record(value, self.m.as_solution(slots))
+
+        def proven(bound: int) -> None:
+            with self.lock:
+                self.lb = max(self.lb, bound)
+            if self._closed():
+                self._stop_all()
+
+        descend(
+            self.pb,
+            self.options,
+            placed,
+            found,
+            proven,
+            time.monotonic() + wall,
+            lambda: self.stopped or self._closed(),
+        )
+        self.m.hint(self.m.as_solution(best[0]))
+        return best[0]
 
     def _solver(
         self, det_cap: float | None, wall_until: float | None = None
@@ -168,6 +236,7 @@ class BreaksPhase:
         spent = 0.0
         k = 0
         while not self._closed() and not self.stopped:
+            k = max(k, self.lb)  # the MaxSAT prover may have raised it meanwhile
             if k > self.m.max_breaks:
                 self.infeasible = True  # not even the most breaks: the rules cannot all hold
                 self._stop_all()
@@ -199,6 +268,46 @@ class BreaksPhase:
                 return
             else:
                 return
+
+    def _prove_maxsat(self, det_budget: float | None) -> None:
+        """The core-guided MaxSAT prover (:mod:`.maxsat`): every core raises the bound, its
+        first model is optimal, "unsatisfiable" proves the rules cannot all hold. With two
+        workers it runs in its own process until the bounds meet (``_stop_all``); with one, in
+        turn, on a conflict budget (deterministic) taken from the deterministic time."""
+        if self.options.workers >= 2:
+            wall, _det = self.budget.limits(1.0)
+            process = ProverProcess(self.pb, self.options, wall)
+            try:
+                while not self.stopped and not self._closed():
+                    messages = process.poll(wait=0.2)
+                    for message in messages:
+                        self._take(message)
+                    if not messages and not process.alive():
+                        break
+            finally:
+                process.stop()
+            return
+        conflicts = None if det_budget is None else int(det_budget * CONFLICTS_PER_SECOND)
+        until = self.prover_until
+        message = prove(self.pb, self.options, self._take, deadline=until, conflicts=conflicts)
+        self._take(message)
+
+    def _take(self, message: Message) -> None:
+        """A message of the MaxSAT prover: a bound, the optimum, or "infeasible"."""
+        if message.kind == "bound":
+            with self.lock:
+                self.lb = max(self.lb, message.value)
+            if self._closed():
+                self._stop_all()
+        elif message.kind == "optimal":
+            self._record(message.value, self.m.as_solution(message.slots))
+            with self.lock:
+                self.lb = max(self.lb, message.value)
+            self._stop_all()
+        elif message.kind == "infeasible":
+            self.infeasible = True
+            self.reason = message.reason
+            self._stop_all()
 
     def _improve(self, det_cap: float | None, workers: int = 1) -> None:
         if self.start:

@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from .budget import Budget
 from .greedy import Greedy
+from .maxsat import infeasible_reason
 from .model import Model, Rules, Solution, slots_of
 from .problem import (
     FEASIBLE,
@@ -117,8 +118,8 @@ class Solver:
         phases.append(phase)
         if solution2 is not None:
             solution = solution2
-        elif solution is None:
-            return self._failed(phase, phases)
+        elif solution is None or phase.status == INFEASIBLE:
+            return self._failed(phase, phases, race.reason)
         else:  # out of time before improving: keep the first phase's schedule
             value = sum(self.pb.breaks(slots_of(solution)).values())
             phases[-1] = Phase("breaks", value, phase.bound or 0, FEASIBLE, phase.seconds)
@@ -206,15 +207,21 @@ class Solver:
             )
         return max(counts, default=0) <= cap
 
-    def _failed(self, phase: Phase, phases: list[Phase]) -> Schedule:
+    def _failed(self, phase: Phase, phases: list[Phase], reason: str = "") -> Schedule:
         status = INFEASIBLE if phase.status == INFEASIBLE else UNKNOWN
         unscheduled: dict[Hashable, Reason] = {}
         for i, meeting in enumerate(self.pb.meetings):
             unscheduled[meeting.id] = self.pb.reasons.get(
                 i, Reason(NOT_SCHEDULED, {"status": status})
             )
+        if status == INFEASIBLE and not reason and self.options.require_all:
+            reason = infeasible_reason(self.pb, self.options)
         return Schedule(
-            status=status, unscheduled=unscheduled, phases=phases, released=self.pb.released
+            status=status,
+            unscheduled=unscheduled,
+            phases=phases,
+            released=self.pb.released,
+            reason=reason if status == INFEASIBLE else "",
         )
 
     def _result(self, solution: Solution, phases: list[Phase]) -> Schedule:

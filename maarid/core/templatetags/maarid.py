@@ -1,5 +1,8 @@
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 from django import template
-from django.urls import translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -45,9 +48,30 @@ def written(obj, field):
 
 @register.simple_tag(takes_context=True)
 def url_in(context, language):
-    """The current page in another language (for the language switcher)."""
+    """The current page in another language (for the language switcher): what Django's
+    ``translate_url`` gives, the page's address resolved once for all the languages (every
+    page asks for three)."""
     request = context["request"]
-    return translate_url(request.get_full_path(), language)
+    full_path = request.get_full_path()
+    parsed = urlsplit(full_path)
+    key = (parsed.path, translation.get_language())
+    resolved = getattr(request, "_maarid_url_in", None)
+    if resolved is None or resolved[0] != key:
+        try:
+            match = resolve(unquote(parsed.path))
+        except Resolver404:
+            match = None
+        resolved = request._maarid_url_in = (key, match)
+    match = resolved[1]
+    if match is None:
+        return full_path
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        try:
+            path = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return full_path
+    return urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, parsed.fragment))
 
 
 @register.filter

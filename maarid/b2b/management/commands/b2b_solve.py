@@ -64,13 +64,15 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(f"{path}: {error}")
-        line = {
+        line: dict[str, object] = {
             "status": result.status,
             "meetings": len(result.placements),
             "breaks": result.breaks,
             "bound": result.bound,
             "seconds": round(time.monotonic() - started, 2),
         }
+        if result.reason:
+            line["reason"] = result.reason
         if options["out"]:
             self._write(Path(options["out"]), problem, result)
         self.stdout.write(json.dumps(line))

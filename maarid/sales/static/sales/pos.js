@@ -336,6 +336,12 @@
     if (!device) return;
     $("pos-exhibitor").textContent = device.organisation;
     $("pos-device").textContent = device.name + " · " + device.edition;
+    // The booth number, for who looks for the stand (a device stored before it was sent: none).
+    const booth = $("pos-booth");
+    if (booth) {
+      booth.hidden = !device.booth;
+      $("pos-booth-number").textContent = device.booth || "";
+    }
   }
 
   function renderProducts() {

@@ -1,0 +1,1 @@
+"""Awards: categories judged by a jury or computed from the fair's data, and their results."""

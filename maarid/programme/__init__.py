@@ -1,0 +1,2 @@
+"""Seminars, workshops and trainings: sessions, registration, attendance at the door,
+certificates."""

@@ -1,0 +1,1 @@
+"""Visitors: gate counting, e-tickets and their check-in, the visitor survey."""

@@ -1,0 +1,84 @@
+"""Thirty people asking at once for the last places of a session, on PostgreSQL (where requests
+really run in parallel): exactly the places left are given, the others wait in a queue without
+gaps; thirty door phones sending one check-in at once count it once."""
+
+import threading
+
+import pytest
+from django.db import connections
+
+from maarid.programme import services
+from maarid.programme.models import CheckIn, Registration
+from tests.conftest import ensure_places
+
+from .conftest import person
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def at_once(count, work):
+    """Runs ``work(i)`` in ``count`` threads released together; returns results and errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as error:  # collected and asserted by the caller
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.fixture(autouse=True)
+def _places():
+    ensure_places()
+
+
+def test_thirty_people_for_the_last_five_places_five_get_them(organiser, edition, room, morning):
+    from .conftest import make_session
+
+    session = make_session(organiser, edition, room, capacity=25)
+    for n in range(20):
+        services.register(actor=None, session=session, **person(n))
+
+    def register(i):
+        return services.register(actor=None, session=session, **person(40 + i)).status
+
+    results, errors = at_once(30, register)
+    assert not errors
+    assert results.count("registered") == 5 and results.count("waiting") == 25
+    assert Registration.objects.filter(session=session, status="registered").count() == 25
+    positions = sorted(
+        Registration.objects.filter(session=session, status="waiting").values_list(
+            "waiting_position", flat=True
+        )
+    )
+    assert positions == list(range(1, 26))
+
+
+def test_one_check_in_sent_by_thirty_phones_at_once_counts_once(small_session, organiser, edition):
+    registered = services.register(actor=None, session=small_session, **person(1))
+    door = services.add_door_device(actor=organiser, edition=edition, name="Porte")[0]
+
+    def send(i):
+        return services.check_in(
+            actor=None,
+            device=door,
+            session=small_session,
+            code=registered.code,
+            key=f"phone-{i:04d}",
+        ).already
+
+    results, errors = at_once(30, send)
+    assert not errors
+    assert results.count(False) == 1
+    assert CheckIn.objects.count() == 1

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import log, percentile, session  # noqa: E402
+from bench.common import CpuMeter, log, percentile, session  # noqa: E402
 
 SEED = 2024
 CLIENTS = 16
@@ -314,7 +314,8 @@ def main():
         # Warm-up: a few requests per phone (connections, caches), not measured.
         for phone in phones:
             phone.post("/api/v1/visitors/checkin", {"payload": "M1.0.X.20240101.x"})
-        first, errors, not_admitted, wall = scan_phase(phones, setup["payloads"], "admitted")
+        with CpuMeter(run.servers[-1].pid) as cpu:
+            first, errors, not_admitted, wall = scan_phase(phones, setup["payloads"], "admitted")
         _again, rescan_errors, not_refused, _wall = scan_phase(phones, setup["payloads"], "used")
         scan_failures = dict(FAILURES)
         FAILURES.clear()
@@ -332,6 +333,8 @@ def main():
                     "p50_ms": percentile(first, 0.50),
                     "p95_ms": percentile(first, 0.95),
                     "p99_ms": percentile(first, 0.99),
+                    # CPU per first scan: the web workers, PostgreSQL, the clients (this process)
+                    "cpu_ms": {k: round(v * 1000 / len(first), 2) for k, v in cpu.used.items()},
                     "errors": errors + rescan_errors,
                     "failures": scan_failures,
                     "first_scans_not_admitted": not_admitted,

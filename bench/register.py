@@ -25,16 +25,14 @@ import http.client
 import json
 import os
 import random
-import resource
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DATABASE_URL, log, percentile, session  # noqa: E402
+from bench.common import CpuMeter, log, percentile, session  # noqa: E402
 
 SEED = 2024
 CLIENTS = 16
@@ -214,87 +212,6 @@ def run_clients(clients, setup, people):
         thread.join()
     wall = time.monotonic() - start
     return registering, checking, errors[0], wall
-
-
-# --- Where the time goes -------------------------------------------------------------------------
-
-
-def _processes() -> dict[int, tuple[int, str, float]]:
-    """Every process: (parent, command line, CPU seconds used so far)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        found[int(entry.name)] = (
-            int(fields[1]),
-            command,
-            (int(fields[11]) + int(fields[12])) / tick,
-        )
-    return found
-
-
-class CpuMeter:
-    """CPU used by ``maarid serve`` and its workers, by the database's backends (those
-    connected to the bench's database) and by this process (the clients), while it runs.
-    Sampled every half second: a backend that closes (connections live a minute) keeps
-    what it used up to its last sample."""
-
-    def __init__(self, server_pid: int):
-        self.server_pid = server_pid
-        self.database = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/")
-        self.first: dict[int, float] = {}
-        self.last: dict[int, tuple[str, float]] = {}
-        self.started = False
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> None:
-        processes = _processes()
-        family, grew = {self.server_pid}, True
-        while grew:
-            more = {pid for pid, (parent, _c, _s) in processes.items() if parent in family}
-            grew = not more <= family
-            family |= more
-        for pid, (_parent, command, seconds) in processes.items():
-            if pid in family:
-                kind = "server"
-            elif command.startswith("postgres:") and f" {self.database} " in command:
-                kind = "database"
-            else:
-                continue
-            # Alive at the start: what it used before does not count; started since: all.
-            self.first.setdefault(pid, seconds if not self.started else 0.0)
-            self.last[pid] = (kind, seconds)
-
-    def _run(self) -> None:
-        while not self.stop.wait(0.5):
-            self._sample()
-
-    def __enter__(self):
-        self._sample()  # what the processes alive now had used before
-        self.own = resource.getrusage(resource.RUSAGE_SELF)
-        self.started = True
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
-        self._sample()
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        self.used = {"server": 0.0, "database": 0.0}
-        for pid, (kind, seconds) in self.last.items():
-            self.used[kind] += seconds - self.first.get(pid, 0.0)
-        self.used["clients"] = (own.ru_utime + own.ru_stime) - (
-            self.own.ru_utime + self.own.ru_stime
-        )
 
 
 def check(setup) -> dict:

@@ -11,8 +11,8 @@ never over-booked; SQLite serialises writers anyway.
 import dataclasses
 import datetime
 import functools
-from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict, Unpack
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -46,6 +46,8 @@ from .models import (
     Speaker,
     Track,
 )
+
+_T = TypeVar("_T")
 
 MAX_NAME = 150
 MAX_ORGANISATION = 200
@@ -522,22 +524,26 @@ def _place(
         ).aggregate(last=Max("waiting_position"))["last"]
         registration.status = Registration.Status.WAITING
         registration.waiting_position = (last or 0) + 1
-    for _attempt in range(5):  # a code drawn twice (one in 10^11): draw again
+    registration.save()
+    return registration
+
+
+CODE_ATTEMPTS = 5
+
+
+def _drawing_codes_again(place: Callable[[], _T]) -> _T:
+    """Runs ``place`` (one transaction) again when a registration's code was drawn twice (one
+    in 10^11): the whole transaction, because a savepoint around each insert would cost two
+    more round trips on every registration to mend what almost never happens. A person
+    registered twice meanwhile is caught by ``_place`` under the session's lock."""
+    for _attempt in range(CODE_ATTEMPTS):
         try:
-            with transaction.atomic():
-                registration.save()
-            return registration
+            return place()
         except IntegrityError:
-            if _duplicate(session, person, user) is not None:
-                raise ValidationError(
-                    _("%(name)s is already registered for this session.") % {"name": person.name},
-                    code="duplicate",
-                ) from None
-            registration.code = Registration._meta.get_field("code").get_default()
+            continue
     raise ValidationError(_("Please try again."))
 
 
-@transaction.atomic
 def register(
     *,
     actor: User | None,
@@ -562,18 +568,22 @@ def register(
         user=user,
     )
     check_open(session, now)
-    holder = holder_for(user=user, key=holder_key)
-    _lock(session)
-    return _place(
-        session,
-        person,
-        holder=holder,
-        user=user,
-        language=language or (user.language if user is not None else "") or "fr",
-    )
+
+    @transaction.atomic
+    def place() -> Registration:
+        holder = holder_for(user=user, key=holder_key)
+        _lock(session)
+        return _place(
+            session,
+            person,
+            holder=holder,
+            user=user,
+            language=language or (user.language if user is not None else "") or "fr",
+        )
+
+    return _drawing_codes_again(place)
 
 
-@transaction.atomic
 def register_several(
     *,
     actor: User,
@@ -608,10 +618,11 @@ def register_several(
         for p in people
     ]
     check_open(session, now)
-    _lock(session)
-    made = []
-    for person in checked:
-        made.append(
+
+    @transaction.atomic
+    def place() -> list[Registration]:
+        _lock(session)
+        made = [
             _place(
                 session,
                 person,
@@ -621,10 +632,13 @@ def register_several(
                 registered_by=actor,
                 exhibitor=exhibitor,
             )
-        )
-    for registration in made:
-        transaction.on_commit(functools.partial(tell_registered, registration=registration))
-    return made
+            for person in checked
+        ]
+        for registration in made:
+            transaction.on_commit(functools.partial(tell_registered, registration=registration))
+        return made
+
+    return _drawing_codes_again(place)
 
 
 def may_manage(user: User | None, registration: Registration, holder_key: str = "") -> bool:

@@ -209,3 +209,30 @@ def test_the_reminders_command_sends_what_is_due(small_session, morning):
     register(small_session, 1)
     call_command("programme_reminders")
     assert OutboxMessage.objects.count() == 1
+
+
+def _codes(monkeypatch, *codes):
+    """The registrations' codes drawn in this order."""
+    letters = iter("".join(codes))
+    monkeypatch.setattr("maarid.programme.models.secrets.choice", lambda alphabet: next(letters))
+
+
+def test_a_code_drawn_twice_is_drawn_again_and_the_person_registered_once(
+    small_session, monkeypatch
+):
+    _codes(monkeypatch, "AAAA2222", "AAAA2222", "BBBB3333")
+    first = register(small_session, 1)
+    second = register(small_session, 2)
+    assert (first.code, second.code) == ("AAAA2222", "BBBB3333")
+    assert Registration.objects.filter(phone=second.phone).count() == 1
+    assert Registration.objects.count() == 2
+
+
+def test_codes_that_keep_colliding_refuse_the_registration_and_save_nothing(
+    small_session, monkeypatch
+):
+    _codes(monkeypatch, *["CCCC4444"] * (1 + services.CODE_ATTEMPTS))
+    register(small_session, 1)
+    with pytest.raises(ValidationError, match="try again"):
+        register(small_session, 2)
+    assert list(Registration.objects.values_list("name", flat=True)) == ["Participant 1"]

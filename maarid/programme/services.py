@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -66,16 +66,6 @@ _LOCK: prepared.Compiled[dict[str, Any]] = prepared.Compiled(
     "maarid_programme_lock",
     lambda pk: Session.objects.select_for_update().filter(pk=pk).order_by().values("pk")[:1],
 )
-_REGISTERED: prepared.Compiled[dict[str, Any]] = prepared.Compiled(
-    "maarid_programme_registered",
-    lambda session: (
-        Registration.objects.filter(session_id=session, status=Registration.Status.REGISTERED)
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    ),
-)
 _CHECK_IN_BY_KEY: prepared.Compiled[CheckIn] = prepared.Compiled(
     "maarid_programme_check_in_by_key",
     lambda session, key: CheckIn.objects.filter(session_id=session, key=key).order_by("pk")[:1],
@@ -95,12 +85,14 @@ _BY_CODE: prepared.Compiled[Registration] = prepared.Compiled(
 )
 
 
-def _duplicates_query(
-    by_user: bool, by_phone: bool, by_email: bool
-) -> prepared.Compiled[Registration]:
+def _seats_query(by_user: bool, by_phone: bool, by_email: bool) -> prepared.Compiled[Any]:
+    """What a registration must know once it holds the session's lock, in one statement:
+    the places taken, whether this person (known by account, phone or e-mail) already holds a
+    place or waits, and the last rank on the waiting list."""
+
     def build(
         session: Any, user: Any = None, phone: Any = None, email: Any = None
-    ) -> QuerySet[Registration]:
+    ) -> QuerySet[Any, Any]:
         same = Q()
         if by_user:
             same |= Q(user_id=user)
@@ -108,23 +100,28 @@ def _duplicates_query(
             same |= Q(phone=phone)
         if by_email:
             same |= Q(email=email)
-        return Registration.objects.filter(
-            same, session_id=session, status__in=Registration.ACTIVE
-        ).order_by("pk")[:1]
+        return (
+            Registration.objects.filter(session_id=session, status__in=Registration.ACTIVE)
+            .order_by()
+            .values("session_id")
+            .annotate(
+                registered=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
+                same_person=Count("pk", filter=same) if same else Value(0),
+                last_waiting=Max("waiting_position", filter=Q(status=Registration.Status.WAITING)),
+            )
+            .values("registered", "same_person", "last_waiting")
+        )
 
-    name = "maarid_programme_duplicate_" + "".join(
-        "1" if b else "0" for b in (by_user, by_phone, by_email)
-    )
-    return prepared.Compiled(name, build, model=Registration)
+    shape = "".join("1" if known else "0" for known in (by_user, by_phone, by_email))
+    return prepared.Compiled("maarid_programme_seats_" + shape, build)
 
 
-# One per way a person is known (an account, a phone, an e-mail, or several).
-_DUPLICATES = {
-    (u, p, e): _duplicates_query(u, p, e)
+# One per way a person is known (an account, a phone, an e-mail, several, or none).
+_SEATS = {
+    (u, p, e): _seats_query(u, p, e)
     for u in (False, True)
     for p in (False, True)
     for e in (False, True)
-    if u or p or e
 }
 
 
@@ -472,11 +469,7 @@ def check_open(session: Session, now: datetime.datetime | None = None) -> None:
         raise ValidationError(_("Registration for this session is closed."), code="closed")
 
 
-def _duplicate(session: Session, person: Person, user: User | None) -> Registration | None:
-    """The active registration of this person (by account, phone or e-mail) for the session."""
-    shape = (user is not None, bool(person.phone), bool(person.email))
-    if not any(shape):  # nobody to recognise (a person always has a phone or an e-mail)
-        return None
+def _seats(session: Session, person: Person, user: User | None) -> dict[str, Any]:
     values: dict[str, Any] = {"session": session.pk}
     if user is not None:
         values["user"] = user.pk
@@ -484,7 +477,12 @@ def _duplicate(session: Session, person: Person, user: User | None) -> Registrat
         values["phone"] = person.phone
     if person.email:
         values["email"] = person.email
-    return _DUPLICATES[shape].first(**values)
+    shape = (user is not None, bool(person.phone), bool(person.email))
+    return _SEATS[shape].first(**values) or {
+        "registered": 0,
+        "same_person": 0,
+        "last_waiting": None,
+    }
 
 
 def _place(
@@ -498,13 +496,12 @@ def _place(
     exhibitor: Exhibitor | None = None,
 ) -> Registration:
     """Registers one person; the caller holds the session's lock."""
-    if _duplicate(session, person, user) is not None:
+    seats = _seats(session, person, user)
+    if seats["same_person"]:
         raise ValidationError(
             _("%(name)s is already registered for this session.") % {"name": person.name},
             code="duplicate",
         )
-    counted = _REGISTERED.first(session=session.pk)
-    registered = counted["n"] if counted else 0
     registration = Registration(
         session=session,
         edition_id=session.edition_id,
@@ -518,12 +515,9 @@ def _place(
         exhibitor=exhibitor,
         language=language if language in LANGUAGES else "fr",
     )
-    if registered >= session.capacity:
-        last = Registration.objects.filter(
-            session=session, status=Registration.Status.WAITING
-        ).aggregate(last=Max("waiting_position"))["last"]
+    if seats["registered"] >= session.capacity:
         registration.status = Registration.Status.WAITING
-        registration.waiting_position = (last or 0) + 1
+        registration.waiting_position = (seats["last_waiting"] or 0) + 1
     registration.save()
     return registration
 

@@ -138,6 +138,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that needs no round trip (see the module).
+    DATABASES["default"]["ENGINE"] = "maarid.core.backends.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web workers and the task worker share the file.
     DATABASES["default"]["OPTIONS"] = {

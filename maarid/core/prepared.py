@@ -232,3 +232,35 @@ class Compiled(Generic[T]):
         ``[:1]``."""
         found = self.rows(**values)
         return found[0] if found else None
+
+
+def insert_unless_taken(instance: Model) -> bool:
+    """Inserts ``instance`` unless a row with the same values under one of its table's unique
+    constraints exists: one ``INSERT … ON CONFLICT DO NOTHING``, which two requests racing
+    cannot both win, with no lock, no transaction and no savepoint to take. True, and the
+    primary key set, if it was inserted; False if it was taken (nothing written)."""
+    meta = instance._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not (f.primary_key and getattr(instance, f.attname) is None)
+    ]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(cast(str, f.column)) for f in fields)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(cast(str, pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    setattr(instance, pk.attname, row[0])
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return True

@@ -435,6 +435,12 @@ class CheckIn(models.Model):
         ordering = ["session", "at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["session", "key"], name="check_in_once_per_key"),
+            # A registration is let in once: the door's insert relies on it, not on a lock.
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(registration__isnull=False),
+                name="check_in_once_per_registration",
+            ),
             models.CheckConstraint(
                 condition=models.Q(registration__isnull=False) | ~models.Q(walk_in_name=""),
                 name="check_in_names_someone",

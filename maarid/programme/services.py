@@ -928,7 +928,6 @@ def _clock(device_clock: datetime.datetime | None, now: datetime.datetime) -> da
     return min(device_clock, now)
 
 
-@transaction.atomic
 def check_in(
     *,
     actor: User | None,
@@ -940,7 +939,10 @@ def check_in(
     offline: bool = False,
 ) -> Admission:
     """Lets in the holder of a registration code (typed, ticked or scanned). The same key sent
-    again is the same check-in; a registration checked in before says when."""
+    again is the same check-in; a registration checked in before says when.
+
+    No lock: the insert does nothing when the key or the registration is already checked in
+    (unique constraints), so two phones racing on one person cannot both let them in."""
     _door(actor, device, session)
     key = _check_key(key)
     earlier = _CHECK_IN_BY_KEY.first(session=session.pk, key=key)
@@ -955,15 +957,8 @@ def check_in(
         )
     if registration.status == Registration.Status.CANCELLED:
         raise ValidationError(_("This registration was cancelled."), code="cancelled")
-    _lock(session)
-    first = _CHECK_IN_OF.first(registration=registration.pk)
-    if first is not None:
-        return Admission(check_in=first, already=True, warning=already_said(first))
     now = timezone.now()
-    warning = ""
-    if registration.status == Registration.Status.WAITING:
-        warning = _("This person was on the waiting list.")
-    made = CheckIn.objects.create(
+    made = CheckIn(
         session=session,
         registration=registration,
         key=key,
@@ -974,6 +969,17 @@ def check_in(
         by=actor if actor is not None and actor.is_authenticated else None,
         offline=offline,
     )
+    if not prepared.insert_unless_taken(made):
+        earlier = _CHECK_IN_BY_KEY.first(session=session.pk, key=key)
+        if earlier is not None:  # the same key, sent twice at once
+            return Admission(check_in=earlier, repeated=True)
+        first = _CHECK_IN_OF.first(registration=registration.pk)
+        if first is None:  # no other constraint can refuse it; never seen
+            raise ValidationError(_("Please try again."))
+        return Admission(check_in=first, already=True, warning=already_said(first))
+    warning = ""
+    if registration.status == Registration.Status.WAITING:
+        warning = _("This person was on the waiting list.")
     return Admission(check_in=made, warning=warning)
 
 

@@ -82,3 +82,21 @@ def test_one_check_in_sent_by_thirty_phones_at_once_counts_once(small_session, o
     assert not errors
     assert results.count(False) == 1
     assert CheckIn.objects.count() == 1
+
+
+def test_one_key_sent_twenty_times_at_once_lets_in_once_and_says_repeated_to_the_rest(
+    small_session, organiser, edition
+):
+    registered = services.register(actor=None, session=small_session, **person(1))
+    door = services.add_door_device(actor=organiser, edition=edition, name="Porte")[0]
+
+    def send(i):
+        admission = services.check_in(
+            actor=None, device=door, session=small_session, code=registered.code, key="phone-0001"
+        )
+        return admission.repeated or admission.already
+
+    results, errors = at_once(20, send)
+    assert not errors
+    assert results.count(False) == 1
+    assert CheckIn.objects.count() == 1

@@ -17,7 +17,6 @@ import re
 import uuid as uuidlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -30,12 +29,12 @@ from cryptography.hazmat.primitives.serialization import (
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from maarid.core import access, messaging
+from maarid.core import access, messaging, prepared
 from maarid.core.models import ApiToken, User
 from maarid.core.money import CENT
 from maarid.core.phones import normalise_phone
@@ -620,7 +619,15 @@ def check_in(*, actor: User, device: GateDevice, scan: Scan) -> CheckIn:
             reason="revoked",
             message=_("This ticket has been cancelled."),
         )
-    if ticket.admission_id is None and _admit(ticket.pk, gate_id, device.pk, at, now, scan.offline):
+    admission = Admission(
+        ticket_id=ticket.pk,
+        gate_id=gate_id,
+        device_id=device.pk,
+        at=at,
+        received_at=now,
+        offline=scan.offline,
+    )
+    if ticket.admission_id is None and prepared.insert_unless_taken(admission):
         return CheckIn(
             status="admitted",
             code=ticket.code,
@@ -665,38 +672,6 @@ def check_in(*, actor: User, device: GateDevice, scan: Scan) -> CheckIn:
         gate=gate,
         conflict=conflict,
     )
-
-
-def _admit(
-    ticket_id: int,
-    gate_id: int | None,
-    device_id: int,
-    at: datetime.datetime,
-    now: datetime.datetime,
-    offline: bool,
-) -> bool:
-    """One conditional insert: True if this call admitted the ticket."""
-    table = Admission._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (ticket_id, gate_id, device_id, at, received_at, offline) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (ticket_id) DO NOTHING RETURNING id",
-            [
-                ticket_id,
-                gate_id,
-                device_id,
-                _db_time(at),
-                _db_time(now),
-                offline,
-            ],
-        )
-        return cursor.fetchone() is not None
-
-
-def _db_time(moment: datetime.datetime) -> Any:
-    """A moment as the database's adapter takes it (SQLite stores naive UTC text)."""
-    field_ = Admission._meta.get_field("at")
-    return field_.get_db_prep_value(moment, connection)
 
 
 def check_in_batch(*, actor: User, device: GateDevice, scans: list[Scan]) -> list[CheckIn]:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
     "MAARID_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/maarid_bench"
 )
-WORKERS = 2
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 DEADLINE = 600  # seconds: a benchmark stops itself, whatever happens
 # Seconds a first start of maarid serve may take: it collects and compresses the static files
 # into the run's new data folder, which takes minutes on a busy machine.

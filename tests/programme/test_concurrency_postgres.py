@@ -2,40 +2,16 @@
 really run in parallel): exactly the places left are given, the others wait in a queue without
 gaps; thirty door phones sending one check-in at once count it once."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from maarid.programme import services
 from maarid.programme.models import CheckIn, Registration
+from tests.concurrency import at_once
 from tests.conftest import ensure_places
 
 from .conftest import person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(count, work):
-    """Runs ``work(i)`` in ``count`` threads released together; returns results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture(autouse=True)

@@ -1,44 +1,21 @@
 """Many phones at once, on PostgreSQL (where requests really run in parallel): the last units
 are sold exactly once, and one phone's queue synced by two tabs at the same moment counts once."""
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 
 from maarid.catalogue.models import Stock
 from maarid.sales import services
 from maarid.sales.models import Sale
+from tests.concurrency import at_once
 from tests.conftest import ensure_places
 
 from .conftest import sale, sale_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(count, work):
-    """Runs ``work(i)`` in ``count`` threads released together; returns results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,10 @@ from django.db.models import Sum
 
 from maarid.sales import selectors, services
 from maarid.sales.models import DayTotal, HourTotal, Sale
+from tests.concurrency import at_once
 from tests.conftest import ensure_places
 
 from .conftest import sale, sale_in
-from .test_concurrency_postgres import at_once
 from .test_summaries import day_rows, hour_rows, ledger_by_day, ledger_by_hour
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

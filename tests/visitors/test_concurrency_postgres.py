@@ -2,41 +2,18 @@
 scanned at two gates at once is admitted once; one batch of counts sent by two tabs at once
 counts once."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connections
 
 from maarid.visitors import selectors, services
 from maarid.visitors.models import Admission, Count
+from tests.concurrency import at_once
 from tests.conftest import ensure_places
 
 from .conftest import phone_at
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(count, work):
-    """Runs ``work(i)`` in ``count`` threads released together; returns results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture(autouse=True)

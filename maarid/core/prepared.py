@@ -13,6 +13,9 @@ holds is kept per psycopg connection, so a new connection (``CONN_MAX_AGE`` expi
 health check, a test closing it) prepares them again. Not for a connection pooler in
 transaction mode (none is used: each worker thread keeps its own connection).
 
+The same module writes the hot paths' rows that must exist once
+(``insert_unless_taken``: one ``INSERT … ON CONFLICT DO NOTHING``, no lock, no transaction).
+
 Only for SQL whose text is the same each time and whose plan does not depend on its values
 (primary keys, an edition): a generic plan would be poor for values that change the best plan
 (the words of a search). Other databases execute the SQL as given.
